@@ -1,0 +1,37 @@
+/** Label, annotation and finalizer keys the Go agent writes (SPEC §5.1). Exact strings: compat-critical. */
+export const FINALIZER_CLEANUP = 'syncagent.kcp.io/cleanup';
+
+export const LABEL_AGENT_NAME = 'syncagent.kcp.io/agent-name';
+export const ANNOTATION_AGENT_NAME = 'syncagent.kcp.io/agent-name';
+export const ANNOTATION_SOURCE_GENERATION = 'syncagent.kcp.io/source-generation';
+
+export const LABEL_REMOTE_CLUSTER = 'syncagent.kcp.io/remote-object-cluster';
+export const LABEL_REMOTE_NAME_HASH = 'syncagent.kcp.io/remote-object-name-hash';
+export const LABEL_REMOTE_NAMESPACE_HASH = 'syncagent.kcp.io/remote-object-namespace-hash';
+export const ANNOTATION_REMOTE_NAME = 'syncagent.kcp.io/remote-object-name';
+export const ANNOTATION_REMOTE_NAMESPACE = 'syncagent.kcp.io/remote-object-namespace';
+export const ANNOTATION_REMOTE_WORKSPACE_PATH = 'syncagent.kcp.io/remote-object-workspace-path';
+
+export const LABEL_OBJECT_STATE = 'syncagent.kcp.io/object-state';
+export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
+
+export const ANNOTATION_KCP_CLUSTER = 'kcp.io/cluster';
+export const ANNOTATION_KCP_PATH = 'kcp.io/path';
+
+/** Labels never copied between sides (SPEC §5.1). */
+export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
+  LABEL_REMOTE_CLUSTER,
+  LABEL_REMOTE_NAMESPACE_HASH,
+  LABEL_REMOTE_NAME_HASH,
+]);
+export const STRIPPED_LABEL_PREFIXES: readonly string[] = ['claimed.internal.apis.kcp.io/'];
+
+/** Annotations never copied between sides (SPEC §5.1). */
+export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([
+  ANNOTATION_KCP_CLUSTER,
+  'kubectl.kubernetes.io/last-applied-configuration',
+  ANNOTATION_REMOTE_NAMESPACE,
+  ANNOTATION_REMOTE_NAME,
+  ANNOTATION_REMOTE_WORKSPACE_PATH,
+]);
+export const STRIPPED_ANNOTATION_PREFIXES: readonly string[] = [RELATED_ANNOTATION_PREFIX];
