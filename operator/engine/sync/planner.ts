@@ -1,0 +1,227 @@
+/**
+ * The generic object syncer (SPEC §5.5, §5.8–§5.11) as a pure planner: given what was read from both
+ * sides, it returns the writes of ONE pass, in order, and whether the object must be looked at again.
+ * The reconciler performs the writes and may call the planner again right away with the objects the
+ * API server returned (chaining), instead of waiting for a requeue: the plan is the same either way.
+ *
+ * Used for primaries (kcp → service cluster, status back) and related objects (either direction).
+ */
+import {
+  EVENT_OBJECT_ACCEPTED,
+  EVENT_OBJECT_CLEANUP,
+  EVENT_OBJECT_DELETED,
+  EVENT_OBJECT_PLACED,
+  EVENT_OBJECT_STATUS_SYNCED,
+  EVENT_OBJECT_SYNCED,
+  type SyncEvent,
+} from './events.js';
+import { FINALIZER_CLEANUP, LABEL_AGENT_NAME } from './keys.js';
+import { createMergePatch, isEmptyPatch } from './merge-patch.js';
+import { objectKeyAnnotations, objectKeyLabels, type ObjectKey } from './object-key.js';
+import { encodeState } from './state.js';
+import { filterAnnotations, filterLabels, isSpecKey, stripMetadata, withoutSubresources } from './strip.js';
+import { deepCopy, isBeingDeleted, jsonEqual, meta, type Unstructured } from './unstructured.js';
+
+export interface SyncOptions {
+  /** Set on primaries: copies get the agent-name label. Empty for related objects. */
+  agentName: string;
+  /** Top-level keys handled as subresources (not spec content, not stored): e.g. ["status"]. */
+  subresources: readonly string[];
+  /** Copy destination status back to the source (primaries whose kcp type has a status subresource). */
+  syncStatusBack: boolean;
+  /** Copy source status to the destination's status subresource (related objects with syncStatus). */
+  syncStatusForward: boolean;
+  /** Put the cleanup finalizer on the source and clean up the destination before releasing it. */
+  blockSourceDeletion: boolean;
+  /** Treat the source as being deleted (related objects while their primary is deleted). */
+  forceDelete: boolean;
+  /** Primaries: the copy carries the object-key labels and annotations, repaired when missing. */
+  metadataOnDestination: boolean;
+  /** Identity of the source for those labels and annotations (primaries). */
+  sourceKey: ObjectKey;
+}
+
+export interface SyncInput {
+  source: Unstructured;
+  destination: Unstructured | undefined;
+  /** Decoded last-known state of the source (see state.ts), or undefined. */
+  lastKnownState: Unstructured | undefined;
+  options: SyncOptions;
+  /** Spec mutation (SPEC §7.2): returns a new object, never mutates its inputs. */
+  mutateSpec(source: Unstructured, other: Unstructured): Unstructured;
+  /** Status mutation: returns a new object. */
+  mutateStatus(destination: Unstructured, other: Unstructured): Unstructured;
+  /** The destination object for a source: apiVersion, kind, name and namespace of the other side. */
+  buildDestination(source: Unstructured): Unstructured;
+}
+
+export type SyncAction =
+  /** Merge patch of the source's metadata (finalizers), sent without resourceVersion. */
+  | { type: 'patchSource'; patch: Unstructured; event?: SyncEvent }
+  | { type: 'deleteDestination'; event: SyncEvent }
+  /** Create the namespace if it is missing, then the object; AlreadyExists → planAdoption. */
+  | { type: 'createDestination'; object: Unstructured; namespace: string; event: SyncEvent; state: string }
+  | { type: 'patchDestination'; patch: Unstructured; event: SyncEvent; state: string }
+  | { type: 'updateDestination'; object: Unstructured; event: SyncEvent; state: string }
+  | { type: 'updateDestinationStatus'; object: Unstructured }
+  | { type: 'updateSourceStatus'; object: Unstructured; event: SyncEvent };
+
+export interface SyncPlan {
+  actions: SyncAction[];
+  /** The object is not in a steady state yet; look again after the writes land. */
+  requeue: boolean;
+  /** Why the plan stops where it does (logs, preview). */
+  reason: string;
+}
+
+const plan = (reason: string, requeue: boolean, ...actions: SyncAction[]): SyncPlan => ({
+  actions,
+  requeue,
+  reason,
+});
+
+function sortedFinalizers(list: readonly string[]): string[] {
+  return [...list].sort();
+}
+
+export function planSync(input: SyncInput): SyncPlan {
+  const { source, destination, options } = input;
+
+  if (isBeingDeleted(source) || options.forceDelete) return planDeletion(input);
+
+  const finalizers = meta(source).finalizers ?? [];
+  if (options.blockSourceDeletion && !finalizers.includes(FINALIZER_CLEANUP)) {
+    return plan('adding cleanup finalizer', true, {
+      type: 'patchSource',
+      patch: { metadata: { finalizers: sortedFinalizers([...finalizers, FINALIZER_CLEANUP]) } },
+      event: EVENT_OBJECT_ACCEPTED,
+    });
+  }
+
+  const other = destination ?? input.buildDestination(source);
+  const mutated = input.mutateSpec(deepCopy(source), other);
+  const state = encodeState(mutated, options.subresources);
+
+  if (!destination) {
+    const object = newDestination(input, mutated);
+    return plan('destination created', true, {
+      type: 'createDestination',
+      object,
+      namespace: meta(object).namespace ?? '',
+      event: EVENT_OBJECT_PLACED,
+      state,
+    });
+  }
+  if (isBeingDeleted(destination)) return plan('destination is being deleted', false);
+
+  const dest = input.mutateStatus(deepCopy(destination), mutated);
+  const actions: SyncAction[] = [];
+  const specAction = planSpecSync(input, mutated, destination, state);
+  if (specAction) actions.push(specAction);
+
+  if (options.syncStatusForward && !jsonEqual(mutated.status, dest.status)) {
+    const updated = deepCopy(destination);
+    if (mutated.status === undefined) delete updated.status;
+    else updated.status = deepCopy(mutated.status);
+    actions.push({ type: 'updateDestinationStatus', object: updated });
+  }
+  if (specAction) return { actions, requeue: true, reason: 'destination spec updated' };
+
+  if (options.syncStatusBack && !jsonEqual(mutated.status, dest.status)) {
+    const updated = deepCopy(mutated);
+    updated.status = dest.status === undefined ? null : deepCopy(dest.status);
+    actions.push({ type: 'updateSourceStatus', object: updated, event: EVENT_OBJECT_STATUS_SYNCED });
+  }
+  return { actions, requeue: false, reason: 'in sync' };
+}
+
+function planSpecSync(
+  input: SyncInput,
+  mutated: Unstructured,
+  destination: Unstructured,
+  state: string,
+): SyncAction | undefined {
+  const { options } = input;
+  const desired = withoutSubresources(stripMetadata(mutated), options.subresources);
+
+  if (input.lastKnownState) {
+    const last = withoutSubresources(deepCopy(input.lastKnownState), options.subresources);
+    last.apiVersion = desired.apiVersion;
+    last.kind = desired.kind;
+    if (options.metadataOnDestination) restoreSyncMetadata(desired, destination, options.sourceKey);
+    const patch = createMergePatch(last, desired);
+    if (isEmptyPatch(patch)) return undefined;
+    return { type: 'patchDestination', patch, event: EVENT_OBJECT_SYNCED, state };
+  }
+
+  // No (usable) state: overwrite every spec key and merge labels/annotations, then PUT.
+  const updated = deepCopy(destination);
+  for (const [k, v] of Object.entries(mutated))
+    if (isSpecKey(k, options.subresources)) updated[k] = deepCopy(v);
+  const md = (updated.metadata ??= {});
+  const labels = filterLabels(meta(mutated).labels);
+  if (labels) md.labels = { ...(md.labels ?? {}), ...labels };
+  const annotations = filterAnnotations(meta(mutated).annotations);
+  if (annotations) md.annotations = { ...(md.annotations ?? {}), ...annotations };
+  return { type: 'updateDestination', object: updated, event: EVENT_OBJECT_SYNCED, state };
+}
+
+/** Adds object-key labels/annotations the destination lacks (or has wrong) to the desired state. */
+function restoreSyncMetadata(desired: Unstructured, destination: Unstructured, key: ObjectKey): void {
+  const dmeta = meta(destination);
+  const fix = (field: 'labels' | 'annotations', wanted: Record<string, string>) => {
+    for (const [k, v] of Object.entries(wanted)) {
+      if (dmeta[field]?.[k] === v) continue;
+      desired.metadata ??= {};
+      desired.metadata[field] = { ...(desired.metadata[field] ?? {}), [k]: v };
+    }
+  };
+  fix('labels', objectKeyLabels(key));
+  fix('annotations', objectKeyAnnotations(key));
+}
+
+function newDestination(input: SyncInput, mutated: Unstructured): Unstructured {
+  const { options } = input;
+  const object = stripMetadata(input.buildDestination(mutated));
+  if (options.metadataOnDestination) {
+    const md = (object.metadata ??= {});
+    md.labels = { ...(md.labels ?? {}), ...objectKeyLabels(options.sourceKey) };
+    if (options.agentName !== '') md.labels[LABEL_AGENT_NAME] = options.agentName;
+    md.annotations = { ...(md.annotations ?? {}), ...objectKeyAnnotations(options.sourceKey) };
+  }
+  return object;
+}
+
+function planDeletion(input: SyncInput): SyncPlan {
+  const { source, destination, options } = input;
+  if (!options.blockSourceDeletion) return plan('source deleted, nothing to clean up', false);
+  if (destination) {
+    if (isBeingDeleted(destination)) return plan('waiting for the destination to disappear', true);
+    return plan('deleting destination', true, { type: 'deleteDestination', event: EVENT_OBJECT_CLEANUP });
+  }
+  const finalizers = meta(source).finalizers ?? [];
+  if (!finalizers.includes(FINALIZER_CLEANUP)) return plan('source released', false);
+  return plan('releasing source', true, {
+    type: 'patchSource',
+    patch: { metadata: { finalizers: sortedFinalizers(finalizers.filter((f) => f !== FINALIZER_CLEANUP)) } },
+    event: EVENT_OBJECT_DELETED,
+  });
+}
+
+/**
+ * After CREATE answered AlreadyExists (SPEC §5.10 step 6): adopt the existing object by setting the
+ * object-key labels and annotations and the agent label (related objects too), keeping its content.
+ * Returns undefined when the existing object is being deleted (try again later).
+ */
+export function planAdoption(existing: Unstructured, options: SyncOptions): Unstructured | undefined {
+  if (isBeingDeleted(existing)) return undefined;
+  const adopted = deepCopy(existing);
+  const md = (adopted.metadata ??= {});
+  md.labels = {
+    ...(md.labels ?? {}),
+    ...objectKeyLabels(options.sourceKey),
+    [LABEL_AGENT_NAME]: options.agentName,
+  };
+  md.annotations = { ...(md.annotations ?? {}), ...objectKeyAnnotations(options.sourceKey) };
+  return adopted;
+}
