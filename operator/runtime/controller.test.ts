@@ -1,0 +1,199 @@
+import { FakeClock } from './clock.js';
+import { Controller } from './controller.js';
+import { metricsRegistry } from './metrics.js';
+import { ItemExponentialFailureRateLimiter } from './ratelimiter.js';
+import { TerminalError, type Request, type Result } from './reconciler.js';
+
+/** Lets pending promise callbacks (worker loop steps) run. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+function setup(
+  name: string,
+  behaviour: (req: Request, call: number) => Promise<Result>,
+  workers = 1,
+): { c: Controller; clock: FakeClock; calls: string[] } {
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  let n = 0;
+  const c = new Controller({
+    name,
+    clock,
+    workers,
+    rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
+    reconciler: {
+      reconcile: (req) => {
+        calls.push(`${req.cluster}|${req.namespace}/${req.name}`);
+        return behaviour(req, n++);
+      },
+    },
+  });
+  return { c, clock, calls };
+}
+
+async function metricValue(name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const m = metricsRegistry.getSingleMetric(name);
+  const data = await m?.get();
+  return data?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
+}
+
+describe('Controller worker loop', () => {
+  it('reconciles an enqueued request with its identity', async () => {
+    const { c, calls } = setup('ctl-success', async () => ({}));
+    c.start();
+    c.enqueue({ cluster: 'root:org', namespace: 'ns', name: 'obj' });
+    await flush();
+    expect(calls).toEqual(['root:org|ns/obj']);
+    expect(
+      await metricValue('controller_runtime_reconcile_total', {
+        controller: 'ctl-success',
+        result: 'success',
+      }),
+    ).toBe(1);
+    await c.stop();
+  });
+
+  it('retries a thrown error with growing backoff, then forgets on success', async () => {
+    const { c, clock, calls } = setup('ctl-error', async (_req, call) => {
+      if (call < 3) throw new Error('boom');
+      return {};
+    });
+    c.start();
+    c.enqueue({ cluster: '', namespace: '', name: 'x' });
+    await flush();
+    expect(calls).toHaveLength(1);
+    clock.step(4);
+    await flush();
+    expect(calls).toHaveLength(1);
+    clock.step(1); // 5 ms
+    await flush();
+    expect(calls).toHaveLength(2);
+    clock.step(10);
+    await flush();
+    expect(calls).toHaveLength(3);
+    clock.step(19);
+    await flush();
+    expect(calls).toHaveLength(3);
+    clock.step(1); // 20 ms
+    await flush();
+    expect(calls).toHaveLength(4);
+    expect(c.queue.numRequeues('|x')).toBe(0); // success forgot the failures
+    expect(await metricValue('controller_runtime_reconcile_errors_total', { controller: 'ctl-error' })).toBe(
+      3,
+    );
+    expect(
+      await metricValue('controller_runtime_reconcile_total', { controller: 'ctl-error', result: 'error' }),
+    ).toBe(3);
+    await c.stop();
+  });
+
+  it('does not retry a TerminalError but counts it', async () => {
+    const { c, clock, calls } = setup('ctl-terminal', async () => {
+      throw new TerminalError('invalid spec');
+    });
+    c.start();
+    c.enqueue({ cluster: 'c', namespace: '', name: 'x' });
+    await flush();
+    clock.step(60_000);
+    await flush();
+    expect(calls).toHaveLength(1);
+    expect(
+      await metricValue('controller_runtime_terminal_reconcile_errors_total', { controller: 'ctl-terminal' }),
+    ).toBe(1);
+    expect(c.queue.numRequeues('c|x')).toBe(0);
+    await c.stop();
+  });
+
+  it('requeues after requeueAfterMs', async () => {
+    const { c, clock, calls } = setup('ctl-after', async (_req, call) =>
+      call === 0 ? { requeueAfterMs: 5000 } : {},
+    );
+    c.start();
+    c.enqueue({ cluster: '', namespace: 'ns', name: 'x' });
+    await flush();
+    clock.step(4999);
+    await flush();
+    expect(calls).toHaveLength(1);
+    clock.step(1);
+    await flush();
+    expect(calls).toHaveLength(2);
+    expect(
+      await metricValue('controller_runtime_reconcile_total', {
+        controller: 'ctl-after',
+        result: 'requeue_after',
+      }),
+    ).toBe(1);
+    await c.stop();
+  });
+
+  it('runs different keys concurrently but never the same key twice at once', async () => {
+    const releases: (() => void)[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const { c, calls } = setup(
+      'ctl-concurrency',
+      () =>
+        new Promise<Result>((resolve) => {
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          releases.push(() => {
+            running--;
+            resolve({});
+          });
+        }),
+      4,
+    );
+    c.start();
+    c.enqueue({ cluster: '', namespace: '', name: 'a' });
+    c.enqueue({ cluster: '', namespace: '', name: 'b' });
+    await flush();
+    c.enqueue({ cluster: '', namespace: '', name: 'a' }); // while a is running
+    await flush();
+    expect(calls).toEqual(['|/a', '|/b']);
+    expect(maxRunning).toBe(2);
+    releases.shift()?.(); // a finishes -> a runs again
+    await flush();
+    expect(calls).toEqual(['|/a', '|/b', '|/a']);
+    for (const r of releases.splice(0)) r();
+    await flush();
+    await c.stop();
+  });
+
+  it('stop() drops ready keys, waits for in-flight work, and aborts it at the deadline', async () => {
+    let signal: AbortSignal | undefined;
+    const { c, clock, calls } = setup('ctl-stop', (_req) => {
+      return new Promise<Result>((_resolve, reject) => {
+        // a reconcile that only ends when aborted
+        const check = (s: AbortSignal): void => s.addEventListener('abort', () => reject(s.reason));
+        queueMicrotask(() => signal && check(signal));
+      });
+    });
+    const origReconcile = c['reconciler'].reconcile;
+    c['reconciler'].reconcile = (req, ctx) => {
+      signal = ctx.signal;
+      return origReconcile(req, ctx);
+    };
+    c.start();
+    c.enqueue({ cluster: '', namespace: '', name: 'a' });
+    c.enqueue({ cluster: '', namespace: '', name: 'b' });
+    await flush();
+    let stopped = false;
+    const p = c.stop({ deadlineMs: 1000 }).then(() => (stopped = true));
+    await flush();
+    expect(stopped).toBe(false);
+    clock.step(1000);
+    await p;
+    expect(signal?.aborted).toBe(true);
+    expect(calls).toEqual(['|/a']); // b was dropped
+  });
+
+  it('stop({ drain: true }) processes the ready keys first', async () => {
+    const { c, calls } = setup('ctl-drain', async () => ({}));
+    c.enqueue({ cluster: '', namespace: '', name: 'a' });
+    c.enqueue({ cluster: '', namespace: '', name: 'b' });
+    c.start();
+    await c.stop({ drain: true, deadlineMs: 1000 });
+    expect(calls).toEqual(['|/a', '|/b']);
+  });
+});

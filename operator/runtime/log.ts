@@ -1,0 +1,67 @@
+import { pino, type Logger as PinoLogger } from 'pino';
+import { Writable } from 'node:stream';
+
+/** The runtime's logger type: pino's, so child loggers and levels work as usual. */
+export type Logger = PinoLogger;
+
+export type LogFormat = 'json' | 'console';
+
+export interface LogOptions {
+  format?: LogFormat;
+  debug?: boolean;
+  /** Defaults to stderr (SPEC §2.4). */
+  destination?: NodeJS.WritableStream;
+  /** The `logger` key of the root logger. */
+  name?: string;
+}
+
+/** Parses a --log-format value case-insensitively, as the Go agent does ("json" | "console"). */
+export function parseLogFormat(value: string): LogFormat {
+  const v = value.toLowerCase();
+  if (v === 'json' || v === 'console') return v;
+  throw new Error(`invalid format '${value}'`);
+}
+
+/** "2026-11-21T20:11:09.123Z 	INFO	logger	msg	{"k":"v"}", zap's console encoder shape. */
+function consoleLine(rec: Record<string, unknown>): string {
+  const { time, level, logger, msg, ...rest } = rec;
+  const fields = Object.keys(rest).length > 0 ? `\t${JSON.stringify(rest)}` : '';
+  const name = typeof logger === 'string' && logger !== '' ? `\t${logger}` : '';
+  return `${String(time)}\t${String(level).toUpperCase()}${name}\t${String(msg ?? '')}${fields}\n`;
+}
+
+/**
+ * Creates the root logger: JSON lines (default) or console lines on stderr, keys `time` (ISO 8601),
+ * `level` (label), `logger`, `msg`. Child loggers set `logger` via logger.child({ logger: 'name' }).
+ */
+export function createLogger(opts: LogOptions = {}): Logger {
+  const dest = opts.destination ?? process.stderr;
+  const level = opts.debug ? 'debug' : 'info';
+  const base = {
+    level,
+    base: opts.name ? { logger: opts.name } : {},
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  if ((opts.format ?? 'json') === 'json') return pino(base, dest as pino.DestinationStream);
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line === '') continue;
+        try {
+          dest.write(consoleLine(JSON.parse(line) as Record<string, unknown>));
+        } catch {
+          dest.write(line + '\n');
+        }
+      }
+      cb();
+    },
+  });
+  return pino(base, stream);
+}
+
+/** A logger that drops everything (tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,67 @@
+import { counter, exponentialBuckets, gauge, histogram } from './metrics.js';
+
+/** What a queue reports about its in-flight work when /metrics is scraped. */
+export interface InFlightReporter {
+  readonly name: string;
+  readonly controller: string;
+  /** [sum of seconds all in-flight items have been processing, longest single one]. */
+  inFlightSeconds(): [number, number];
+}
+
+const live = new Set<InFlightReporter>();
+
+// client-go's queue latency buckets: 10 ns .. 1000 s.
+const latencyBuckets = exponentialBuckets(10e-9, 10, 12);
+
+/** client-go / controller-runtime work-queue metrics, labelled with `name` and `controller`. */
+export const workqueueMetrics = {
+  depth: gauge<'name' | 'controller'>('workqueue_depth', 'Current depth of workqueue', [
+    'name',
+    'controller',
+  ]),
+  adds: counter<'name' | 'controller'>('workqueue_adds_total', 'Total number of adds handled by workqueue', [
+    'name',
+    'controller',
+  ]),
+  queueDuration: histogram<'name' | 'controller'>(
+    'workqueue_queue_duration_seconds',
+    'How long in seconds an item stays in workqueue before being requested',
+    ['name', 'controller'],
+    latencyBuckets,
+  ),
+  workDuration: histogram<'name' | 'controller'>(
+    'workqueue_work_duration_seconds',
+    'How long in seconds processing an item from workqueue takes.',
+    ['name', 'controller'],
+    latencyBuckets,
+  ),
+  retries: counter<'name' | 'controller'>(
+    'workqueue_retries_total',
+    'Total number of retries handled by workqueue',
+    ['name', 'controller'],
+  ),
+  unfinished: gauge<'name' | 'controller'>(
+    'workqueue_unfinished_work_seconds',
+    "How many seconds of work has been done that is in progress and hasn't been observed by work_duration. Large values indicate stuck threads. One can deduce the number of stuck threads by observing the rate at which this increases.",
+    ['name', 'controller'],
+    function collect() {
+      for (const q of live) this.set({ name: q.name, controller: q.controller }, q.inFlightSeconds()[0]);
+    },
+  ),
+  longest: gauge<'name' | 'controller'>(
+    'workqueue_longest_running_processor_seconds',
+    'How many seconds has the longest running processor for workqueue been running.',
+    ['name', 'controller'],
+    function collect() {
+      for (const q of live) this.set({ name: q.name, controller: q.controller }, q.inFlightSeconds()[1]);
+    },
+  ),
+};
+
+export function registerInFlight(q: InFlightReporter): void {
+  live.add(q);
+}
+
+export function unregisterInFlight(q: InFlightReporter): void {
+  live.delete(q);
+}
