@@ -1,0 +1,142 @@
+import { parseOptions } from './options.js';
+
+const required = [
+  '--kcp-kubeconfig',
+  'kcp.kubeconfig',
+  '--namespace',
+  'kube-system',
+  '--apiexportendpointslice-ref',
+  'my-export',
+];
+
+describe('parseOptions', () => {
+  test('the compat-critical invocation of SPEC §2.1 is accepted', () => {
+    const r = parseOptions([
+      '--agent-name',
+      'my-agent',
+      '--apiexportendpointslice-ref',
+      'slice',
+      '--enable-leader-election=false',
+      '--kubeconfig',
+      'svc.kubeconfig',
+      '--kcp-kubeconfig',
+      'kcp.kubeconfig',
+      '--namespace',
+      'kube-system',
+      '--log-format',
+      'Console',
+      '--log-debug=true',
+      '--health-address',
+      '0',
+      '--metrics-address',
+      '0',
+      '--published-resource-selector',
+      'agent=initech',
+    ]);
+    if (r.kind !== 'ok') throw new Error(r.text);
+    expect(r.options).toMatchObject({
+      agentName: 'my-agent',
+      apiExportEndpointSliceRef: 'slice',
+      enableLeaderElection: false,
+      kubeconfig: 'svc.kubeconfig',
+      namespace: 'kube-system',
+      logFormat: 'Console',
+      logDebug: true,
+      healthAddress: '0',
+      metricsAddress: '0',
+    });
+    expect(r.options.publishedResourceSelector.matches({ agent: 'initech' })).toBe(true);
+  });
+
+  test('Helm-chart style --flag=value arguments and defaults', () => {
+    const r = parseOptions([
+      '--namespace=ns',
+      '--kcp-kubeconfig=/etc/api-syncagent/kcp/kubeconfig',
+      '--apiexportendpointslice-ref=exp',
+      '--enable-leader-election=true',
+    ]);
+    if (r.kind !== 'ok') throw new Error(r.text);
+    expect(r.options.agentName).toBe('exp-syncagent');
+    expect(r.options.enableLeaderElection).toBe(true);
+    expect(r.options.metricsAddress).toBe('127.0.0.1:8085');
+    expect(r.options.healthAddress).toBe('');
+    expect(r.options.logFormat).toBe('JSON');
+  });
+
+  test('disabled controllers: comma lists and repeats accumulate', () => {
+    const r = parseOptions([
+      ...required,
+      '--disabled-controllers=apiexport,sync',
+      '--disabled-controllers',
+      'apiresourceschema',
+    ]);
+    if (r.kind !== 'ok') throw new Error(r.text);
+    expect(r.options.disabledControllers).toEqual(['apiexport', 'sync', 'apiresourceschema']);
+  });
+
+  test('missing required flags are aggregated, exit code 1', () => {
+    const r = parseOptions([]);
+    expect(r).toEqual({
+      kind: 'invalid',
+      exitCode: 1,
+      text: 'Invalid command line: [--kcp-kubeconfig is required, --namespace is required, --apiexportendpointslice-ref is required]',
+    });
+  });
+
+  test('one error is printed without brackets', () => {
+    const r = parseOptions(['--kcp-kubeconfig', 'x', '--apiexportendpointslice-ref', 'e']);
+    expect(r.text).toBe('Invalid command line: --namespace is required');
+  });
+
+  test('unknown controllers keep the upstream message (sic)', () => {
+    const r = parseOptions([...required, '--disabled-controllers', 'foo,sync']);
+    expect(r.text).toBe(
+      'Invalid command line: unknown controller(s) [foo], mut be any of [apiexport apiresourceschema sync]',
+    );
+  });
+
+  test('invalid agent names, explicit and derived (decision #18)', () => {
+    expect(parseOptions([...required, '--agent-name', 'Bad_Name']).text).toContain(
+      '--agent-name is invalid: [',
+    );
+    const r = parseOptions([
+      '--kcp-kubeconfig',
+      'k',
+      '--namespace',
+      'n',
+      '--apiexportendpointslice-ref',
+      'My.Export',
+    ]);
+    expect(r.kind).toBe('invalid');
+    expect(r.text).toContain('derived agent name "My.Export-syncagent" is invalid');
+  });
+
+  test('selector parse errors name the flag', () => {
+    expect(parseOptions([...required, '--published-resource-selector', 'a in b']).text).toMatch(
+      /^Invalid command line: invalid --published-resource-selector "a in b": /,
+    );
+  });
+
+  test('unknown flags and bad values are usage errors with exit code 2', () => {
+    const unknown = parseOptions(['--apiexport-ref', 'x']);
+    expect(unknown).toMatchObject({ kind: 'usage-error', exitCode: 2 });
+    expect(unknown.text).toMatch(/^unknown flag: --apiexport-ref\nUsage of api-syncagent:/);
+    expect(parseOptions(['--log-format', 'yaml']).text).toMatch(/invalid format 'yaml'/);
+    expect(parseOptions(['--enable-leader-election=maybe']).kind).toBe('usage-error');
+    expect(parseOptions(['--namespace']).text).toMatch(/^flag needs an argument: --namespace/);
+  });
+
+  test('log format is case-insensitive', () => {
+    const r = parseOptions([...required, '--log-format=CONSOLE']);
+    expect(r.kind === 'ok' && r.options.logFormat).toBe('Console');
+  });
+
+  test('--help prints usage and exits 0; a bare bool value is a positional, as in pflag', () => {
+    const h = parseOptions(['--help']);
+    expect(h.kind).toBe('help');
+    expect(h.text).toContain('--apiexportendpointslice-ref string');
+    expect(h.text).toContain('--metrics-address string');
+    const r = parseOptions([...required, '--enable-leader-election', 'false']);
+    expect(r.kind === 'ok' && r.options.enableLeaderElection).toBe(true);
+  });
+});

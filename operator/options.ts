@@ -1,0 +1,179 @@
+/**
+ * The agent's command line (SPEC §2): the same flags, defaults, validation messages and exit codes as
+ * the Go agent, so existing Deployments and the Helm chart's arguments work unchanged.
+ */
+import { FlagError, FlagSet, HelpRequested } from './cli/pflag.js';
+import { parseSelector, type Selector } from './engine/labels/selector.js';
+
+export const CONTROLLER_NAMES = ['apiexport', 'apiresourceschema', 'sync'] as const;
+
+export interface Options {
+  kubeconfig: string;
+  kcpKubeconfig: string;
+  namespace: string;
+  agentName: string;
+  apiExportEndpointSliceRef: string;
+  publishedResourceSelectorString: string;
+  enableLeaderElection: boolean;
+  kubeconfigHostOverride: string;
+  kubeconfigCAFileOverride: string;
+  metricsAddress: string;
+  healthAddress: string;
+  disabledControllers: string[];
+  logDebug: boolean;
+  logFormat: 'JSON' | 'Console';
+}
+
+/** Options after defaulting: the agent name is derived, the selector parsed. */
+export interface CompletedOptions extends Options {
+  publishedResourceSelector: Selector;
+}
+
+export type ParseOutcome =
+  | { kind: 'ok'; options: CompletedOptions }
+  | { kind: 'help'; text: string; exitCode: 0 }
+  | { kind: 'usage-error'; text: string; exitCode: 2 }
+  | { kind: 'invalid'; text: string; exitCode: 1 };
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+function dns1035LabelErrors(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (!DNS1035_LABEL.test(v))
+    errs.push(
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    );
+  return errs;
+}
+
+export function newFlagSet(o: Options): FlagSet {
+  const fs = new FlagSet('api-syncagent');
+  fs.string(
+    'kubeconfig',
+    '',
+    'Paths to a kubeconfig. Only required if out-of-cluster.',
+    (v) => (o.kubeconfig = v),
+  );
+  fs.string('kcp-kubeconfig', '', 'kubeconfig file of kcp', (v) => (o.kcpKubeconfig = v));
+  fs.string('namespace', '', 'Kubernetes namespace the Sync Agent is running in', (v) => (o.namespace = v));
+  fs.string(
+    'agent-name',
+    '',
+    'name of this Sync Agent, must not be changed after the first run, can be left blank to auto-generate a name',
+    (v) => (o.agentName = v),
+  );
+  fs.string(
+    'apiexportendpointslice-ref',
+    '',
+    'name of the APIExportEndpointSlice in kcp that this Sync Agent is powering',
+    (v) => (o.apiExportEndpointSliceRef = v),
+  );
+  fs.string(
+    'published-resource-selector',
+    '',
+    'restrict this Sync Agent to only process PublishedResources matching this label selector (optional)',
+    (v) => (o.publishedResourceSelectorString = v),
+  );
+  fs.bool(
+    'enable-leader-election',
+    false,
+    'whether to perform leader election',
+    (v) => (o.enableLeaderElection = v),
+  );
+  fs.string(
+    'kubeconfig-host-override',
+    '',
+    'override the host configured in the local kubeconfig',
+    (v) => (o.kubeconfigHostOverride = v),
+  );
+  fs.string(
+    'kubeconfig-ca-file-override',
+    '',
+    'override the server CA file configured in the local kubeconfig',
+    (v) => (o.kubeconfigCAFileOverride = v),
+  );
+  fs.string(
+    'metrics-address',
+    '127.0.0.1:8085',
+    'host and port to serve Prometheus metrics via /metrics (HTTP)',
+    (v) => (o.metricsAddress = v),
+  );
+  fs.string(
+    'health-address',
+    '',
+    'host and port to serve probes via /readyz and /healthz (HTTP)',
+    (v) => (o.healthAddress = v),
+  );
+  fs.stringSlice(
+    'disabled-controllers',
+    `comma-separated list of controllers (out of ${CONTROLLER_NAMES.join(', ')}) to disable (can be given multiple times)`,
+    (v) => (o.disabledControllers = v),
+  );
+  fs.bool('log-debug', false, 'Enables more verbose logging', (v) => (o.logDebug = v));
+  o.logFormat = 'JSON';
+  fs.custom('log-format', 'JSON', 'Log format, one of [Console JSON]', (raw) => {
+    const lower = raw.toLowerCase();
+    if (lower === 'json') o.logFormat = 'JSON';
+    else if (lower === 'console') o.logFormat = 'Console';
+    else throw new Error(`invalid format '${raw}'`);
+  });
+  return fs;
+}
+
+/** Validation as SPEC §2.1; messages aggregated like k8s utilerrors (one → text, several → [a, b]). */
+export function validate(o: Options): string[] {
+  const errs: string[] = [];
+  if (o.kcpKubeconfig === '') errs.push('--kcp-kubeconfig is required');
+  if (o.namespace === '') errs.push('--namespace is required');
+  if (o.agentName !== '') {
+    const e = dns1035LabelErrors(o.agentName);
+    if (e.length) errs.push(`--agent-name is invalid: [${e.join(', ')}]`);
+  }
+  if (o.apiExportEndpointSliceRef === '') {
+    errs.push('--apiexportendpointslice-ref is required');
+  } else if (o.agentName === '') {
+    // Decision #18: a derived default name must be valid too (the Go agent never checks it).
+    const derived = `${o.apiExportEndpointSliceRef}-syncagent`;
+    const e = dns1035LabelErrors(derived);
+    if (e.length)
+      errs.push(`derived agent name "${derived}" is invalid, set --agent-name: [${e.join(', ')}]`);
+  }
+  if (o.publishedResourceSelectorString !== '') {
+    try {
+      parseSelector(o.publishedResourceSelectorString);
+    } catch (e) {
+      errs.push(
+        `invalid --published-resource-selector "${o.publishedResourceSelectorString}": ${(e as Error).message}`,
+      );
+    }
+  }
+  const unknown = o.disabledControllers.filter((c) => !(CONTROLLER_NAMES as readonly string[]).includes(c));
+  if (unknown.length)
+    errs.push(`unknown controller(s) [${unknown.join(' ')}], mut be any of [${CONTROLLER_NAMES.join(' ')}]`);
+  return errs;
+}
+
+export function aggregate(errs: string[]): string {
+  return errs.length === 1 ? errs[0]! : `[${errs.join(', ')}]`;
+}
+
+export function parseOptions(argv: readonly string[]): ParseOutcome {
+  const o = {} as Options;
+  const fs = newFlagSet(o);
+  try {
+    fs.parse(argv);
+  } catch (e) {
+    if (e instanceof HelpRequested) return { kind: 'help', text: fs.usage(), exitCode: 0 };
+    if (e instanceof FlagError)
+      return { kind: 'usage-error', text: `${e.message}\n${fs.usage()}`, exitCode: 2 };
+    throw e;
+  }
+  const errs = validate(o);
+  if (errs.length) return { kind: 'invalid', text: `Invalid command line: ${aggregate(errs)}`, exitCode: 1 };
+  const agentName = o.agentName || `${o.apiExportEndpointSliceRef}-syncagent`;
+  return {
+    kind: 'ok',
+    options: { ...o, agentName, publishedResourceSelector: parseSelector(o.publishedResourceSelectorString) },
+  };
+}
