@@ -1,4 +1,7 @@
-import { parseOptions } from './options.js';
+import { parseOptions, type ParseOutcome } from './options.js';
+
+/** The printed text of a non-ok outcome. */
+const text = (r: ParseOutcome): string => (r.kind === 'ok' ? '' : r.text);
 
 const required = [
   '--kcp-kubeconfig',
@@ -33,7 +36,7 @@ describe('parseOptions', () => {
       '--published-resource-selector',
       'agent=initech',
     ]);
-    if (r.kind !== 'ok') throw new Error(r.text);
+    if (r.kind !== 'ok') throw new Error(text(r));
     expect(r.options).toMatchObject({
       agentName: 'my-agent',
       apiExportEndpointSliceRef: 'slice',
@@ -55,7 +58,7 @@ describe('parseOptions', () => {
       '--apiexportendpointslice-ref=exp',
       '--enable-leader-election=true',
     ]);
-    if (r.kind !== 'ok') throw new Error(r.text);
+    if (r.kind !== 'ok') throw new Error(text(r));
     expect(r.options.agentName).toBe('exp-syncagent');
     expect(r.options.enableLeaderElection).toBe(true);
     expect(r.options.metricsAddress).toBe('127.0.0.1:8085');
@@ -70,7 +73,7 @@ describe('parseOptions', () => {
       '--disabled-controllers',
       'apiresourceschema',
     ]);
-    if (r.kind !== 'ok') throw new Error(r.text);
+    if (r.kind !== 'ok') throw new Error(text(r));
     expect(r.options.disabledControllers).toEqual(['apiexport', 'sync', 'apiresourceschema']);
   });
 
@@ -85,18 +88,18 @@ describe('parseOptions', () => {
 
   test('one error is printed without brackets', () => {
     const r = parseOptions(['--kcp-kubeconfig', 'x', '--apiexportendpointslice-ref', 'e']);
-    expect(r.text).toBe('Invalid command line: --namespace is required');
+    expect(text(r)).toBe('Invalid command line: --namespace is required');
   });
 
   test('unknown controllers keep the upstream message (sic)', () => {
     const r = parseOptions([...required, '--disabled-controllers', 'foo,sync']);
-    expect(r.text).toBe(
+    expect(text(r)).toBe(
       'Invalid command line: unknown controller(s) [foo], mut be any of [apiexport apiresourceschema sync]',
     );
   });
 
   test('invalid agent names, explicit and derived (decision #18)', () => {
-    expect(parseOptions([...required, '--agent-name', 'Bad_Name']).text).toContain(
+    expect(text(parseOptions([...required, '--agent-name', 'Bad_Name']))).toContain(
       '--agent-name is invalid: [',
     );
     const r = parseOptions([
@@ -108,11 +111,11 @@ describe('parseOptions', () => {
       'My.Export',
     ]);
     expect(r.kind).toBe('invalid');
-    expect(r.text).toContain('derived agent name "My.Export-syncagent" is invalid');
+    expect(text(r)).toContain('derived agent name "My.Export-syncagent" is invalid');
   });
 
   test('selector parse errors name the flag', () => {
-    expect(parseOptions([...required, '--published-resource-selector', 'a in b']).text).toMatch(
+    expect(text(parseOptions([...required, '--published-resource-selector', 'a in b']))).toMatch(
       /^Invalid command line: invalid --published-resource-selector "a in b": /,
     );
   });
@@ -120,10 +123,10 @@ describe('parseOptions', () => {
   test('unknown flags and bad values are usage errors with exit code 2', () => {
     const unknown = parseOptions(['--apiexport-ref', 'x']);
     expect(unknown).toMatchObject({ kind: 'usage-error', exitCode: 2 });
-    expect(unknown.text).toMatch(/^unknown flag: --apiexport-ref\nUsage of api-syncagent:/);
-    expect(parseOptions(['--log-format', 'yaml']).text).toMatch(/invalid format 'yaml'/);
+    expect(text(unknown)).toMatch(/^unknown flag: --apiexport-ref\nUsage of api-syncagent:/);
+    expect(text(parseOptions(['--log-format', 'yaml']))).toMatch(/invalid format 'yaml'/);
     expect(parseOptions(['--enable-leader-election=maybe']).kind).toBe('usage-error');
-    expect(parseOptions(['--namespace']).text).toMatch(/^flag needs an argument: --namespace/);
+    expect(text(parseOptions(['--namespace']))).toMatch(/^flag needs an argument: --namespace/);
   });
 
   test('log format is case-insensitive', () => {
