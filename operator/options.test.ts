@@ -137,8 +137,8 @@ describe('parseOptions', () => {
   test('--help prints usage and exits 0; a bare bool value is a positional, as in pflag', () => {
     const h = parseOptions(['--help']);
     expect(h.kind).toBe('help');
-    expect(h.text).toContain('--apiexportendpointslice-ref string');
-    expect(h.text).toContain('--metrics-address string');
+    expect(text(h)).toContain('--apiexportendpointslice-ref string');
+    expect(text(h)).toContain('--metrics-address string');
     const r = parseOptions([...required, '--enable-leader-election', 'false']);
     expect(r.kind === 'ok' && r.options.enableLeaderElection).toBe(true);
   });
