@@ -1,0 +1,81 @@
+/**
+ * Pure decisions around a kcp primary object that sit outside the generic syncer (SPEC §4.4, §5.3,
+ * §5.4): how its local copy is found, how a local copy maps back to it, and whether the
+ * PublishedResource's filters let it through.
+ */
+import { selectorFromSpec, type LabelSelectorSpec } from '../labels/selector.js';
+import {
+  ANNOTATION_REMOTE_NAME,
+  ANNOTATION_REMOTE_NAMESPACE,
+  FINALIZER_CLEANUP,
+  LABEL_REMOTE_CLUSTER,
+} from './keys.js';
+import { objectKeyLabels, type ObjectKey } from './object-key.js';
+import { isBeingDeleted, meta, type Unstructured } from './unstructured.js';
+
+/** The label selector (string form, keys sorted like labels.SelectorFromSet) finding a local copy. */
+export function localCopySelector(key: ObjectKey): string {
+  const labels = objectKeyLabels(key);
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}
+
+/** 0 matches → no copy; 1 → the copy; more → the Go agent's error (SPEC §5.3). */
+export function pickLocalCopy(items: readonly Unstructured[], selector: string): Unstructured | undefined {
+  if (items.length > 1) throw new Error(`expected 1 object matching ${selector}, but found ${items.length}`);
+  return items[0];
+}
+
+/** The kcp identity of a local copy, or undefined for objects without sync metadata (SPEC §4.4). */
+export function remoteIdentity(
+  local: Unstructured,
+): { cluster: string; namespace: string; name: string } | undefined {
+  const md = meta(local);
+  const cluster = md.labels?.[LABEL_REMOTE_CLUSTER] ?? '';
+  const name = md.annotations?.[ANNOTATION_REMOTE_NAME] ?? '';
+  if (cluster === '' || name === '') return undefined;
+  return { cluster, namespace: md.annotations?.[ANNOTATION_REMOTE_NAMESPACE] ?? '', name };
+}
+
+export interface FilterSpec {
+  namespace?: LabelSelectorSpec | null;
+  resource?: LabelSelectorSpec | null;
+}
+
+export type FilterVerdict =
+  | { pass: true }
+  /** Ignored: not synced, nothing cleaned up (the Go agent's behaviour). */
+  | { pass: false; reason: string }
+  /** Not matching any more but still carries our finalizer while being deleted: clean it up (decision #4). */
+  | { pass: true; cleanupOnly: true; reason: string };
+
+/**
+ * Applies `spec.filter` (SPEC §4.4 step 3). `namespaceLabels` are the labels of the kcp namespace of
+ * a namespaced object (undefined for cluster-scoped objects). A namespace filter on a cluster-scoped
+ * object is a configuration error (decision #20), reported, never a crash.
+ */
+export function applyFilter(
+  filter: FilterSpec | null | undefined,
+  remote: Unstructured,
+  namespaceLabels: Record<string, string> | undefined,
+): FilterVerdict {
+  if (!filter) return { pass: true };
+  let reason: string | undefined;
+  if (filter.resource && !selectorFromSpec(filter.resource).matches(meta(remote).labels)) {
+    reason = 'object labels do not match spec.filter.resource';
+  } else if (filter.namespace) {
+    if (!meta(remote).namespace) {
+      throw new Error('spec.filter.namespace is set, but the object is cluster-scoped and has no namespace');
+    }
+    if (!selectorFromSpec(filter.namespace).matches(namespaceLabels)) {
+      reason = 'namespace labels do not match spec.filter.namespace';
+    }
+  }
+  if (reason === undefined) return { pass: true };
+  if (isBeingDeleted(remote) && (meta(remote).finalizers ?? []).includes(FINALIZER_CLEANUP)) {
+    return { pass: true, cleanupOnly: true, reason };
+  }
+  return { pass: false, reason };
+}
