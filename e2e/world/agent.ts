@@ -1,0 +1,61 @@
+// Starts the agent the way a user would: `node dist/operator/main.js <flags>` (Node 24 from
+// node_modules/.bin), as a child process in its own process group, logging to <artifactsDir>/agent.log.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, startProcess } from './process.js';
+
+export interface AgentOptions {
+  /** Command-line flags, exactly as a user passes them (SPEC §2.1). */
+  args: string[];
+  /** Extra environment (merged over the current one). */
+  env?: NodeJS.ProcessEnv;
+  /** Directory for agent.log, e.g. .artifacts/<test name>. */
+  artifactsDir: string;
+  /** Name used in messages and the log file name (default "agent"). */
+  name?: string;
+}
+
+export interface AgentProcess {
+  /** pid of the node process running the agent (the process group id is `pgid`). */
+  pid: number;
+  pgid: number;
+  logPath: string;
+  /** Resolves with the exit code (or signal) when the agent exits. */
+  exited: Promise<number | string>;
+  hasExited(): boolean;
+  /** SIGTERM, then SIGKILL after graceMs. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export const AGENT_ENTRYPOINT = path.join(REPO_ROOT, 'dist/operator/main.js');
+const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
+
+export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
+  if (!existsSync(AGENT_ENTRYPOINT)) {
+    throw new Error(`the agent is not built: ${AGENT_ENTRYPOINT} is missing; run "npm run build"`);
+  }
+  const name = opts.name ?? 'agent';
+  const logPath = path.join(opts.artifactsDir, `${name}.log`);
+  const proc = startProcess({
+    name,
+    command: existsSync(NODE) ? NODE : process.execPath,
+    args: [AGENT_ENTRYPOINT, ...opts.args],
+    env: { ...process.env, ...opts.env },
+    logPath,
+  });
+  // The reaper writes the agent's own pid right after forking it.
+  const deadline = Date.now() + 5_000;
+  let pid = proc.serverPid();
+  while (pid === undefined && Date.now() < deadline && !proc.hasExited()) {
+    await new Promise((r) => setTimeout(r, 50));
+    pid = proc.serverPid();
+  }
+  return {
+    pid: pid ?? proc.pgid,
+    pgid: proc.pgid,
+    logPath,
+    exited: proc.exited,
+    hasExited: proc.hasExited,
+    stop: (graceMs) => proc.stop(graceMs),
+  };
+}
