@@ -1,0 +1,149 @@
+/** spf13/cast conversions as sprig uses them (ToInt64, ToInt, ToFloat64), plus sprig's strval and Go-JSON. */
+import { compareGoStrings, goQuote } from '../../gojson/marshal.js';
+import { sprint, stringerOf } from '../fmt.js';
+import { parseGoInt } from '../strconv.js';
+import {
+  GoBytes,
+  GoDuration,
+  GoInt,
+  GoStruct,
+  GoTime,
+  NO_VALUE,
+  intValue,
+  isIntValue,
+  isMap,
+} from '../value.js';
+import { FuncError } from '../funcs.js';
+
+function wrap64(v: bigint): bigint {
+  return BigInt.asIntN(64, v);
+}
+
+/** cast's trimZeroDecimal: "12.000" -> "12" */
+function trimZeroDecimal(s: string): string {
+  let foundZero = false;
+  for (let i = s.length; i > 0; i--) {
+    switch (s[i - 1]) {
+      case '.':
+        if (foundZero) return s.slice(0, i - 1);
+        break;
+      case '0':
+        foundZero = true;
+        continue;
+      default:
+        return s;
+    }
+    break;
+  }
+  return s;
+}
+
+export function toInt64(v: unknown): bigint {
+  if (v === null || v === undefined || v === NO_VALUE) return 0n;
+  if (typeof v === 'bigint') return v;
+  if (v instanceof GoInt) return v.v;
+  if (v instanceof GoDuration) return v.ns;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return -(2n ** 63n);
+    const t = Math.trunc(v);
+    if (Math.abs(t) >= 2 ** 63) return -(2n ** 63n);
+    return BigInt(t);
+  }
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'string') {
+    const r = parseGoInt(trimZeroDecimal(v));
+    if (r === null || r < -(2n ** 63n) || r >= 2n ** 63n) return 0n;
+    return r;
+  }
+  return 0n;
+}
+
+export function toInt(v: unknown): GoInt {
+  return new GoInt(wrap64(toInt64(v)), 'int');
+}
+
+export function toFloat64(v: unknown): number {
+  if (v === null || v === undefined || v === NO_VALUE) return 0;
+  if (typeof v === 'number') return v;
+  if (isIntValue(v)) return Number(intValue(v));
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const s = v.replace(/_/g, '');
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i.test(s) || v.includes('__'))
+      return 0;
+    if (/^[+-]?inf/i.test(s)) return s[0] === '-' ? -Infinity : Infinity;
+    if (/nan/i.test(s)) return NaN;
+    return Number(s);
+  }
+  return 0;
+}
+
+/** sprig's strval: strings as is, Stringers via String(), everything else fmt %v. */
+export function strval(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof GoBytes) return Buffer.from(v.b).toString('latin1');
+  const s = stringerOf(v);
+  if (s) return s();
+  return sprint([v === NO_VALUE ? null : v]);
+}
+
+/** Go encoding/json Marshal of a template value. */
+export function goJson(v: unknown, escapeHTML = true, indent = ''): string {
+  const out: string[] = [];
+  writeJson(v, out, escapeHTML, indent, '');
+  return out.join('');
+}
+
+function quoteJ(s: string, escapeHTML: boolean): string {
+  if (escapeHTML) return goQuote(s);
+  return JSON.stringify(s.toWellFormed()).replace(/[\u2028\u2029]/g, (c) =>
+    c === '\u2028' ? '\\u2028' : '\\u2029',
+  );
+}
+
+function floatJson(f: number): string {
+  if (!Number.isFinite(f)) throw new FuncError(`json: unsupported value: ${sprint([f])}`);
+  if (Object.is(f, -0)) return '-0';
+  return String(f);
+}
+
+function writeJson(v: unknown, out: string[], esc: boolean, indent: string, prefix: string): void {
+  const nl = indent ? '\n' : '';
+  if (v === null || v === undefined || v === NO_VALUE) out.push('null');
+  else if (typeof v === 'string') out.push(quoteJ(v, esc));
+  else if (typeof v === 'number') out.push(floatJson(v));
+  else if (typeof v === 'bigint') out.push(v.toString());
+  else if (v instanceof GoInt) out.push(v.v.toString());
+  else if (v instanceof GoDuration) out.push(v.ns.toString());
+  else if (typeof v === 'boolean') out.push(v ? 'true' : 'false');
+  else if (v instanceof GoBytes) out.push('"' + Buffer.from(v.b).toString('base64') + '"');
+  else if (v instanceof GoTime) out.push('"' + v.toString() + '"');
+  else if (Array.isArray(v)) {
+    if (v.length === 0) {
+      out.push('[]');
+      return;
+    }
+    out.push('[');
+    v.forEach((x, i) => {
+      if (i > 0) out.push(',');
+      out.push(nl + prefix + indent);
+      writeJson(x, out, esc, indent, prefix + indent);
+    });
+    out.push(nl + prefix + ']');
+  } else if (v instanceof GoStruct || isMap(v)) {
+    const obj = v instanceof GoStruct ? v.fields : (v as Record<string, unknown>);
+    const keys = v instanceof GoStruct ? Object.keys(obj) : Object.keys(obj).sort(compareGoStrings);
+    if (keys.length === 0) {
+      out.push('{}');
+      return;
+    }
+    out.push('{');
+    keys.forEach((k, i) => {
+      if (i > 0) out.push(',');
+      out.push(nl + prefix + indent);
+      out.push(quoteJ(k, esc), indent ? ': ' : ':');
+      writeJson(obj[k], out, esc, indent, prefix + indent);
+    });
+    out.push(nl + prefix + '}');
+  } else throw new FuncError('json: unsupported type');
+}

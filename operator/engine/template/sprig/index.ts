@@ -1,0 +1,15 @@
+/** Sprig v3.3.0 TxtFuncMap (all 209+ names). Non-hermetic functions are documented in misc.ts. */
+import type { FuncMap } from '../funcs.js';
+import { collectionFuncs } from './collections.js';
+import { mathFuncs } from './math.js';
+import { miscFuncs } from './misc.js';
+import { semverFuncs } from './semver.js';
+import { stringFuncs } from './strings.js';
+
+export const sprigFuncs: FuncMap = {
+  ...stringFuncs,
+  ...mathFuncs,
+  ...collectionFuncs,
+  ...miscFuncs,
+  ...semverFuncs,
+};

@@ -1,0 +1,10 @@
+/** Bounds for sprig functions that allocate proportionally to an argument (repeat, until, seq, indent...). */
+import { FuncError } from '../funcs.js';
+
+/** The largest string (bytes) or list (elements) a single function call may build. */
+export const MAX_ALLOCATION = 1 << 24;
+
+export function checkCount(n: number, fnName: string): void {
+  if (n > MAX_ALLOCATION)
+    throw new FuncError(`${fnName}: result of ${n} elements/bytes exceeds the limit of ${MAX_ALLOCATION}`);
+}

@@ -1,0 +1,459 @@
+/** Sprig v3.3.0 regex, path, URL, date, environment, random and crypto functions. */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { FuncError, type FuncMap, fn } from '../funcs.js';
+import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap, stringSlice } from '../value.js';
+import { durationString, formatTime } from '../gotime.js';
+import { strval } from './cast.js';
+import { GoRegexpError, compileGoRegexp, findAll, quoteMeta, replaceAll, split } from './goregexp.js';
+import { checkCount } from './limits.js';
+
+function mustCompile(expr: string): ReturnType<typeof compileGoRegexp> {
+  try {
+    return compileGoRegexp(expr);
+  } catch (e) {
+    if (e instanceof GoRegexpError) throw new FuncError(`regexp: Compile(${quoteRe(expr)}): ${e.message}`);
+    throw e;
+  }
+}
+function quoteRe(s: string): string {
+  return '`' + s + '`';
+}
+function tryCompile(expr: string): ReturnType<typeof compileGoRegexp> {
+  try {
+    return compileGoRegexp(expr);
+  } catch (e) {
+    if (e instanceof GoRegexpError) throw new FuncError(e.message);
+    throw e;
+  }
+}
+
+// ---- path (slash-separated, Go's path package) ----
+export function pathClean(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const parts = p.split('/');
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const s = (rooted ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
+function pathBase(p: string): string {
+  if (p === '') return '.';
+  p = p.replace(/\/+$/, '');
+  if (p === '') return '/';
+  const i = p.lastIndexOf('/');
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+function pathDir(p: string): string {
+  const i = p.lastIndexOf('/');
+  return pathClean(p.slice(0, i + 1));
+}
+function pathExt(p: string): string {
+  for (let i = p.length - 1; i >= 0 && p[i] !== '/'; i--) if (p[i] === '.') return p.slice(i);
+  return '';
+}
+
+// ---- dates ----
+function toTime(v: unknown): GoTime {
+  if (v instanceof GoTime) return v;
+  if (typeof v === 'bigint') return new GoTime(v * 1000000000n);
+  if (v instanceof GoInt && (v.t === 'int' || v.t === 'int32')) return new GoTime(v.v * 1000000000n);
+  return new GoTime(BigInt(Date.now()) * 1000000n);
+}
+
+function inZone(t: GoTime, zone: string): GoTime {
+  // Only UTC is supported (the agent runs with TZ=UTC; "Local" is treated as UTC).
+  void zone;
+  return new GoTime(t.ns, 0, 'UTC');
+}
+
+function parseGoDuration(s: string): bigint {
+  const orig = s;
+  if (s === '0') return 0n;
+  let neg = false;
+  if (s[0] === '-' || s[0] === '+') {
+    neg = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '') throw new FuncError(`time: invalid duration "${orig}"`);
+  const units: Record<string, number> = {
+    ns: 1,
+    us: 1e3,
+    µs: 1e3,
+    μs: 1e3,
+    ms: 1e6,
+    s: 1e9,
+    m: 60e9,
+    h: 3600e9,
+  };
+  let total = 0;
+  const re = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/;
+  while (s.length) {
+    const m = re.exec(s);
+    if (!m || m[1] === '' || m[1] === '.') throw new FuncError(`time: invalid duration "${orig}"`);
+    total += Number(m[1]) * units[m[2]!]!;
+    s = s.slice(m[0].length);
+  }
+  return BigInt(Math.round(neg ? -total : total));
+}
+
+function notSupported(name: string): () => never {
+  return () => {
+    throw new FuncError(`${name} is not supported by this agent`);
+  };
+}
+
+function randString(count: GoInt, alphabet: string, name: string): string {
+  const n = Number(count.v);
+  if (n < 0) throw new FuncError(`${name}: count must be non-negative`);
+  checkCount(n, name);
+  let out = '';
+  for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const NUM = '0123456789';
+const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+
+function urlParse(v: string): Record<string, unknown> {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    // relative references: parse against a dummy base and strip it
+    try {
+      const base = new URL(v, 'x-relative://host/');
+      return {
+        scheme: '',
+        host: '',
+        hostname: '',
+        path: decodeURIComponent(base.pathname).replace(/^\//, v.startsWith('/') ? '/' : ''),
+        query: base.search.replace(/^\?/, ''),
+        opaque: '',
+        fragment: decodeURIComponent(base.hash.replace(/^#/, '')),
+        userinfo: '',
+      };
+    } catch {
+      throw new FuncError(`unable to parse url: ${v}`);
+    }
+  }
+  const userinfo = u.username ? (u.password ? `${u.username}:${u.password}` : u.username) : '';
+  return {
+    scheme: u.protocol.replace(/:$/, ''),
+    host: u.host,
+    hostname: u.hostname,
+    path: decodeURIComponent(u.pathname),
+    query: u.search.replace(/^\?/, ''),
+    opaque: '',
+    fragment: decodeURIComponent(u.hash.replace(/^#/, '')),
+    userinfo: decodeURIComponent(userinfo),
+  };
+}
+
+function urlJoin(d: Record<string, unknown> | null): string {
+  const get = (k: string): string => {
+    if (!d || !hasKey(d, k)) return '';
+    const v = d[k];
+    if (typeof v !== 'string') throw new FuncError(`unable to parse ${k} field: ${strval(v)}`);
+    return v;
+  };
+  const scheme = get('scheme');
+  const host = get('host');
+  const path = get('path');
+  const query = get('query');
+  const fragment = get('fragment');
+  const userinfo = get('userinfo');
+  const opaque = get('opaque');
+  let out = '';
+  if (opaque)
+    return (
+      (scheme ? scheme + ':' : '') +
+      opaque +
+      (query ? '?' + query : '') +
+      (fragment ? '#' + encodeURI(fragment) : '')
+    );
+  if (scheme) out += scheme + ':';
+  if (scheme || host || userinfo) {
+    out += '//';
+    if (userinfo) out += userinfo + '@';
+    out += host;
+  }
+  if (path) out += (host && !path.startsWith('/') ? '/' : '') + encodeURI(path).replace(/%25/g, '%25');
+  if (query) out += '?' + query;
+  if (fragment) out += '#' + encodeURIComponent(fragment).replace(/%2F/g, '/');
+  return out;
+}
+
+export const miscFuncs: FuncMap = {
+  regexMatch: fn(['string', 'string'], (re: string, s: string) => {
+    try {
+      const r = compileGoRegexp(re);
+      return findAll(r, s, 1).length > 0;
+    } catch {
+      return false;
+    }
+  }),
+  mustRegexMatch: fn(
+    ['string', 'string'],
+    (re: string, s: string) => findAll(tryCompile(re), s, 1).length > 0,
+  ),
+  regexFindAll: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
+    stringSlice(findAll(mustCompile(re), s, Number(n.v)).map((m) => m[0])),
+  ),
+  mustRegexFindAll: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
+    stringSlice(findAll(tryCompile(re), s, Number(n.v)).map((m) => m[0])),
+  ),
+  regexFind: fn(
+    ['string', 'string'],
+    (re: string, s: string) => findAll(mustCompile(re), s, 1)[0]?.[0] ?? '',
+  ),
+  mustRegexFind: fn(
+    ['string', 'string'],
+    (re: string, s: string) => findAll(tryCompile(re), s, 1)[0]?.[0] ?? '',
+  ),
+  regexReplaceAll: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
+    replaceAll(mustCompile(re), s, repl, false),
+  ),
+  mustRegexReplaceAll: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
+    replaceAll(tryCompile(re), s, repl, false),
+  ),
+  regexReplaceAllLiteral: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
+    replaceAll(mustCompile(re), s, repl, true),
+  ),
+  mustRegexReplaceAllLiteral: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
+    replaceAll(tryCompile(re), s, repl, true),
+  ),
+  regexSplit: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
+    stringSlice(split(mustCompile(re), s, Number(n.v))),
+  ),
+  mustRegexSplit: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
+    stringSlice(split(tryCompile(re), s, Number(n.v))),
+  ),
+  regexQuoteMeta: fn(['string'], quoteMeta),
+
+  base: fn(['string'], pathBase),
+  dir: fn(['string'], pathDir),
+  clean: fn(['string'], pathClean),
+  ext: fn(['string'], pathExt),
+  isAbs: fn(['string'], (p: string) => p.startsWith('/')),
+  osBase: fn(['string'], pathBase),
+  osDir: fn(['string'], pathDir),
+  osClean: fn(['string'], pathClean),
+  osExt: fn(['string'], pathExt),
+  osIsAbs: fn(['string'], (p: string) => p.startsWith('/')),
+
+  urlParse: fn(['string'], urlParse),
+  urlJoin: fn(['map'], urlJoin),
+
+  now: fn([], () => new GoTime(BigInt(Date.now()) * 1000000n, 0, 'UTC')),
+  date: fn(['string', 'any'], (f: string, d: unknown) => formatTime(inZone(toTime(d), 'Local'), f)),
+  dateInZone: fn(['string', 'any', 'string'], (f: string, d: unknown, z: string) =>
+    formatTime(inZone(toTime(d), z), f),
+  ),
+  date_in_zone: fn(['string', 'any', 'string'], (f: string, d: unknown, z: string) =>
+    formatTime(inZone(toTime(d), z), f),
+  ),
+  htmlDate: fn(['any'], (d: unknown) => formatTime(inZone(toTime(d), 'Local'), '2006-01-02')),
+  htmlDateInZone: fn(['any', 'string'], (d: unknown, z: string) =>
+    formatTime(inZone(toTime(d), z), '2006-01-02'),
+  ),
+  unixEpoch: fn(['any'], (t: unknown) => {
+    if (!(t instanceof GoTime)) throw new FuncError(`wrong type for value; expected time.Time`);
+    const s = t.ns / 1000000000n - (t.ns % 1000000000n < 0n ? 1n : 0n);
+    return s.toString();
+  }),
+  duration: fn(['any'], (sec: unknown) => {
+    let n = 0n;
+    if (typeof sec === 'string') n = /^[+-]?\d+$/.test(sec) ? BigInt(sec) : 0n;
+    else if (typeof sec === 'bigint') n = sec;
+    return durationString(BigInt.asIntN(64, n * 1000000000n));
+  }),
+  durationRound: fn(['any'], (d: unknown) => durationRound(d)),
+  dateModify: fn(['string', 'any'], (fmt: string, t: unknown) => {
+    if (!(t instanceof GoTime)) throw new FuncError('wrong type for value; expected time.Time');
+    try {
+      return new GoTime(t.ns + parseGoDuration(fmt), t.offsetSeconds, t.zone);
+    } catch {
+      return t;
+    }
+  }),
+  date_modify: fn(['string', 'any'], (fmt: string, t: unknown) => {
+    if (!(t instanceof GoTime)) throw new FuncError('wrong type for value; expected time.Time');
+    try {
+      return new GoTime(t.ns + parseGoDuration(fmt), t.offsetSeconds, t.zone);
+    } catch {
+      return t;
+    }
+  }),
+  mustDateModify: fn(['string', 'any'], (fmt: string, t: unknown) => {
+    if (!(t instanceof GoTime)) throw new FuncError('wrong type for value; expected time.Time');
+    return new GoTime(t.ns + parseGoDuration(fmt), t.offsetSeconds, t.zone);
+  }),
+  must_date_modify: fn(['string', 'any'], (fmt: string, t: unknown) => {
+    if (!(t instanceof GoTime)) throw new FuncError('wrong type for value; expected time.Time');
+    return new GoTime(t.ns + parseGoDuration(fmt), t.offsetSeconds, t.zone);
+  }),
+  ago: fn(['any'], (d: unknown) => {
+    const t = toTime(d);
+    const nowNs = BigInt(Date.now()) * 1000000n;
+    const diff = ((nowNs - t.ns) / 1000000000n) * 1000000000n;
+    return durationString(diff);
+  }),
+  toDate: fn(
+    ['string', 'string'],
+    (layout: string, s: string) => parseTime(layout, s) ?? new GoTime(-62135596800n * 1000000000n),
+  ),
+  mustToDate: fn(['string', 'string'], (layout: string, s: string) => {
+    const t = parseTime(layout, s);
+    if (!t)
+      throw new FuncError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
+    return t;
+  }),
+
+  env: fn(['string'], (k: string) => process.env[k] ?? ''),
+  expandenv: fn(['string'], (s: string) =>
+    s.replace(
+      /\$\{([^}]*)\}|\$([A-Za-z0-9_]+|[*#$@!?\-0-9])/g,
+      (_m, a: string | undefined, b: string | undefined) => process.env[(a ?? b)!] ?? '',
+    ),
+  ),
+  getHostByName: fn(['string'], notSupported('getHostByName')),
+
+  randAlphaNum: fn(['int'], (c: GoInt) => randString(c, ALPHA + NUM, 'randAlphaNum')),
+  randAlpha: fn(['int'], (c: GoInt) => randString(c, ALPHA, 'randAlpha')),
+  randAscii: fn(['int'], (c: GoInt) => randString(c, ASCII, 'randAscii')),
+  randNumeric: fn(['int'], (c: GoInt) => randString(c, NUM, 'randNumeric')),
+  randBytes: fn(['int'], (c: GoInt) => {
+    checkCount(Number(c.v), 'randBytes');
+    return randomBytes(Math.max(Number(c.v), 0)).toString('base64');
+  }),
+  shuffle: fn(['string'], (s: string) => {
+    const chars = [...s];
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    }
+    return chars.join('');
+  }),
+  uuidv4: fn([], () => randomUUID()),
+  fail: fn(['string'], (msg: string) => {
+    throw new FuncError(msg);
+  }),
+
+  bcrypt: fn(['string'], notSupported('bcrypt')),
+  htpasswd: fn(['string', 'string'], notSupported('htpasswd')),
+  genPrivateKey: fn(['string'], notSupported('genPrivateKey')),
+  derivePassword: fn(['uint32', 'string', 'string', 'string', 'string'], notSupported('derivePassword')),
+  buildCustomCert: fn(['string', 'string'], notSupported('buildCustomCert')),
+  genCA: fn(['string', 'int'], notSupported('genCA')),
+  genCAWithKey: fn(['string', 'int', 'string'], notSupported('genCAWithKey')),
+  genSelfSignedCert: fn(['string', 'slice', 'slice', 'int'], notSupported('genSelfSignedCert')),
+  genSelfSignedCertWithKey: fn(
+    ['string', 'slice', 'slice', 'int', 'string'],
+    notSupported('genSelfSignedCertWithKey'),
+  ),
+  genSignedCert: fn(['string', 'slice', 'slice', 'int', 'any'], notSupported('genSignedCert')),
+  genSignedCertWithKey: fn(
+    ['string', 'slice', 'slice', 'int', 'any', 'string'],
+    notSupported('genSignedCertWithKey'),
+  ),
+  encryptAES: fn(['string', 'string'], notSupported('encryptAES')),
+  decryptAES: fn(['string', 'string'], notSupported('decryptAES')),
+};
+
+function durationRound(d: unknown): string {
+  let ns: bigint;
+  if (typeof d === 'string') {
+    try {
+      ns = parseGoDuration(d);
+    } catch {
+      ns = 0n;
+    }
+  } else if (d instanceof GoDuration) ns = d.ns;
+  else if (d instanceof GoTime) ns = BigInt(Date.now()) * 1000000n - d.ns;
+  else ns = 0n;
+  let u = ns < 0n ? -ns : ns;
+  const second = 1000000000n;
+  const minute = 60n * second;
+  const hour = 60n * minute;
+  const day = 24n * hour;
+  const month = 30n * day;
+  const year = 365n * day;
+  void isMap;
+  void NO_VALUE;
+  if (u > year) return `${u / year}y`;
+  if (u > month) return `${u / month}mo`;
+  if (u > day) return `${u / day}d`;
+  if (u > hour) return `${u / hour}h`;
+  if (u > minute) return `${u / minute}m`;
+  if (u > second) return `${u / second}s`;
+  u = 0n;
+  return '0s';
+}
+
+/** time.ParseInLocation for numeric layouts (2006 01 02 15 04 05, fractional seconds, Z07:00), UTC. */
+function parseTime(layout: string, s: string): GoTime | null {
+  const tokens: [string, string][] = [
+    ['2006', '(\\d{4})'],
+    ['01', '(\\d{2})'],
+    ['02', '(\\d{2})'],
+    ['15', '(\\d{2})'],
+    ['04', '(\\d{2})'],
+    ['05', '(\\d{2})'],
+    ['Z07:00', '(Z|[+-]\\d{2}:\\d{2})'],
+    ['-07:00', '([+-]\\d{2}:\\d{2})'],
+    ['MST', '([A-Z]{3,4})'],
+  ];
+  let re = '';
+  const order: string[] = [];
+  let i = 0;
+  outer: while (i < layout.length) {
+    if (layout.startsWith('.000', i) || layout.startsWith('.999', i)) {
+      let j = i + 1;
+      while (layout[j] === layout[i + 1]) j++;
+      re += '(?:\\.(\\d+))?';
+      order.push('frac');
+      i = j;
+      continue;
+    }
+    for (const [tok, r] of tokens) {
+      if (layout.startsWith(tok, i)) {
+        re += r;
+        order.push(tok);
+        i += tok.length;
+        continue outer;
+      }
+    }
+    re += layout[i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    i++;
+  }
+  const m = new RegExp('^' + re + '$').exec(s);
+  if (!m) return null;
+  const f: Record<string, string> = {};
+  order.forEach((k, idx) => (f[k] = m[idx + 1] ?? ''));
+  let offset = 0;
+  const z = f['Z07:00'] || f['-07:00'];
+  if (z && z !== 'Z')
+    offset = (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 3600 + Number(z.slice(4, 6)) * 60);
+  const ms = Date.UTC(
+    Number(f['2006'] ?? 0),
+    Number(f['01'] ?? 1) - 1,
+    Number(f['02'] ?? 1),
+    Number(f['15'] ?? 0),
+    Number(f['04'] ?? 0),
+    Number(f['05'] ?? 0),
+  );
+  const frac = BigInt((f.frac ?? '').padEnd(9, '0').slice(0, 9) || '0');
+  const ns = BigInt(ms) * 1000000n + frac - BigInt(offset) * 1000000000n;
+  return new GoTime(ns, offset, offset === 0 ? 'UTC' : '');
+}
+
+export { strval };

@@ -1,0 +1,230 @@
+/**
+ * The Go value model used by the template interpreter.
+ *
+ * Template data and every intermediate value are plain JS values read as Go values:
+ *   string            -> string
+ *   number            -> float64
+ *   bigint            -> int64
+ *   GoInt             -> another Go integer type (int from literals and `len`, uint8 from string indexing, ...)
+ *   boolean           -> bool
+ *   null / undefined  -> nil (an empty interface holding nothing)
+ *   Array             -> []interface{} (or []string when tagged with `stringSlice`)
+ *   plain object      -> map[string]interface{} (a missing key yields "no value")
+ *   GoStruct          -> a struct (a missing field is an execution error; methods may be attached)
+ *   NO_VALUE          -> Go's invalid reflect.Value (what a missing map key evaluates to; prints `<no value>`)
+ */
+
+/** Go's invalid reflect.Value: the result of a missing map key. */
+export const NO_VALUE: unique symbol = Symbol('no value');
+export type NoValue = typeof NO_VALUE;
+
+export type GoIntType =
+  'int' | 'int8' | 'int16' | 'int32' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+
+/** A Go integer whose type is not int64 (int64 is a plain bigint). */
+export class GoInt {
+  constructor(
+    readonly v: bigint,
+    readonly t: GoIntType = 'int',
+  ) {}
+}
+
+export type GoMethod = (...args: unknown[]) => unknown;
+
+/** A Go struct value. Fields are looked up exactly (case-sensitive); a null field is a nil map. */
+export class GoStruct {
+  readonly fields: Record<string, unknown>;
+  readonly typeName: string;
+  readonly methods: Record<string, GoMethod>;
+  constructor(fields: Record<string, unknown>, typeName = 'struct', methods: Record<string, GoMethod> = {}) {
+    this.fields = fields;
+    this.typeName = typeName;
+    this.methods = methods;
+  }
+  hasField(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.fields, name);
+  }
+}
+
+/** A Go time.Duration (int64 nanoseconds) – prints like Go's Duration.String(). */
+export class GoDuration {
+  constructor(readonly ns: bigint) {}
+}
+
+/** A Go time.Time (UTC only; nanoseconds since the Unix epoch). */
+export class GoTime {
+  constructor(
+    readonly ns: bigint,
+    readonly offsetSeconds = 0,
+    readonly zone = 'UTC',
+  ) {}
+}
+
+/** A Go []byte. */
+export class GoBytes {
+  constructor(readonly b: Uint8Array) {}
+}
+
+/** A Go function value (for `call`). */
+export class GoFunc {
+  constructor(
+    readonly fn: (...args: unknown[]) => unknown,
+    readonly typeName = 'func(...interface {}) interface {}',
+  ) {}
+}
+
+const ELEM_TYPE = Symbol('elem type');
+
+/** Tags an array (or map) with a Go element type other than interface{} ("string", "int", ...). */
+export function typedSlice<T extends unknown[]>(a: T, elem: string): T {
+  Object.defineProperty(a, ELEM_TYPE, { value: elem, enumerable: false });
+  return a;
+}
+
+/** Tags an array as a Go []string (sprig's splitList, keys, sortAlpha, ... return these). */
+export function stringSlice(a: string[]): string[] {
+  return typedSlice(a, 'string');
+}
+
+/** Tags a plain object as a Go map[string]string (sprig's split/splitn). */
+export function stringMap(m: Record<string, string>): Record<string, string> {
+  Object.defineProperty(m, ELEM_TYPE, { value: 'string', enumerable: false });
+  return m;
+}
+
+export function elemType(a: unknown): string | undefined {
+  return a !== null && typeof a === 'object'
+    ? ((a as Record<symbol, unknown>)[ELEM_TYPE] as string | undefined)
+    : undefined;
+}
+
+export function isStringSlice(a: unknown): boolean {
+  return Array.isArray(a) && elemType(a) === 'string';
+}
+
+export function isMap(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+export function hasKey(m: Record<string, unknown>, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(m, k);
+}
+
+export function isNilish(v: unknown): v is null | undefined | NoValue {
+  return v === null || v === undefined || v === NO_VALUE;
+}
+
+export type Kind =
+  | 'invalid'
+  | 'bool'
+  | 'int'
+  | 'int64'
+  | 'uint'
+  | 'float64'
+  | 'string'
+  | 'slice'
+  | 'map'
+  | 'struct'
+  | 'func'
+  | 'ptr'
+  | 'interface';
+
+/** reflect.Kind name (as sprig's kindOf prints it). nil interface => "invalid". */
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined || v === NO_VALUE) return 'invalid';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'float64';
+    case 'bigint':
+      return 'int64';
+    case 'boolean':
+      return 'bool';
+  }
+  if (v instanceof GoInt) return v.t;
+  if (Array.isArray(v) || v instanceof GoBytes) return 'slice';
+  if (v instanceof GoStruct || v instanceof GoTime) return 'struct';
+  if (v instanceof GoDuration) return 'int64';
+  if (v instanceof GoFunc) return 'func';
+  if (isMap(v)) return 'map';
+  return 'invalid';
+}
+
+/** reflect.Type.String() of a dynamic value. nil => "<nil>". */
+export function typeOf(v: unknown): string {
+  if (v === null || v === undefined || v === NO_VALUE) return '<nil>';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'float64';
+    case 'bigint':
+      return 'int64';
+    case 'boolean':
+      return 'bool';
+  }
+  if (v instanceof GoInt) return v.t;
+  if (Array.isArray(v)) return `[]${elemType(v) ?? 'interface {}'}`;
+  if (v instanceof GoBytes) return '[]uint8';
+  if (v instanceof GoStruct) return v.typeName;
+  if (v instanceof GoTime) return 'time.Time';
+  if (v instanceof GoDuration) return 'time.Duration';
+  if (v instanceof GoFunc) return v.typeName;
+  if (isMap(v)) return `map[string]${elemType(v) ?? 'interface {}'}`;
+  return '<nil>';
+}
+
+export function isIntValue(v: unknown): v is bigint | GoInt {
+  return typeof v === 'bigint' || v instanceof GoInt;
+}
+
+export function intValue(v: bigint | GoInt): bigint {
+  return typeof v === 'bigint' ? v : v.v;
+}
+
+export function isUnsigned(v: unknown): boolean {
+  return v instanceof GoInt && v.t.startsWith('uint');
+}
+
+export function goInt(n: number | bigint): GoInt {
+  return new GoInt(BigInt(n), 'int');
+}
+
+/**
+ * JSON.parse output -> Go value model, the way Kubernetes' unstructured decoding does it:
+ * integral numbers become int64 (bigint), other numbers float64.
+ */
+export function jsonToGoValue(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(jsonToGoValue);
+  if (isMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = jsonToGoValue(x);
+    return out;
+  }
+  return v === undefined ? null : v;
+}
+
+/**
+ * Parses JSON text into the Go value model. Unlike JSON.parse + jsonToGoValue this keeps integers beyond
+ * 2^53 exact (Kubernetes decodes them as int64 when they fit, float64 otherwise) and numbers like `1.0`
+ * as float64 (Go's decoder treats any number with a fraction or exponent as float64).
+ */
+export function parseJsonToGo(text: string): unknown {
+  return JSON.parse(text, (_key, value, ctx?: { source?: string }) => {
+    if (typeof value === 'number' && ctx && typeof ctx.source === 'string') {
+      const src = ctx.source;
+      if (/^-?\d+$/.test(src)) {
+        const b = BigInt(src);
+        if (b >= -(2n ** 63n) && b < 2n ** 63n) return b;
+        return value;
+      }
+      return value;
+    }
+    return value;
+  });
+}
