@@ -1,6 +1,9 @@
 // Starts the one kcp of this e2e run and the default provider (org workspace, APIExport + endpoint
 // slice, agent RBAC, two bound team workspaces). Test files find them via readRunCoordinates().
 // Service clusters are started per test file (startServiceCluster).
+// Jest loads global setup/teardown outside its module system (no moduleNameMapper), so relative
+// `.js` imports of our TypeScript files are mapped to `.ts` by this resolve hook (first import).
+import '../../hack/lib/ts-hooks.mjs';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -14,8 +14,10 @@ registerHooks({
     ) {
       const jsUrl = new URL(specifier, context.parentURL);
       if (!existsSync(fileURLToPath(jsUrl))) {
-        const tsUrl = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
-        if (existsSync(fileURLToPath(tsUrl))) return nextResolve(tsUrl.href, context);
+        const tsSpecifier = specifier.slice(0, -3) + '.ts';
+        // Pass on a relative specifier (not a URL): that works for both import and require.
+        if (existsSync(fileURLToPath(new URL(tsSpecifier, context.parentURL))))
+          return nextResolve(tsSpecifier, context);
       }
     }
     return nextResolve(specifier, context);
