@@ -1,0 +1,110 @@
+import type { KubeObject } from './client/types.js';
+
+/** Maps an object to the index values it is found under. */
+export type IndexFunc = (obj: KubeObject) => string[];
+
+/** Index by a label's value (objects without the label are not indexed). */
+export function labelIndex(label: string): IndexFunc {
+  return (obj) => {
+    const v = obj.metadata?.labels?.[label];
+    return v === undefined ? [] : [v];
+  };
+}
+
+/** Index by owner UID (every ownerReference). */
+export const ownerUidIndex: IndexFunc = (obj) => (obj.metadata?.ownerReferences ?? []).map((o) => o.uid);
+
+/** Index by namespace ("" for cluster-scoped objects). */
+export const namespaceIndex: IndexFunc = (obj) => [obj.metadata?.namespace ?? ''];
+
+/** A key → object store with secondary indexes that stay consistent on every write. */
+export class Indexer {
+  private readonly items = new Map<string, KubeObject>();
+  private readonly indexFuncs = new Map<string, IndexFunc>();
+  // index name -> value -> keys
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
+
+  constructor(indexers: Record<string, IndexFunc> = {}) {
+    for (const [name, fn] of Object.entries(indexers)) this.addIndexer(name, fn);
+  }
+
+  /** Adds an index; existing objects are indexed immediately. */
+  addIndexer(name: string, fn: IndexFunc): void {
+    if (this.indexFuncs.has(name)) throw new Error(`indexer ${name} already exists`);
+    this.indexFuncs.set(name, fn);
+    const idx = new Map<string, Set<string>>();
+    this.indices.set(name, idx);
+    for (const [key, obj] of this.items) addTo(idx, fn(obj), key);
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.items.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.items.keys();
+  }
+
+  entries(): IterableIterator<[string, KubeObject]> {
+    return this.items.entries();
+  }
+
+  list(): KubeObject[] {
+    return [...this.items.values()];
+  }
+
+  size(): number {
+    return this.items.size;
+  }
+
+  set(key: string, obj: KubeObject): KubeObject | undefined {
+    const old = this.items.get(key);
+    if (old) this.unindex(key, old);
+    this.items.set(key, obj);
+    for (const [name, fn] of this.indexFuncs)
+      addTo(this.indices.get(name) as Map<string, Set<string>>, fn(obj), key);
+    return old;
+  }
+
+  delete(key: string): KubeObject | undefined {
+    const old = this.items.get(key);
+    if (!old) return undefined;
+    this.unindex(key, old);
+    this.items.delete(key);
+    return old;
+  }
+
+  /** Keys of the objects indexed under value in the named index. */
+  indexKeys(indexName: string, value: string): string[] {
+    const idx = this.indices.get(indexName);
+    if (!idx) throw new Error(`indexer ${indexName} does not exist`);
+    return [...(idx.get(value) ?? [])];
+  }
+
+  byIndex(indexName: string, value: string): KubeObject[] {
+    return this.indexKeys(indexName, value).map((k) => this.items.get(k) as KubeObject);
+  }
+
+  private unindex(key: string, obj: KubeObject): void {
+    for (const [name, fn] of this.indexFuncs) {
+      const idx = this.indices.get(name) as Map<string, Set<string>>;
+      for (const v of fn(obj)) {
+        const set = idx.get(v);
+        set?.delete(key);
+        if (set && set.size === 0) idx.delete(v);
+      }
+    }
+  }
+}
+
+function addTo(idx: Map<string, Set<string>>, values: string[], key: string): void {
+  for (const v of values) {
+    let set = idx.get(v);
+    if (!set) idx.set(v, (set = new Set()));
+    set.add(key);
+  }
+}
