@@ -61,7 +61,8 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
     if (k1 !== k2) {
       if (k1 === 'int' && k2 === 'uint') truth = num(arg1) >= 0n && num(arg1) === num(arg);
       else if (k1 === 'uint' && k2 === 'int') truth = num(arg) >= 0n && num(arg1) === num(arg);
-      else if (!isNilValue(arg1) && !isNilValue(arg)) throw new FuncError(errBadComparison);
+      else if (!isNilValue(arg1) && !isNilValue(arg))
+        throw new FuncError(`${errBadComparison}: ${typeOf(arg1)} and ${typeOf(arg)}`);
     } else {
       switch (k1) {
         case 'bool':
@@ -90,9 +91,8 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
 }
 
 function printForErr(v: unknown): string {
-  // reflect.Value printed with %s is "<T Value>" for non-string kinds
-  if (typeof v === 'string') return v;
-  return `<${typeOf(v)} Value>`;
+  // a reflect.Value printed with %s formats the value it holds
+  return sprintf('%s', [v]);
 }
 
 function structEqual(a: unknown, b: unknown): boolean {
@@ -119,7 +119,7 @@ export function goLt(arg1: unknown, arg2: unknown): boolean {
   if (k1 !== k2) {
     if (k1 === 'int' && k2 === 'uint') return num(arg1) < 0n || num(arg1) < num(arg2);
     if (k1 === 'uint' && k2 === 'int') return num(arg2) >= 0n && num(arg1) < num(arg2);
-    throw new FuncError(errBadComparison);
+    throw new FuncError(`${errBadComparison}: ${typeOf(arg1)} and ${typeOf(arg2)}`);
   }
   switch (k1) {
     case 'bool':
@@ -291,7 +291,7 @@ export const builtins: FuncMap = {
   html: { params: [], variadic: 'any', fn: (...a: unknown[]) => htmlEscapeString(evalArgs(a)) },
   js: { params: [], variadic: 'any', fn: (...a: unknown[]) => jsEscapeString(evalArgs(a)) },
   urlquery: { params: [], variadic: 'any', fn: (...a: unknown[]) => queryEscape(evalArgs(a)) },
-  call: { params: ['value'], variadic: 'value', fn: call },
+  call: { params: ['value'], variadic: 'value', fn: call, builtin: true },
   eq: { params: ['value'], variadic: 'value', fn: goEq },
   ne: { params: ['value', 'value'], fn: (a: unknown, b: unknown) => !goEq(a, b) },
   lt: { params: ['value', 'value'], fn: goLt },

@@ -482,7 +482,7 @@ export class Executor {
 
   private evalFunction(dot: V, name: string, ident: Arg, cmd: CommandNode, args: Arg[], final: V | null): V {
     this.at(ident);
-    const def = this.funcs[name];
+    const def = Object.hasOwn(this.funcs, name) ? this.funcs[name] : undefined;
     if (!def) this.errorf(`${JSON.stringify(name)} is not a defined function`);
     return this.evalCall(dot, def, cmd, name, args, final);
   }
@@ -509,6 +509,7 @@ export class Executor {
       if (final !== null) v = this.validateType(final, 'value');
       return v;
     }
+    if (def.builtin && name === 'call') return this.evalBuiltinCall(dot, node, args, final);
     const argv: unknown[] = [];
     let i = 0;
     for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, def.params[i]!, args[i]!).v);
@@ -529,6 +530,29 @@ export class Executor {
       this.errorf(`error calling ${name}: ${String(e)}`);
     }
     return { v: result === undefined ? null : result, iface: true };
+  }
+
+  /** Go's builtin call: the callee must be a function value; errors name the callee expression. */
+  private evalBuiltinCall(dot: V, node: AnyNode, args: Arg[], final: V | null): V {
+    const calleeNode = args[0]!;
+    const callee = this.evalArg(dot, 'value', calleeNode).v;
+    if (callee === null || callee === NO_VALUE) {
+      this.at(node);
+      this.errorf(`error calling call: call of nil`);
+    }
+    if (!(callee instanceof GoFunc)) {
+      this.at(node);
+      this.errorf(`error calling call: non-function ${nodeString(calleeNode)} of type ${typeOf(callee)}`);
+    }
+    const argv = args.slice(1).map((a) => this.evalArg(dot, 'any', a).v);
+    if (final !== null) argv.push(this.validateType(final, 'any').v);
+    try {
+      return { v: callee.fn(...argv) ?? null, iface: true };
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      this.at(node);
+      this.errorf(`error calling call: ${(e as Error).message}`);
+    }
   }
 
   private evalArg(dot: V, t: ParamType | null, n: Arg): V {

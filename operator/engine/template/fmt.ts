@@ -230,6 +230,8 @@ class Printer {
         return this.fmtFloat(v, 'g', -1);
       case 'g':
       case 'G':
+      case 'x':
+      case 'X':
         return this.fmtFloat(v, verb, -1);
       case 'f':
       case 'e':

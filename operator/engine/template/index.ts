@@ -81,7 +81,7 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   const funcs: FuncMap = Object.keys(extraFuncs).length ? { ...base, ...extraFuncs } : base;
   let trees: Map<string, Tree>;
   try {
-    trees = parseTemplates(name, text, (f) => f in funcs);
+    trees = parseTemplates(name, text, (f) => Object.hasOwn(funcs, f));
   } catch (e) {
     if (e instanceof ParseError) throw new TemplateError('parse', name, e.message, e.line);
     throw e;

@@ -331,7 +331,7 @@ export function lex(input: string): Item[] {
             return items;
           }
           const word = input.slice(start, pos);
-          const kw = KEYWORDS[word];
+          const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
           if (kw !== undefined) emit(kw);
           else if (word === 'true' || word === 'false') emit(T.Bool);
           else emit(T.Identifier);

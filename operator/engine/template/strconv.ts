@@ -106,6 +106,7 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
   if (x === -Infinity) return '-Inf';
   const neg = x < 0 || Object.is(x, -0);
   const ax = Math.abs(x);
+  if (fmt === 'x' || fmt === 'X') return (neg ? '-' : '') + hexFloat(ax, prec, fmt === 'X');
   const shortest = prec < 0;
   let d: Decimal;
   if (shortest) {
@@ -315,4 +316,63 @@ export function parseGoInt(text: string): bigint | null {
   for (const ch of s) v = v * B + BigInt(parseInt(ch, 16));
   if (neg) v = -v;
   return v;
+}
+
+/** strconv 'x' format: -0x1.23abcp+20 */
+function hexFloat(x: number, prec: number, upper: boolean): string {
+  let mant: bigint;
+  let exp: number;
+  if (x === 0) {
+    mant = 0n;
+    exp = 0;
+  } else {
+    const buf = new DataView(new ArrayBuffer(8));
+    buf.setFloat64(0, x);
+    const hi = buf.getUint32(0);
+    const lo = buf.getUint32(4);
+    const e = (hi >>> 20) & 0x7ff;
+    mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+    if (e === 0) {
+      // subnormal: normalise
+      exp = -1022;
+      while ((mant & (1n << 52n)) === 0n) {
+        mant <<= 1n;
+        exp--;
+      }
+      mant &= (1n << 52n) - 1n;
+    } else exp = e - 1023;
+  }
+  // fraction has 52 bits = 13 hex digits
+  let frac = mant;
+  let digits = 13;
+  let lead = x === 0 ? 0n : 1n;
+  if (prec >= 0 && prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    const rem = frac & ((1n << shift) - 1n);
+    frac >>= shift;
+    const half = 1n << (shift - 1n);
+    if (rem > half || (rem === half && (frac & 1n) === 1n)) frac += 1n;
+    digits = prec;
+    if (frac >> BigInt(prec * 4) !== 0n) {
+      frac = 0n;
+      lead += 1n;
+      if (lead === 2n) {
+        lead = 1n;
+        exp++;
+      }
+    }
+  }
+  let fs = digits > 0 ? frac.toString(16).padStart(digits, '0') : '';
+  if (prec < 0) fs = fs.replace(/0+$/, '');
+  else if (prec > 13) fs = fs.padEnd(prec, '0');
+  const ae = Math.abs(exp);
+  let out =
+    '0x' +
+    lead.toString() +
+    (fs ? '.' + fs : '') +
+    'p' +
+    (exp < 0 ? '-' : '+') +
+    (ae < 10 ? '0' + ae : String(ae));
+  if (upper) out = out.toUpperCase();
+  return out;
 }

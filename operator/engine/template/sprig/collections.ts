@@ -120,7 +120,8 @@ function isEmptyForMerge(v: unknown): boolean {
 }
 
 function slicesOf(items: unknown[], start: number, end: number, src: unknown[]): unknown[] {
-  if (start < 0 || end > src.length || start > end) throw new FuncError(`reflect: slice index out of range`);
+  if (start < 0 || end > src.length || start > end)
+    throw new FuncError('reflect.Value.Slice: slice index out of bounds');
   const out = src.slice(start, end);
   const et = elemType(src);
   void items;
@@ -156,19 +157,19 @@ export const collectionFuncs: FuncMap = {
   }),
   rest: fn(['any'], (l: unknown) => {
     const x = list(l, 'find rest on');
-    return x.length === 0 ? null : x.slice(1);
+    return x.slice(1);
   }),
   mustRest: fn(['any'], (l: unknown) => {
     const x = list(l, 'find rest on');
-    return x.length === 0 ? null : x.slice(1);
+    return x.slice(1);
   }),
   initial: fn(['any'], (l: unknown) => {
     const x = list(l, 'find initial on');
-    return x.length === 0 ? null : x.slice(0, -1);
+    return x.slice(0, -1);
   }),
   mustInitial: fn(['any'], (l: unknown) => {
     const x = list(l, 'find initial on');
-    return x.length === 0 ? null : x.slice(0, -1);
+    return x.slice(0, -1);
   }),
   sortAlpha: fn(['any'], (l: unknown) => {
     if (Array.isArray(l)) return stringSlice(l.map(strval).sort(compareGoStrings));
@@ -207,7 +208,7 @@ export const collectionFuncs: FuncMap = {
         if (!Array.isArray(l)) throw new FuncError(`Cannot concat type ${k} as list`);
         res.push(...l);
       }
-      return res.length === 0 ? null : res;
+      return res;
     },
     'any',
   ),

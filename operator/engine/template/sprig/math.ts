@@ -41,7 +41,7 @@ function decMul(a: Dec, b: Dec): Dec {
 }
 /** DivRound(d2, 16): quotient rounded half away from zero to 16 decimal places. */
 function decDiv(a: Dec, b: Dec): Dec {
-  if (b.c === 0n) throw new FuncError('decimal division by zero');
+  if (b.c === 0n) throw new FuncError('decimal division by 0');
   const prec = 16;
   // a/b = (a.c / b.c) * 10^(a.e-b.e); want q with exponent -prec
   const shift = a.e - b.e + prec;

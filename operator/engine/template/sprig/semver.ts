@@ -204,7 +204,12 @@ export function satisfies(constraint: string, version: string): boolean {
       } else merged.push(p);
     }
     if (merged.length === 0) throw new FuncError(`improper constraint: ${constraint}`);
-    const cs = merged.map(parseConstraintPart);
+    let cs: Constraint[];
+    try {
+      cs = merged.map(parseConstraintPart);
+    } catch {
+      throw new FuncError(`improper constraint: ${constraint}`);
+    }
     if (cs.every((c) => check(c, v))) return true;
   }
   return false;
