@@ -23,7 +23,6 @@ import {
   GoFunc,
   GoInt,
   GoStruct,
-  GoTime,
   NO_VALUE,
   hasKey,
   intValue,
@@ -105,13 +104,18 @@ export class Executor {
   private tmplName: string;
   private depth = 0;
 
-  constructor(
-    private readonly trees: Map<string, Tree>,
-    private readonly funcs: FuncMap,
-    private readonly text: string,
-    private readonly parseName: string,
-    private readonly opts: ExecOptions,
-  ) {
+  private readonly trees: Map<string, Tree>;
+  private readonly funcs: FuncMap;
+  private readonly text: string;
+  private readonly parseName: string;
+  private readonly opts: ExecOptions;
+
+  constructor(trees: Map<string, Tree>, funcs: FuncMap, text: string, parseName: string, opts: ExecOptions) {
+    this.trees = trees;
+    this.funcs = funcs;
+    this.text = text;
+    this.parseName = parseName;
+    this.opts = opts;
     this.tmplName = parseName;
   }
 

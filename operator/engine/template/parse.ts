@@ -212,11 +212,10 @@ export function nodeString(n: AnyNode | null): string {
 }
 
 export class ParseError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
+  readonly line: number;
+  constructor(message: string, line: number) {
     super(message);
+    this.line = line;
   }
 }
 
@@ -244,11 +243,12 @@ class Parser {
   private actionLine = 0;
   private readonly trees = new Map<string, Tree>();
 
-  constructor(
-    private readonly name: string,
-    text: string,
-    private readonly hasFunction: (n: string) => boolean,
-  ) {
+  private readonly name: string;
+  private readonly hasFunction: (n: string) => boolean;
+
+  constructor(name: string, text: string, hasFunction: (n: string) => boolean) {
+    this.name = name;
+    this.hasFunction = hasFunction;
     this.items = lex(text);
     this.token = this.items[0]!;
   }
@@ -417,7 +417,8 @@ class Parser {
     try {
       const pipe = this.pipeline(context, T.RightDelim);
       if (context === 'range') this.rangeDepth++;
-      let [list, next] = this.itemList();
+      const [list, first] = this.itemList();
+      let next = first;
       if (context === 'range') this.rangeDepth--;
       let elseList: ListNode | null = null;
       if (next.type === 'else') {

@@ -23,10 +23,12 @@ export type GoIntType =
 
 /** A Go integer whose type is not int64 (int64 is a plain bigint). */
 export class GoInt {
-  constructor(
-    readonly v: bigint,
-    readonly t: GoIntType = 'int',
-  ) {}
+  readonly v: bigint;
+  readonly t: GoIntType;
+  constructor(v: bigint, t: GoIntType = 'int') {
+    this.v = v;
+    this.t = t;
+  }
 }
 
 export type GoMethod = (...args: unknown[]) => unknown;
@@ -48,29 +50,40 @@ export class GoStruct {
 
 /** A Go time.Duration (int64 nanoseconds) – prints like Go's Duration.String(). */
 export class GoDuration {
-  constructor(readonly ns: bigint) {}
+  readonly ns: bigint;
+  constructor(ns: bigint) {
+    this.ns = ns;
+  }
 }
 
 /** A Go time.Time (UTC only; nanoseconds since the Unix epoch). */
 export class GoTime {
-  constructor(
-    readonly ns: bigint,
-    readonly offsetSeconds = 0,
-    readonly zone = 'UTC',
-  ) {}
+  readonly ns: bigint;
+  readonly offsetSeconds: number;
+  readonly zone: string;
+  constructor(ns: bigint, offsetSeconds = 0, zone = 'UTC') {
+    this.ns = ns;
+    this.offsetSeconds = offsetSeconds;
+    this.zone = zone;
+  }
 }
 
 /** A Go []byte. */
 export class GoBytes {
-  constructor(readonly b: Uint8Array) {}
+  readonly b: Uint8Array;
+  constructor(b: Uint8Array) {
+    this.b = b;
+  }
 }
 
 /** A Go function value (for `call`). */
 export class GoFunc {
-  constructor(
-    readonly fn: (...args: unknown[]) => unknown,
-    readonly typeName = 'func(...interface {}) interface {}',
-  ) {}
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly typeName: string;
+  constructor(fn: (...args: unknown[]) => unknown, typeName = 'func(...interface {}) interface {}') {
+    this.fn = fn;
+    this.typeName = typeName;
+  }
 }
 
 const ELEM_TYPE = Symbol('elem type');
