@@ -1,0 +1,139 @@
+import { hostname } from 'node:os';
+import { realClock, type Clock } from './clock.js';
+import { isNotFound } from './client/errors.js';
+import type { RestClient } from './client/rest.js';
+import type { KubeObject } from './client/types.js';
+import { silentLogger, type Logger } from './log.js';
+
+export const eventGVR = { group: '', version: 'v1', resource: 'events' };
+
+export type EventType = 'Normal' | 'Warning';
+
+interface Aggregate {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+export interface EventRecorderOptions {
+  /** `source.component` of every Event (e.g. the agent name). */
+  component: string;
+  /** `source.host`; defaults to the hostname. */
+  host?: string;
+  clock?: Clock;
+  log?: Logger;
+  /** How many distinct events are remembered for aggregation (LRU); default 4096 like client-go. */
+  cacheSize?: number;
+}
+
+/** Unix time in nanoseconds as lowercase hex, the suffix client-go gives Event names. */
+export function eventNameSuffix(ms: number): string {
+  return (BigInt(Math.floor(ms)) * 1_000_000n).toString(16);
+}
+
+/**
+ * Records core/v1 Events like client-go's recorder: a repeat of the same event (same involved object,
+ * type, reason, message, source) within the cache patches the existing Event's `count` and
+ * `lastTimestamp` instead of creating another. Events are named `<object name>.<hex unix nanos>` and
+ * written through the client given per call, so kcp events land in the consumer workspace.
+ * Recording never throws (failures are logged), and callers need not await it.
+ */
+export class EventRecorder {
+  private readonly cache = new Map<string, Aggregate>();
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly host: string;
+
+  constructor(private readonly opts: EventRecorderOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.log = (opts.log ?? silentLogger()).child({ logger: 'events' });
+    this.host = opts.host ?? hostname();
+  }
+
+  async event(
+    client: RestClient,
+    obj: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    try {
+      await this.record(client, obj, type, reason, message);
+    } catch (err) {
+      this.log.error({ err: String(err), reason, object: obj.metadata?.name }, 'Failed to record event');
+    }
+  }
+
+  private async record(
+    client: RestClient,
+    obj: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const meta = obj.metadata ?? {};
+    const involved = {
+      kind: obj.kind,
+      namespace: meta.namespace,
+      name: meta.name,
+      uid: meta.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: meta.resourceVersion,
+    };
+    const namespace = meta.namespace || 'default';
+    const key = JSON.stringify([
+      client.baseUrl,
+      involved.kind,
+      involved.namespace,
+      involved.name,
+      involved.uid,
+      involved.apiVersion,
+      type,
+      reason,
+      message,
+    ]);
+    const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const prev = this.cache.get(key);
+    if (prev) {
+      this.cache.delete(key); // LRU: re-insert at the end
+      try {
+        await client.patch(
+          eventGVR,
+          prev.name,
+          { count: prev.count + 1, lastTimestamp: now, message },
+          'merge',
+          { namespace: prev.namespace },
+        );
+        prev.count++;
+        this.cache.set(key, prev);
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // the Event expired (TTL) or was deleted: start a new one
+      }
+    }
+    const name = `${meta.name ?? 'unknown'}.${eventNameSuffix(this.clock.now())}`;
+    await client.create(eventGVR, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: Object.fromEntries(
+        Object.entries(involved).filter(([, v]) => v !== undefined && v !== ''),
+      ),
+      reason,
+      message,
+      source: { component: this.opts.component, host: this.host },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.opts.component,
+      reportingInstance: this.host,
+    });
+    this.cache.set(key, { name, namespace, count: 1, firstTimestamp: now });
+    const max = this.opts.cacheSize ?? 4096;
+    while (this.cache.size > max) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
