@@ -1,0 +1,74 @@
+// Command oracle-paths evaluates a corpus of gjson reads, sjson writes and deletes, Go regexp
+// replacements, CEL expressions and whole (non-template) mutation lists with the Go libraries the Go
+// api-syncagent uses (gjson v1.18.0, sjson v1.2.5, cel-go v0.26.0, Go regexp) and writes golden files
+// that the TypeScript unit tests compare against byte for byte.
+//
+// Usage: go run . <corpus dir> <repo root>
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// writeGolden writes cases as a JSON array, one case per line, for readable diffs.
+func writeGolden(path string, cases []map[string]any) {
+	var buf bytes.Buffer
+	buf.WriteString("[\n")
+	for i, c := range cases {
+		b, err := json.Marshal(c)
+		if err != nil {
+			panic(fmt.Sprintf("%s case %d: %v", path, i, err))
+		}
+		buf.Write(b)
+		if i < len(cases)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("]\n")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		panic(err)
+	}
+}
+
+func readCorpus(path string) []map[string]any {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	var cases []map[string]any
+	if err := json.Unmarshal(data, &cases); err != nil {
+		panic(fmt.Sprintf("%s: %v", path, err))
+	}
+	return cases
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: oracle-paths <corpus dir> <repo root>")
+		os.Exit(2)
+	}
+	corpus, root := os.Args[1], os.Args[2]
+	engine := filepath.Join(root, "operator", "engine")
+
+	run := func(name, out string, fn func(map[string]any) map[string]any) {
+		cases := readCorpus(filepath.Join(corpus, name+".json"))
+		for i, c := range cases {
+			cases[i] = fn(c)
+		}
+		writeGolden(filepath.Join(engine, out, "testdata", name+".golden.json"), cases)
+		fmt.Printf("%-10s %4d cases\n", name, len(cases))
+	}
+	run("gjson", "gjson", gjsonCase)
+	run("sjson", "gjson", sjsonCase)
+	run("regex", "regex", regexCase)
+	run("cel", "cel", celCase)
+	run("mutation", "mutation", mutationCase)
+}

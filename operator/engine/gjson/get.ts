@@ -1,0 +1,467 @@
+/**
+ * gjson path evaluation (tidwall/gjson v1.18.0 syntax) on a JSON tree: dot paths, `\` escapes, `*`/`?`
+ * key wildcards, numeric array indexes, `#` (length), `#.rest` (map over elements), `#(query)` and
+ * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`. Multipaths (`[a,b]`, `{a,b}`), static
+ * literals (`!true`) and JSON lines (`..`) are not supported: they yield "missing".
+ */
+import { type JNode, arr } from './node.js';
+import { Result } from './result.js';
+import { wildcardMatch } from './match.js';
+import { applyModifier, isModifierName } from './modifiers.js';
+
+/** gjson.Get on a tree. */
+export function getPath(root: JNode | undefined, path: string): Result {
+  const n = get(root, path);
+  return n === undefined ? Result.missing : new Result(n);
+}
+
+/**
+ * Arrays built from several matches (`#.x`, `#(..)#`): sjson replaces each element in place.
+ */
+export const multiResults = new WeakSet<JNode>();
+
+/** `located` turns false when the result went through a pipe or modifier (gjson's Index 0). */
+export interface GetContext {
+  located: boolean;
+}
+
+export function get(root: JNode | undefined, path: string, ctx: GetContext = { located: true }): JNode | undefined {
+  if (path.length > 1 && path[0] === '@') {
+    const m = splitModifier(path);
+    if (m) {
+      ctx.located = false;
+      const out = applyModifier(m.name, root, m.arg);
+      if (m.rest.length > 0 && (m.rest[0] === '|' || m.rest[0] === '.')) return get(out, m.rest.slice(1), ctx);
+      return out;
+    }
+  }
+  if (root === undefined) return undefined;
+  if (root.t === 'obj') return getInObject(root, path, ctx);
+  if (root.t === 'arr') return getInArray(root, path, ctx);
+  return undefined;
+}
+
+function piped(found: JNode | undefined, pipe: string | undefined, ctx: GetContext): JNode | undefined {
+  if (pipe === undefined) return found;
+  ctx.located = false;
+  return get(found, pipe, ctx);
+}
+
+interface Component {
+  part: string;
+  rest: string;
+  more: boolean;
+  pipe: string | undefined;
+  wild: boolean;
+}
+
+/** A `.` followed by a known `@modifier`, `[` or `{` acts as a pipe. */
+function isDotPiper(s: string): boolean {
+  const c = s[0];
+  if (c === '@') {
+    let i = 1;
+    while (i < s.length && s[i] !== '.' && s[i] !== '|' && s[i] !== ':') i++;
+    return isModifierName(s.slice(1, i));
+  }
+  return c === '[' || c === '{';
+}
+
+function parseObjectComponent(path: string): Component {
+  let part = '';
+  let wild = false;
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '|') return { part, rest: '', more: false, pipe: path.slice(i + 1), wild };
+    if (c === '.') {
+      const after = path.slice(i + 1);
+      if (i < path.length - 1 && isDotPiper(after)) return { part, rest: '', more: false, pipe: after, wild };
+      return { part, rest: after, more: true, pipe: undefined, wild };
+    }
+    if (c === '*' || c === '?') wild = true;
+    if (c === '\\') {
+      i++;
+      if (i < path.length) part += path[i];
+      continue;
+    }
+    part += c;
+  }
+  return { part, rest: '', more: false, pipe: undefined, wild };
+}
+
+function getInObject(o: JNode & { t: 'obj' }, path: string, ctx: GetContext): JNode | undefined {
+  const c = parseObjectComponent(path);
+  let found: JNode | undefined;
+  for (let i = 0; i < o.keys.length; i++) {
+    const k = o.keys[i]!;
+    if (!(c.wild ? wildcardMatch(k, c.part) : k === c.part)) continue;
+    const v = o.vals[i]!;
+    if (!c.more) {
+      found = v;
+      break;
+    }
+    if (v.t === 'obj' || v.t === 'arr') {
+      const r = v.t === 'obj' ? getInObject(v, c.rest, ctx) : getInArray(v, c.rest, ctx);
+      if (r !== undefined) {
+        found = r;
+        break;
+      }
+    }
+  }
+  return piped(found, c.pipe, ctx);
+}
+
+interface Query {
+  path: string;
+  op: string;
+  value: string;
+  all: boolean;
+}
+
+interface ArrayComponent {
+  part: string;
+  rest: string;
+  more: boolean;
+  pipe: string | undefined;
+  arrch: boolean;
+  alog: string | undefined;
+  query: Query | undefined;
+}
+
+function parseArrayComponent(path: string): ArrayComponent {
+  const r: ArrayComponent = {
+    part: path,
+    rest: '',
+    more: false,
+    pipe: undefined,
+    arrch: false,
+    alog: undefined,
+    query: undefined,
+  };
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === '|') {
+      r.part = path.slice(0, i);
+      r.pipe = path.slice(i + 1);
+      return r;
+    }
+    if (c === '.') {
+      r.part = path.slice(0, i);
+      const after = path.slice(i + 1);
+      if (!r.arrch && i < path.length - 1 && isDotPiper(after)) r.pipe = after;
+      else {
+        r.rest = after;
+        r.more = true;
+      }
+      return r;
+    }
+    if (c === '#') {
+      r.arrch = true;
+      if (i === 0 && path.length > 1) {
+        if (path[1] === '.') {
+          r.alog = path.slice(2);
+        } else if (path[1] === '(' || path[1] === '[') {
+          const q = parseQuery(path);
+          if (!q) break;
+          r.query = { ...q.query, all: path[q.end] === '#' };
+          i = q.end - 1;
+        }
+      }
+    }
+  }
+  r.part = path;
+  r.rest = '';
+  r.more = false;
+  return r;
+}
+
+function trimCtl(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) <= 32) a++;
+  while (b > a && s.charCodeAt(b - 1) <= 32) b--;
+  return s.slice(a, b);
+}
+
+/** Parses `#(path op value)` at the start of `q`; `end` is the index after the closing paren. */
+function parseQuery(q: string): { query: Omit<Query, 'all'>; end: number } | undefined {
+  let i = 2;
+  let j = 0;
+  let depth = 1;
+  let vesc = false;
+  for (; i < q.length; i++) {
+    const c = q[i];
+    if (depth === 1 && j === 0 && (c === '!' || c === '=' || c === '<' || c === '>' || c === '%')) {
+      j = i;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') {
+      depth--;
+      if (depth === 0) break;
+    } else if (c === '"') {
+      for (i++; i < q.length; i++) {
+        if (q[i] === '\\') {
+          vesc = true;
+          i++;
+        } else if (q[i] === '"') break;
+      }
+    }
+  }
+  if (depth > 0) return undefined;
+  let path: string;
+  let op = '';
+  let value = '';
+  if (j > 0) {
+    path = trimCtl(q.slice(2, j));
+    value = trimCtl(q.slice(j, i));
+    let opsz = 1;
+    if (value.length === 1) opsz = 1;
+    else if (/^(!=|!%|<=|>=)/.test(value)) opsz = 2;
+    else if (value.startsWith('==')) value = value.slice(1);
+    op = value.slice(0, opsz);
+    value = trimCtl(value.slice(opsz));
+  } else {
+    path = trimCtl(q.slice(2, i));
+  }
+  if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') {
+    value = value.slice(1, -1);
+    if (vesc) value = unescapeJsonish(value);
+  }
+  return { query: { path, op, value }, end: i + 1 };
+}
+
+function unescapeJsonish(s: string): string {
+  try {
+    return JSON.parse(`"${s}"`) as string;
+  } catch {
+    return s.replace(/\\(.)/g, '$1');
+  }
+}
+
+/** Splits `left|right` at the first pipe outside quotes and brackets. */
+function splitPipe(path: string): [string, string | undefined] {
+  let depth = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\') i++;
+    else if (c === '"') {
+      for (i++; i < path.length && path[i] !== '"'; i++) if (path[i] === '\\') i++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '|' && depth <= 0) return [path.slice(0, i), path.slice(i + 1)];
+  }
+  return [path, undefined];
+}
+
+function parseUint(s: string): number | undefined {
+  return /^[0-9]+$/.test(s) ? Number(s) : undefined;
+}
+
+function getInArray(a: JNode & { t: 'arr' }, path: string, ctx: GetContext): JNode | undefined {
+  const rp = parseArrayComponent(path);
+  let pipe = rp.pipe;
+  let found: JNode | undefined;
+  if (!rp.arrch) {
+    const idx = parseUint(rp.part);
+    const el = idx === undefined ? undefined : a.items[idx];
+    if (el !== undefined) {
+      if (!rp.more) found = el;
+      else if (el.t === 'obj') found = getInObject(el, rp.rest, ctx);
+      else if (el.t === 'arr') found = getInArray(el, rp.rest, ctx);
+    }
+  } else if (rp.query) {
+    const q = rp.query;
+    let rest = rp.rest;
+    if (rp.more) {
+      const [l, r] = splitPipe(rest);
+      rest = l;
+      if (r !== undefined) pipe = r;
+    }
+    const hits: JNode[] = [];
+    for (const el of a.items) {
+      let probe: JNode | undefined;
+      if (el.t === 'obj' || el.t === 'arr') probe = get(el, q.path);
+      else probe = q.path === '' ? el : undefined;
+      if (!queryMatches(q, probe)) continue;
+      const res = rp.more ? get(el, rest, ctx) : el;
+      if (!q.all) {
+        found = res;
+        break;
+      }
+      if (res !== undefined) hits.push(res);
+    }
+    if (q.all) {
+      found = arr(hits);
+      multiResults.add(found);
+    }
+  } else if (rp.alog !== undefined) {
+    const [l, r] = splitPipe(rp.alog);
+    if (r !== undefined) pipe = r;
+    const out: JNode[] = [];
+    for (const el of a.items) {
+      const v = get(el, l, ctx);
+      if (v !== undefined) out.push(v);
+    }
+    found = arr(out);
+    multiResults.add(found);
+  } else if (rp.part === '#') {
+    found = { t: 'num', raw: String(a.items.length) };
+  }
+  return piped(found, pipe, ctx);
+}
+
+function queryMatches(q: Query, value: JNode | undefined): boolean {
+  let rpv = q.value;
+  let v = value;
+  if (rpv.startsWith('~')) {
+    const kind = rpv.slice(1);
+    const res = new Result(v);
+    let ish: boolean | undefined;
+    if (kind === '*') ish = res.exists();
+    else if (kind === 'null') ish = nullish(res);
+    else if (kind === 'true') ish = truish(res);
+    else if (kind === 'false') ish = falsish(res);
+    if (ish === undefined) {
+      rpv = '';
+      v = undefined;
+    } else {
+      rpv = 'true';
+      v = ish ? { t: 'true' } : { t: 'false' };
+    }
+  }
+  if (v === undefined) return false;
+  if (q.op === '') return true;
+  const op = q.op === '==' ? '=' : q.op;
+  switch (v.t) {
+    case 'str': {
+      const s = v.str;
+      switch (op) {
+        case '=':
+          return s === rpv;
+        case '!=':
+          return s !== rpv;
+        case '<':
+          return s < rpv;
+        case '<=':
+          return s <= rpv;
+        case '>':
+          return s > rpv;
+        case '>=':
+          return s >= rpv;
+        case '%':
+          return wildcardMatch(s, rpv);
+        case '!%':
+          return !wildcardMatch(s, rpv);
+      }
+      return false;
+    }
+    case 'num': {
+      const n = Number(v.raw);
+      const r = goParseFloatLoose(rpv);
+      switch (op) {
+        case '=':
+          return n === r;
+        case '!=':
+          return n !== r;
+        case '<':
+          return n < r;
+        case '<=':
+          return n <= r;
+        case '>':
+          return n > r;
+        case '>=':
+          return n >= r;
+      }
+      return false;
+    }
+    case 'true':
+      if (op === '=') return rpv === 'true';
+      if (op === '!=') return rpv !== 'true';
+      if (op === '>') return rpv === 'false';
+      return op === '>=';
+    case 'false':
+      if (op === '=') return rpv === 'false';
+      if (op === '!=') return rpv !== 'false';
+      if (op === '<') return rpv === 'true';
+      return op === '<=';
+  }
+  return false;
+}
+
+function nullish(r: Result): boolean {
+  return !r.exists() || r.type === 'Null';
+}
+function truish(r: Result): boolean {
+  if (r.type === 'True') return true;
+  if (r.type === 'String') return ['1', 't', 'true'].includes(r.str.toLowerCase());
+  if (r.type === 'Number') return r.num !== 0;
+  return false;
+}
+function falsish(r: Result): boolean {
+  if (r.type === 'False') return true;
+  if (r.type === 'String') return ['0', 'f', 'false'].includes(r.str.toLowerCase());
+  if (r.type === 'Number') return r.num === 0;
+  return false;
+}
+
+/** strconv.ParseFloat with the error ignored (0 on failure). */
+function goParseFloatLoose(s: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : 0;
+}
+
+/** Splits `@name[:arg][rest]` like gjson's execModifier; undefined when `name` is not a modifier. */
+function splitModifier(path: string): { name: string; arg: string; rest: string } | undefined {
+  let name = path.slice(1);
+  let rest = '';
+  let hasArgs = false;
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i];
+    if (c === ':') {
+      rest = path.slice(i + 1);
+      name = path.slice(1, i);
+      hasArgs = rest.length > 0;
+      break;
+    }
+    if (c === '|' || c === '.') {
+      rest = path.slice(i);
+      name = path.slice(1, i);
+      break;
+    }
+  }
+  if (!isModifierName(name)) return undefined;
+  let arg = '';
+  if (hasArgs) {
+    const jsonArg = rest[0] === '{' || rest[0] === '[' || rest[0] === '"' ? squash(rest) : undefined;
+    if (jsonArg !== undefined) {
+      arg = jsonArg;
+      rest = rest.slice(jsonArg.length);
+    } else {
+      let i = 0;
+      for (; i < rest.length; i++) {
+        if (rest[i] === '|') break;
+        if ('{["('.includes(rest[i]!)) i += squash(rest.slice(i)).length - 1;
+      }
+      arg = rest.slice(0, i);
+      rest = rest.slice(i);
+    }
+  }
+  return { name, arg, rest };
+}
+
+/** The balanced bracket/quote group at the start of `s`. */
+function squash(s: string): string {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+      if (depth === 0) return s.slice(0, i + 1);
+    } else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+      if (depth === 0) return s.slice(0, i + 1);
+    }
+  }
+  return s;
+}

@@ -1,0 +1,148 @@
+/**
+ * A compiled Go regexp: RE2 syntax translated to a JS RegExp, with Go's `ReplaceAllString` (template
+ * expansion `$1`, `${1}`, `${name}`, `$name` with greedy names, `$$`; a match of the empty string
+ * directly after the previous match is not replaced, and the search always advances by at least one
+ * character) and `MatchString`.
+ */
+import { translateGoRegexp, GoRegexpSyntaxError } from './translate.js';
+
+export { GoRegexpSyntaxError };
+
+type Piece = string | { group: number } | { name: string };
+
+export class GoRegexp {
+  private readonly re: RegExp;
+  private readonly groupNames: string[];
+  private readonly templates = new Map<string, Piece[]>();
+
+  private constructor(readonly pattern: string) {
+    const t = translateGoRegexp(pattern);
+    try {
+      this.re = new RegExp(t.source, 'gu');
+    } catch (e) {
+      // A construct our translator accepted but JS rejects: report it like a Go parse error.
+      throw new GoRegexpSyntaxError('invalid or unsupported Perl syntax', `${pattern} (${(e as Error).message})`);
+    }
+    this.groupNames = t.groupNames;
+  }
+
+  /** regexp.Compile: throws GoRegexpSyntaxError with Go's message. */
+  static compile(pattern: string): GoRegexp {
+    return new GoRegexp(pattern);
+  }
+
+  matchString(s: string): boolean {
+    this.re.lastIndex = 0;
+    return this.re.test(s);
+  }
+
+  /** regexp.ReplaceAllString. */
+  replaceAllString(src: string, template: string): string {
+    const pieces = this.compileTemplate(template);
+    const re = this.re;
+    let out = '';
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    while (searchPos <= src.length) {
+      re.lastIndex = searchPos;
+      const m = re.exec(src);
+      if (!m) break;
+      const a0 = m.index;
+      const a1 = a0 + m[0].length;
+      out += src.slice(lastMatchEnd, a0);
+      if (a1 > lastMatchEnd || a0 === 0) out += this.expand(pieces, m);
+      lastMatchEnd = a1;
+      // advance past this match; always advance at least one character (code point)
+      const cp = src.codePointAt(searchPos);
+      const width = searchPos < src.length ? (cp! > 0xffff ? 2 : 1) : 1;
+      if (searchPos + width > a1) searchPos += width;
+      else if (searchPos + 1 > a1) searchPos++;
+      else searchPos = a1;
+    }
+    return out + src.slice(lastMatchEnd);
+  }
+
+  private expand(pieces: Piece[], m: RegExpExecArray): string {
+    let out = '';
+    for (const p of pieces) {
+      if (typeof p === 'string') out += p;
+      else if ('group' in p) out += m[p.group] ?? '';
+      else {
+        // the first group of that name that took part in the match (Go allows duplicate names)
+        for (let i = 1; i < this.groupNames.length; i++) {
+          if (this.groupNames[i] === p.name && m[i] !== undefined) {
+            out += m[i];
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Parses a replacement template once (Go's Regexp.Expand rules). */
+  private compileTemplate(template: string): Piece[] {
+    const cached = this.templates.get(template);
+    if (cached) return cached;
+    const pieces: Piece[] = [];
+    let t = template;
+    let text = '';
+    for (;;) {
+      const i = t.indexOf('$');
+      if (i < 0) break;
+      text += t.slice(0, i);
+      t = t.slice(i + 1);
+      if (t.startsWith('$')) {
+        text += '$';
+        t = t.slice(1);
+        continue;
+      }
+      const ex = extractName(t);
+      if (!ex) {
+        text += '$';
+        continue;
+      }
+      t = ex.rest;
+      if (text) pieces.push(text);
+      text = '';
+      pieces.push(ex.num >= 0 ? { group: ex.num } : { name: ex.name });
+    }
+    text += t;
+    if (text) pieces.push(text);
+    if (this.templates.size < 64) this.templates.set(template, pieces);
+    return pieces;
+  }
+}
+
+const NAME_CHAR = /[\p{L}\p{Nd}_]/u;
+
+function extractName(s: string): { name: string; num: number; rest: string } | undefined {
+  let str = s;
+  let brace = false;
+  if (str.startsWith('{')) {
+    brace = true;
+    str = str.slice(1);
+  }
+  let i = 0;
+  for (const ch of str) {
+    if (!NAME_CHAR.test(ch)) break;
+    i += ch.length;
+  }
+  if (i === 0) return undefined;
+  const name = str.slice(0, i);
+  if (brace) {
+    if (str[i] !== '}') return undefined;
+    i++;
+  }
+  let num = 0;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 0x30 || c > 0x39 || num >= 1e8) {
+      num = -1;
+      break;
+    }
+    num = num * 10 + (c - 0x30);
+  }
+  if (name[0] === '0' && name.length > 1) num = -1;
+  return { name, num, rest: str.slice(i) };
+}
