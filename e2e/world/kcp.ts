@@ -13,7 +13,7 @@ import { forClusterPath, readKubeconfig, writeKubeconfig, type Credentials } fro
 import { freePorts } from './ports.js';
 import { REPO_ROOT, logTail, startProcess } from './process.js';
 import { ApiError, RestClient, type KubeObject } from './rest.js';
-import { waitFor } from './wait.js';
+import { StopWaiting, waitFor } from './wait.js';
 
 /** The user name of the non-admin identity the agent runs as. */
 export const AGENT_USER = 'provider-agent';
@@ -97,7 +97,7 @@ export async function startKcp(opts: StartKcpOptions = {}): Promise<Kcp> {
     const generated = path.join(rootDir, 'admin.kubeconfig');
     await waitFor(
       () => {
-        if (proc.hasExited()) throw new Error('kcp exited early (port busy or bad flags?)');
+        if (proc.hasExited()) throw new StopWaiting('kcp exited early (port busy or bad flags?)');
         return existsSync(generated);
       },
       { description: `kcp to write ${generated}`, timeoutMs: readyTimeoutMs, intervalMs: 500, hint },
@@ -119,7 +119,7 @@ export async function startKcp(opts: StartKcpOptions = {}): Promise<Kcp> {
     });
     await waitFor(
       async () => {
-        if (proc.hasExited()) throw new Error('kcp exited');
+        if (proc.hasExited()) throw new StopWaiting('kcp exited');
         if ((await kcp.admin.withServer(coords.url).text('/readyz', 5_000)).trim() !== 'ok') return false;
         // The root workspace is usable once its WorkspaceTypes are bootstrapped.
         await kcp.admin.get('/apis/tenancy.kcp.io/v1alpha1/workspacetypes/organization');

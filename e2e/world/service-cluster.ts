@@ -10,7 +10,7 @@ import { writeKubeconfig, type Credentials } from './kubeconfig.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT, logTail, startProcess, type ManagedProcess } from './process.js';
 import { RestClient } from './rest.js';
-import { waitFor } from './wait.js';
+import { StopWaiting, waitFor } from './wait.js';
 
 export interface ServiceCluster {
   /** https://127.0.0.1:<port> */
@@ -71,7 +71,7 @@ export async function startServiceCluster(opts: ServiceClusterOptions): Promise<
   try {
     await waitFor(
       async () => {
-        if (etcd.hasExited()) throw new Error(`etcd exited early (port busy or bad flags?)`);
+        if (etcd.hasExited()) throw new StopWaiting(`etcd exited early (port busy or bad flags?)`);
         const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
         return res.ok ? true : undefined;
       },
@@ -126,7 +126,8 @@ export async function startServiceCluster(opts: ServiceClusterOptions): Promise<
       const certFile = path.join(certDir, 'apiserver.crt');
       await waitFor(
         () => {
-          if (apiserver.hasExited()) throw new Error('kube-apiserver exited early (port busy or bad flags?)');
+          if (apiserver.hasExited())
+            throw new StopWaiting('kube-apiserver exited early (port busy or bad flags?)');
           return existsSync(certFile);
         },
         { description: `kube-apiserver to write ${certFile}`, timeoutMs: readyTimeoutMs, hint },
@@ -135,7 +136,8 @@ export async function startServiceCluster(opts: ServiceClusterOptions): Promise<
       const probe = new RestClient(creds);
       await waitFor(
         async () => {
-          if (apiserver.hasExited()) throw new Error('kube-apiserver exited early (port busy or bad flags?)');
+          if (apiserver.hasExited())
+            throw new StopWaiting('kube-apiserver exited early (port busy or bad flags?)');
           return (await probe.text('/readyz', 5_000)).trim() === 'ok';
         },
         {

@@ -19,9 +19,18 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/** Thrown inside a waitFor callback to give up at once (e.g. the awaited server process died). */
+export class StopWaiting extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StopWaiting';
+  }
+}
+
 /**
  * Calls fn until it returns (or resolves to) a value other than undefined/false/null (which is then returned), or throws
- * a WaitTimeoutError after timeoutMs. Exceptions thrown by fn count as "not yet" and are remembered.
+ * a WaitTimeoutError after timeoutMs. Exceptions thrown by fn count as "not yet" and are remembered,
+ * except StopWaiting, which ends the wait at once.
  */
 export async function waitFor<R>(
   fn: () => R,
@@ -39,6 +48,12 @@ export async function waitFor<R>(
         return v as Exclude<Awaited<R>, undefined | false | null>;
       lastValue = v;
     } catch (err) {
+      if (err instanceof StopWaiting) {
+        const hint = typeof opts.hint === 'function' ? opts.hint() : opts.hint;
+        throw new Error(
+          `gave up waiting for ${opts.description}: ${err.message}` + (hint ? `\n${hint}` : ''),
+        );
+      }
       lastError = err;
     }
     if (Date.now() - start >= timeoutMs) {

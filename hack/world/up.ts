@@ -7,6 +7,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAgent, AGENT_ENTRYPOINT, type AgentProcess } from '../../e2e/world/agent.js';
 import { startKcp, type Kcp } from '../../e2e/world/kcp.js';
+import { worldBinaries } from '../../e2e/world/binaries.js';
 import { applyManifest, readManifests, waitForCrdEstablished } from '../../e2e/world/manifests.js';
 import { freePort } from '../../e2e/world/ports.js';
 import { REPO_ROOT, killAllLive, logTail } from '../../e2e/world/process.js';
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
     ];
     for (const { file, o } of ordered) {
       try {
-        await applyManifest(svc.client, o);
+        // CRDs are established by now, so an unknown kind means its CRD is not installed: fail fast.
+        await applyManifest(svc.client, o, o.kind === 'CustomResourceDefinition' ? 30_000 : 5_000);
         if (o.kind === 'CustomResourceDefinition') await waitForCrdEstablished(svc.client, o.metadata.name!);
         say(`applied ${o.kind} ${o.metadata.name} (${path.relative(REPO_ROOT, file)})`);
       } catch (err) {
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
       `team workspaces:     ${provider.teamPaths.join(', ')}  (admin kubeconfigs: ${provider.teamPaths.map((p) => kcp!.writeAdminKubeconfig(p)).join(', ')})`,
       `APIExport:           ${provider.exportName} (endpoint slice ${provider.endpointSliceName})`,
       `service cluster:     export KUBECONFIG=${svc.kubeconfigPath}   (logs ${svc.artifactsDir})`,
+      `kubectl:             ${worldBinaries().kubectl}`,
     ];
 
     if (existsSync(AGENT_ENTRYPOINT)) {
