@@ -164,15 +164,15 @@ function stringBytes(s: string): Buffer {
 function index(item: unknown, ...indexes: unknown[]): unknown {
   if (item === null || item === NO_VALUE) throw new FuncError('index of untyped nil');
   for (const idx of indexes) {
-    if (item === null || item === NO_VALUE) throw new FuncError('index of untyped nil');
+    if (item === null || item === NO_VALUE) throw new FuncError('index of nil pointer');
     if (typeof item === 'string') {
       const b = stringBytes(item);
       const x = indexArg(idx, b.length);
-      if (x === b.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === b.length) throw new FuncError('reflect: string index out of range');
       item = new GoInt(BigInt(b[x]!), 'uint8');
     } else if (Array.isArray(item)) {
       const x = indexArg(idx, item.length);
-      if (x === item.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === item.length) throw new FuncError('reflect: slice index out of range');
       item = item[x] ?? null;
     } else if (isMap(item)) {
       if (idx === null || idx === NO_VALUE) throw new FuncError('value is nil; should be of type string');

@@ -1,5 +1,6 @@
 /** Executor for parsed Go templates: walks the tree with Go's evaluation rules (text/template/exec.go). */
 import { TemplateError } from './errors.js';
+import type { HtmlPlan } from './htmlcontext.js';
 import { formatValue, sprint, stringerOf } from './fmt.js';
 import { FuncError, type FuncDef, type FuncMap, type ParamType, canBeNil, goTypeName } from './funcs.js';
 import {
@@ -45,11 +46,12 @@ const CONTINUE = new ContinueSignal();
 
 export interface ExecOptions {
   html: boolean;
+  htmlPlan?: HtmlPlan;
   maxSteps: number;
   maxOutputBytes: number;
 }
 
-const MAX_DEPTH = 1000;
+const MAX_DEPTH = 100000;
 
 /** Go's truth: false, 0, nil, empty string/slice/map are false. */
 export function isTrue(v: unknown): boolean {
@@ -130,6 +132,17 @@ export class Executor {
     const dot: V = { v: data === undefined ? null : data, iface: false };
     if (dot.v === null) dot.v = NO_VALUE;
     this.vars = [{ name: '$', v: dot }];
+    const planError = this.opts.htmlPlan?.error;
+    if (planError) {
+      const [line, col] = this.locate(planError.action.pos);
+      throw new TemplateError(
+        'exec',
+        this.parseName,
+        `html/template:${this.parseName}:${line}:${col}: predefined escaper ${JSON.stringify(planError.escaper)} disallowed in template`,
+        line,
+        col,
+      );
+    }
     this.walk(dot, tree.root);
     return this.out.join('');
   }
@@ -139,11 +152,7 @@ export class Executor {
   private errorf(msg: string): never {
     const n = this.node;
     if (!n) throw new TemplateError('exec', this.parseName, `template: ${this.tmplName}: ${msg}`);
-    const pos = n.pos;
-    const before = this.text.slice(0, pos);
-    const nl = before.lastIndexOf('\n');
-    const line = 1 + (before.match(/\n/g)?.length ?? 0);
-    const col = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1), 'utf8');
+    const [line, col] = this.locate(n.pos);
     throw new TemplateError(
       'exec',
       this.parseName,
@@ -151,6 +160,14 @@ export class Executor {
       line,
       col,
     );
+  }
+
+  /** Go's ErrorContext: 1-based line and 0-based byte column of a position. */
+  private locate(pos: number): [number, number] {
+    const before = this.text.slice(0, pos);
+    const nl = before.lastIndexOf('\n');
+    const line = 1 + (before.match(/\n/g)?.length ?? 0);
+    return [line, Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1), 'utf8')];
   }
 
   private at(n: AnyNode): void {
@@ -205,8 +222,13 @@ export class Executor {
     this.step();
     switch (node.type) {
       case 'action': {
+        const plan = this.opts.htmlPlan;
+        if (plan?.suppressed.has(node)) return;
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val.v);
+        if (node.pipe.decl.length === 0) {
+          if (plan?.preEscaped.has(node)) this.write(typeof val.v === 'string' ? val.v : formatValue(val.v));
+          else this.printValue(node, val.v);
+        }
         return;
       }
       case 'break':
@@ -341,6 +363,14 @@ export class Executor {
     this.depth++;
     try {
       this.walk(newDot, tree.root);
+    } catch (e) {
+      // JS runs out of stack long before Go's depth limit; report runaway recursion the way Go does
+      if (e instanceof RangeError) {
+        this.at(t);
+        this.tmplName = savedName;
+        this.errorf(`exceeded maximum template depth (${MAX_DEPTH})`);
+      }
+      throw e;
     } finally {
       this.depth--;
       this.vars = savedVars;
@@ -408,8 +438,8 @@ export class Executor {
 
   private idealConstant(n: Extract<Arg, { type: 'number' }>): unknown {
     this.at(n);
-    if (n.isFloat && !/^[+-]?0[xX]/.test(n.text) && !n.text.startsWith("'") && /[.eEpP]/.test(n.text))
-      return n.float64;
+    const isHexInt = /^[+-]?0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+    if (n.isFloat && !isHexInt && !n.text.startsWith("'") && /[.eEpP]/.test(n.text)) return n.float64;
     if (n.isInt) return new GoInt(n.int64, 'int');
     if (n.isUint) this.errorf(`${n.text} overflows int`);
     return NO_VALUE;

@@ -140,14 +140,15 @@ class Printer {
   }
 
   private fmtUnicode(v: bigint): void {
+    const u = BigInt.asUintN(64, v);
     let s =
       'U+' +
-      v
+      u
         .toString(16)
         .toUpperCase()
         .padStart(this.f.precPresent ? Math.max(this.f.prec, 4) : 4, '0');
-    if (this.f.sharp && v >= 0n && v <= 0x10ffffn) {
-      const ch = String.fromCodePoint(Number(v));
+    if (this.f.sharp && u <= 0x10ffffn) {
+      const ch = String.fromCodePoint(Number(u));
       if (/[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u.test(ch)) s += " '" + ch + "'";
     }
     const oldZero = this.f.zero;
@@ -192,10 +193,42 @@ class Printer {
     if (f.precPresent) prec = f.prec;
     let num = formatFloat(v, verb, prec);
     if (f.sharp && verb !== 'b') {
-      // %#g etc: keep a decimal point and trailing zeros (approximation of Go's rule)
-      if (!num.includes('.') && !/Inf|NaN/.test(num)) {
-        const e = num.search(/[eE]/);
-        num = e < 0 ? num + '.' : num.slice(0, e) + '.' + num.slice(e);
+      // Go: %#g etc. keep a decimal point and pad with zeros to the precision (6 by default)
+      let digits = 0;
+      if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x' || verb === 'X')
+        digits = prec === -1 ? 6 : prec;
+      let tail = '';
+      let body = num;
+      const m = /[eEpP]/.exec(body.slice(1));
+      if (m && !/Inf|NaN/.test(body)) {
+        const at = m.index + 1;
+        if (!((verb === 'x' || verb === 'X') && (body[at] === 'e' || body[at] === 'E'))) {
+          tail = body.slice(at);
+          body = body.slice(0, at);
+        }
+      }
+      if (!/Inf|NaN/.test(body)) {
+        let hasPoint = false;
+        let sawNonzero = false;
+        for (let i = 0; i < body.length; i++) {
+          const ch = body[i]!;
+          if (i === 0 && (ch === '-' || ch === '+')) continue;
+          if (ch === '.') hasPoint = true;
+          else if (/[0-9a-fA-FxX]/.test(ch)) {
+            if (ch !== '0') sawNonzero = true;
+            if (sawNonzero) digits--;
+          }
+        }
+        if (!hasPoint) {
+          const unsigned = body.replace(/^[-+]/, '');
+          if (unsigned === '0') digits--;
+          body += '.';
+        }
+        while (digits > 0) {
+          body += '0';
+          digits--;
+        }
+        num = body + tail;
       }
     }
     let sign = '+';

@@ -19,6 +19,7 @@ import { builtins } from './builtins.js';
 import { TemplateError } from './errors.js';
 import { Executor } from './exec.js';
 import type { FuncDef, FuncMap } from './funcs.js';
+import { planHtml } from './htmlcontext.js';
 import { ParseError, type Tree, parseTemplates } from './parse.js';
 import { sprigFuncs } from './sprig/index.js';
 
@@ -88,6 +89,7 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   }
   const execOpts = {
     html: opts.html ?? false,
+    ...(opts.html ? { htmlPlan: planHtml(trees) } : {}),
     maxSteps: opts.maxSteps ?? 1_000_000,
     maxOutputBytes: opts.maxOutputBytes ?? 1 << 20,
   };

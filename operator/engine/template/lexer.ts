@@ -322,6 +322,15 @@ export function lex(input: string): Item[] {
             error(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
             return items;
           }
+          if (input[pos] === '+' || input[pos] === '-') {
+            // Go reads 1+2i as a complex constant; anything else glued to a sign is a bad number
+            if (!scanNumber() || input[pos - 1] !== 'i') {
+              error(`bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
+              return items;
+            }
+            error(`complex constants are not supported: ${JSON.stringify(input.slice(start, pos))}`);
+            return items;
+          }
           emit(T.Number);
           continue;
         }

@@ -641,12 +641,9 @@ class Parser {
     };
     const text = t.val;
     if (t.typ === T.CharConstant) {
-      let r: string;
-      try {
-        r = unquote(text);
-      } catch {
-        this.errorf(`malformed character constant: ${text}`);
-      }
+      const r = unquoteCharConstant(text);
+      if (r === null) this.errorf('invalid syntax');
+      if (r === 'malformed') this.errorf(`malformed character constant: ${text}`);
       const cp = BigInt(r.codePointAt(0)!);
       n.int64 = cp;
       n.isInt = n.isUint = n.isFloat = true;
@@ -708,4 +705,27 @@ function parseGoFloat(text: string): number | null {
 
 function isEmptyTree(l: ListNode): boolean {
   return l.nodes.every((n) => n.type === 'comment' || (n.type === 'text' && n.text.trim() === ''));
+}
+
+/** strconv.UnquoteChar on a character constant: null = invalid syntax, 'malformed' = more than one char. */
+function unquoteCharConstant(text: string): string | null {
+  const body = text.slice(1);
+  if (body.length === 0 || body[0] === "'") return null;
+  let ch: string;
+  let rest: string;
+  if (body[0] === '\\') {
+    const m = /^\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|[abfnrtv\\'])/.exec(body);
+    if (!m) return null;
+    try {
+      ch = unquote("'" + m[0] + "'");
+    } catch {
+      return null;
+    }
+    rest = body.slice(m[0].length);
+  } else {
+    ch = String.fromCodePoint(body.codePointAt(0)!);
+    rest = body.slice(ch.length);
+  }
+  if (rest !== "'") return 'malformed' as const;
+  return ch;
 }

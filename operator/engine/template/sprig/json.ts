@@ -14,10 +14,11 @@ function quoteChar(c: string): string {
 /** Returns Go's syntax error message for invalid JSON text, or null when the text is valid. */
 export function goJsonSyntaxError(s: string): string | null {
   let i = 0;
-  const err = (ctx: string): string =>
-    i >= s.length
-      ? 'unexpected end of JSON input'
-      : `invalid character ${quoteChar(String.fromCodePoint(s.codePointAt(i)!))} ${ctx}`;
+  // At the end of input Go's scanner feeds one space: where a space is not allowed the error names it.
+  const err = (ctx: string, spaceInvalid = false): string => {
+    if (i < s.length) return `invalid character ${quoteChar(String.fromCodePoint(s.codePointAt(i)!))} ${ctx}`;
+    return spaceInvalid ? `invalid character ' ' ${ctx}` : 'unexpected end of JSON input';
+  };
   const ws = (): void => {
     while (i < s.length && ' \t\r\n'.includes(s[i]!)) i++;
   };
@@ -82,7 +83,7 @@ export function goJsonSyntaxError(s: string): string | null {
       if (c === lit[0]) {
         i++;
         for (let k = 1; k < lit.length; k++, i++) {
-          if (s[i] !== lit[k]) return err(`in literal ${lit} (expecting ${quoteChar(lit[k]!)})`);
+          if (s[i] !== lit[k]) return err(`in literal ${lit} (expecting ${quoteChar(lit[k]!)})`, true);
         }
         return null;
       }
@@ -101,7 +102,7 @@ export function goJsonSyntaxError(s: string): string | null {
       if (c === '\\') {
         i++;
         const e = s[i];
-        if (e === undefined) break;
+        if (e === undefined) return err('in string escape code', true);
         if ('"\\/bfnrt'.includes(e)) {
           i++;
           continue;
@@ -109,7 +110,7 @@ export function goJsonSyntaxError(s: string): string | null {
         if (e === 'u') {
           i++;
           for (let k = 0; k < 4; k++, i++)
-            if (!/[0-9a-fA-F]/.test(s[i] ?? '')) return err('in \\u hexadecimal character escape');
+            if (!/[0-9a-fA-F]/.test(s[i] ?? '')) return err('in \\u hexadecimal character escape', true);
           continue;
         }
         return err('in string escape code');
@@ -126,19 +127,18 @@ export function goJsonSyntaxError(s: string): string | null {
   const num = (): string | null => {
     if (s[i] === '-') {
       i++;
-      if (i >= s.length) return 'unexpected end of JSON input';
-      if (!(s[i]! >= '0' && s[i]! <= '9')) return err('in numeric literal');
+      if (!(s[i] !== undefined && s[i]! >= '0' && s[i]! <= '9')) return err('in numeric literal', true);
     }
     if (s[i] === '0') i++;
     else digits();
     if (s[i] === '.') {
       i++;
-      if (digits() === 0) return err('after decimal point in numeric literal');
+      if (digits() === 0) return err('after decimal point in numeric literal', true);
     }
     if (s[i] === 'e' || s[i] === 'E') {
       i++;
       if (s[i] === '+' || s[i] === '-') i++;
-      if (digits() === 0) return err('in exponent of numeric literal');
+      if (digits() === 0) return err('in exponent of numeric literal', true);
     }
     return null;
   };
@@ -152,5 +152,13 @@ export function goJsonSyntaxError(s: string): string | null {
 export function parseJsonToGoFloat(s: string): unknown {
   const e = goJsonSyntaxError(s);
   if (e) throw new FuncError(e);
-  return JSON.parse(s) as unknown;
+  let overflow: string | null = null;
+  const v = JSON.parse(s, (_k, value, ctx?: { source?: string }) => {
+    if (typeof value === 'number' && !Number.isFinite(value) && overflow === null)
+      overflow = ctx?.source ?? String(value);
+    return value;
+  }) as unknown;
+  if (overflow !== null)
+    throw new FuncError(`json: cannot unmarshal number ${overflow} into Go value of type float64`);
+  return v;
 }

@@ -190,23 +190,50 @@ export function strslice(v: unknown): string[] {
 }
 
 // xstrings v1.5.0 case conversions
-function toPascalCase(s: string): string {
-  // xstrings.ToPascalCase (ToCamelCase in sprig naming): words split on separators (_ - space . ), first letter upper
+function isConnector(ch: string): boolean {
+  return ch === '-' || ch === '_' || /^\s$/u.test(ch);
+}
+const isUpperRune = (ch: string): boolean => /^\p{Lu}$/u.test(ch);
+
+/** xstrings.ToPascalCase (sprig's camelcase): connectors removed, following rune upper-cased. */
+function toPascalCase(str: string): string {
+  if (str === '') return '';
+  const runes = [...str];
   let out = '';
-  let upperNext = true;
-  const chars = [...s];
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    if (ch === '_' || ch === '-' || ch === ' ' || ch === '.' || /\s/u.test(ch)) {
-      upperNext = true;
+  let k = 0;
+  let r0 = '';
+  let firstUpper = false;
+  let found = false;
+  while (k < runes.length) {
+    r0 = runes[k++]!;
+    if (!isConnector(r0)) {
+      firstUpper = isUpperRune(r0);
+      r0 = r0.toUpperCase();
+      found = true;
+      break;
+    }
+    out += r0;
+  }
+  if (k >= runes.length) return found ? out + r0 : out;
+  while (k < runes.length) {
+    const r1 = r0;
+    r0 = runes[k++]!;
+    if (isConnector(r0) && isConnector(r1)) {
+      out += r1;
       continue;
     }
-    if (upperNext) {
-      out += ch.toUpperCase();
-      upperNext = false;
-    } else out += ch;
+    if (isConnector(r1)) {
+      firstUpper = isUpperRune(r0);
+      r0 = r0.toUpperCase();
+    } else {
+      if (firstUpper) {
+        if (isUpperRune(r0)) r0 = r0.toLowerCase();
+        else firstUpper = false;
+      }
+      out += r1;
+    }
   }
-  return out;
+  return out + r0;
 }
 
 function camelCaseToLowerCase(str: string, connector: string): string {
@@ -334,11 +361,13 @@ export const stringFuncs: FuncMap = {
     'any',
   ),
   indent: fn(['int', 'string'], (sp: GoInt, v: string) => {
+    if (n(sp) < 0) throw new FuncError('strings: negative Repeat count');
     checkCount(n(sp), 'indent');
     const pad = ' '.repeat(Math.max(n(sp), 0));
     return pad + v.split('\n').join('\n' + pad);
   }),
   nindent: fn(['int', 'string'], (sp: GoInt, v: string) => {
+    if (n(sp) < 0) throw new FuncError('strings: negative Repeat count');
     checkCount(n(sp), 'nindent');
     const pad = ' '.repeat(Math.max(n(sp), 0));
     return '\n' + pad + v.split('\n').join('\n' + pad);
