@@ -25,13 +25,18 @@ export interface GetContext {
   located: boolean;
 }
 
-export function get(root: JNode | undefined, path: string, ctx: GetContext = { located: true }): JNode | undefined {
+export function get(
+  root: JNode | undefined,
+  path: string,
+  ctx: GetContext = { located: true },
+): JNode | undefined {
   if (path.length > 1 && path[0] === '@') {
     const m = splitModifier(path);
     if (m) {
       ctx.located = false;
       const out = applyModifier(m.name, root, m.arg);
-      if (m.rest.length > 0 && (m.rest[0] === '|' || m.rest[0] === '.')) return get(out, m.rest.slice(1), ctx);
+      if (m.rest.length > 0 && (m.rest[0] === '|' || m.rest[0] === '.'))
+        return get(out, m.rest.slice(1), ctx);
       return out;
     }
   }

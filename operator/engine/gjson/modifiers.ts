@@ -5,7 +5,19 @@
 import { type JNode, arr, obj, str, parseJson, rawOf, NULL } from './node.js';
 import { goQuote } from '../gojson/marshal.js';
 
-const NAMES = new Set(['pretty', 'ugly', 'reverse', 'this', 'flatten', 'join', 'valid', 'keys', 'values', 'tostr', 'fromstr']);
+const NAMES = new Set([
+  'pretty',
+  'ugly',
+  'reverse',
+  'this',
+  'flatten',
+  'join',
+  'valid',
+  'keys',
+  'values',
+  'tostr',
+  'fromstr',
+]);
 
 export function isModifierName(name: string): boolean {
   return NAMES.has(name);

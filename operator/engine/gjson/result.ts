@@ -4,6 +4,17 @@
  */
 import { type JNode, rawOf, toJs } from './node.js';
 
+/** Value() of a tree: like toJs, but the first of duplicate keys wins (gjson's arrayOrMap). */
+function gjsonValue(n: JNode): unknown {
+  if (n.t === 'arr') return n.items.map(gjsonValue);
+  if (n.t !== 'obj') return toJs(n);
+  const o: Record<string, unknown> = {};
+  n.keys.forEach((k, i) => {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) o[k] = gjsonValue(n.vals[i]!);
+  });
+  return o;
+}
+
 export type ResultType = 'Null' | 'False' | 'Number' | 'String' | 'True' | 'JSON';
 
 export class Result {
@@ -88,10 +99,8 @@ export class Result {
     if (n.t === 'num') {
       const f = Number(n.raw);
       if (Number.isSafeInteger(f)) return BigInt(f);
-      if (/^-?[0-9]+$/.test(n.raw)) {
-        const b = BigInt(n.raw);
-        if (b >= -(2n ** 63n) && b < 2n ** 63n) return b;
-      }
+      // gjson parses the literal with silent int64 wrap-around
+      if (/^-?[0-9]+$/.test(n.raw)) return BigInt.asIntN(64, BigInt(n.raw));
       return float64ToInt64(f);
     }
     return 0n;
@@ -110,7 +119,7 @@ export class Result {
   value(): unknown {
     const n = this.node;
     if (!n) return null;
-    return toJs(n);
+    return gjsonValue(n);
   }
 
   isArray(): boolean {
@@ -140,8 +149,7 @@ export function formatFloatF(f: number): string {
 function parseIntPrefix(s: string): bigint {
   // gjson's parseInt: optional '-', then digits only; anything else gives 0.
   if (!/^-?[0-9]+$/.test(s)) return 0n;
-  const b = BigInt(s);
-  return b >= -(2n ** 63n) && b < 2n ** 63n ? b : 0n;
+  return BigInt.asIntN(64, BigInt(s));
 }
 
 function float64ToInt64(f: number): bigint {

@@ -117,7 +117,8 @@ function setIn(cur: JNode | undefined, paths: Part[], value: JNode | undefined):
   }
   if (value === undefined) return NO_CHANGE;
   const n = numericIndex(p);
-  const target: JNode = cur && (cur.t === 'obj' || cur.t === 'arr') ? cur : n !== undefined ? arr([]) : obj([], []);
+  const target: JNode =
+    cur && (cur.t === 'obj' || cur.t === 'arr') ? cur : n !== undefined ? arr([]) : obj([], []);
   if (target.t === 'obj') {
     return obj([...target.keys, p.part], [...target.vals, build(paths, value)]);
   }

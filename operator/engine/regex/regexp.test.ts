@@ -8,7 +8,9 @@ interface Case {
   want: { out?: string; error?: string };
 }
 
-const cases = JSON.parse(readFileSync(new URL('./testdata/regex.golden.json', import.meta.url), 'utf8')) as Case[];
+const cases = JSON.parse(
+  readFileSync(new URL('./testdata/regex.golden.json', import.meta.url), 'utf8'),
+) as Case[];
 
 function run(c: Case): { out?: string; error?: string } {
   try {

@@ -21,7 +21,10 @@ export class GoRegexp {
       this.re = new RegExp(t.source, 'gu');
     } catch (e) {
       // A construct our translator accepted but JS rejects: report it like a Go parse error.
-      throw new GoRegexpSyntaxError('invalid or unsupported Perl syntax', `${pattern} (${(e as Error).message})`);
+      throw new GoRegexpSyntaxError(
+        'invalid or unsupported Perl syntax',
+        `${pattern} (${(e as Error).message})`,
+      );
     }
     this.groupNames = t.groupNames;
   }

@@ -35,8 +35,42 @@ interface Flags {
 const MAX_REPEAT = 1000;
 
 const GENERAL_CATEGORIES = new Set([
-  'C', 'Cc', 'Cf', 'Co', 'Cs', 'L', 'Ll', 'Lm', 'Lo', 'Lt', 'Lu', 'M', 'Mc', 'Me', 'Mn', 'N', 'Nd', 'Nl', 'No',
-  'P', 'Pc', 'Pd', 'Pe', 'Pf', 'Pi', 'Po', 'Ps', 'S', 'Sc', 'Sk', 'Sm', 'So', 'Z', 'Zl', 'Zp', 'Zs',
+  'C',
+  'Cc',
+  'Cf',
+  'Co',
+  'Cs',
+  'L',
+  'Ll',
+  'Lm',
+  'Lo',
+  'Lt',
+  'Lu',
+  'M',
+  'Mc',
+  'Me',
+  'Mn',
+  'N',
+  'Nd',
+  'Nl',
+  'No',
+  'P',
+  'Pc',
+  'Pd',
+  'Pe',
+  'Pf',
+  'Pi',
+  'Po',
+  'Ps',
+  'S',
+  'Sc',
+  'Sk',
+  'Sm',
+  'So',
+  'Z',
+  'Zl',
+  'Zp',
+  'Zs',
 ]);
 
 const POSIX: Record<string, string> = {
@@ -158,7 +192,18 @@ class Parser {
           throw new GoRegexpSyntaxError('invalid repeat count', this.text(qStart));
         }
         if (flags.U) lazy = !lazy;
-        const q = max === -1 ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : min === 0 && max === 1 ? '?' : min === max ? `{${min}}` : `{${min},${max}}`;
+        const q =
+          max === -1
+            ? min === 0
+              ? '*'
+              : min === 1
+                ? '+'
+                : `{${min},}`
+            : min === 0 && max === 1
+              ? '?'
+              : min === max
+                ? `{${min}}`
+                : `{${min},${max}}`;
         cur = cur.slice(0, lastAtomStart) + '(?:' + cur.slice(lastAtomStart) + ')' + q + (lazy ? '?' : '');
         lastWasRepeat = true;
         repeatStartPos = qStart;
@@ -303,10 +348,12 @@ class Parser {
           const nameStart = this.pos + (n1 === 0x50 ? 3 : 2);
           let end = nameStart;
           while (end < this.cps.length && this.cps[end] !== 0x3e) end++;
-          if (end >= this.cps.length) throw new GoRegexpSyntaxError('invalid named capture', this.rest(start));
+          if (end >= this.cps.length)
+            throw new GoRegexpSyntaxError('invalid named capture', this.rest(start));
           const name = this.text(nameStart, end);
           const whole = this.text(start, end + 1);
-          if (name === '' || !/^[0-9A-Za-z_]+$/.test(name)) throw new GoRegexpSyntaxError('invalid named capture', whole);
+          if (name === '' || !/^[0-9A-Za-z_]+$/.test(name))
+            throw new GoRegexpSyntaxError('invalid named capture', whole);
           this.pos = end + 1;
           this.groupNames.push(name);
           const inner = this.alternation({ ...flags }, false);
@@ -387,7 +434,8 @@ class Parser {
       if (nx === 0x7b) {
         let end = this.pos;
         while (end < this.cps.length && this.cps[end] !== 0x7d) end++;
-        if (end >= this.cps.length) throw new GoRegexpSyntaxError('invalid character class range', this.rest(start));
+        if (end >= this.cps.length)
+          throw new GoRegexpSyntaxError('invalid character class range', this.rest(start));
         name = this.text(this.pos + 1, end);
         this.pos = end + 1;
       } else {
@@ -401,7 +449,8 @@ class Parser {
       let prop: string;
       if (name === 'Any') prop = '\\u{0}-\\u{10ffff}';
       else if (GENERAL_CATEGORIES.has(name)) prop = `\\p{${name}}`;
-      else if (/^[A-Z][A-Za-z_]*$/.test(name) && isJsPropertyValid(`\\p{Script=${name}}`)) prop = `\\p{Script=${name}}`;
+      else if (/^[A-Z][A-Za-z_]*$/.test(name) && isJsPropertyValid(`\\p{Script=${name}}`))
+        prop = `\\p{Script=${name}}`;
       else throw new GoRegexpSyntaxError('invalid character class range', this.text(start));
       if (!neg) return prop;
       if (name === 'Any') return '^\\u{0}-\\u{10ffff}';
@@ -437,13 +486,19 @@ class Parser {
           while (end < this.cps.length && this.cps[end] !== 0x7d) end++;
           const hex = this.text(this.pos + 1, end);
           if (end >= this.cps.length || !/^[0-9A-Fa-f]+$/.test(hex) || parseInt(hex, 16) > 0x10ffff)
-            throw new GoRegexpSyntaxError('invalid escape sequence', this.text(start, Math.min(end + 1, this.cps.length)));
+            throw new GoRegexpSyntaxError(
+              'invalid escape sequence',
+              this.text(start, Math.min(end + 1, this.cps.length)),
+            );
           this.pos = end + 1;
           return parseInt(hex, 16);
         }
         const hex = this.text(this.pos, this.pos + 2);
         if (!/^[0-9A-Fa-f]{2}$/.test(hex))
-          throw new GoRegexpSyntaxError('invalid escape sequence', this.text(start, Math.min(this.pos + 2, this.cps.length)));
+          throw new GoRegexpSyntaxError(
+            'invalid escape sequence',
+            this.text(start, Math.min(this.pos + 2, this.cps.length)),
+          );
         this.pos += 2;
         return parseInt(hex, 16);
       }
@@ -451,7 +506,8 @@ class Parser {
     if (e >= 0x31 && e <= 0x37) {
       // \1..\7 alone is a backreference (unsupported); followed by an octal digit it is octal.
       const nx = this.peek();
-      if (nx === undefined || nx < 0x30 || nx > 0x37) throw new GoRegexpSyntaxError('invalid escape sequence', this.text(start));
+      if (nx === undefined || nx < 0x30 || nx > 0x37)
+        throw new GoRegexpSyntaxError('invalid escape sequence', this.text(start));
     }
     if (e >= 0x30 && e <= 0x37) {
       let v = e - 0x30;

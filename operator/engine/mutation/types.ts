@@ -1,0 +1,43 @@
+/** PublishedResource mutation types (SPEC §1.2, §7). */
+export interface ResourceDeleteMutation {
+  path: string;
+}
+export interface ResourceRegexMutation {
+  path: string;
+  pattern?: string;
+  replacement?: string;
+}
+export interface ResourceTemplateMutation {
+  path: string;
+  template: string;
+}
+export interface ResourceCELMutation {
+  path: string;
+  expression: string;
+}
+export interface ResourceMutation {
+  delete?: ResourceDeleteMutation | null;
+  regex?: ResourceRegexMutation | null;
+  template?: ResourceTemplateMutation | null;
+  cel?: ResourceCELMutation | null;
+}
+export interface ResourceMutationSpec {
+  spec?: ResourceMutation[] | null;
+  status?: ResourceMutation[] | null;
+}
+
+/**
+ * A mutation failed to compile or to apply. `fieldPath` names the PublishedResource field
+ * (`spec.mutation.spec[1].cel.expression`); `detail` is the Go agent's error text for the same
+ * failure (compared with the oracle); `message` is both.
+ */
+export class MutationError extends Error {
+  override name = 'MutationError';
+  constructor(
+    readonly fieldPath: string,
+    readonly detail: string,
+    readonly position?: { line?: number; col?: number },
+  ) {
+    super(`${fieldPath}: ${detail}`);
+  }
+}
