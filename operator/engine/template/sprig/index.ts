@@ -1,6 +1,7 @@
 /** Sprig v3.3.0 TxtFuncMap (all 209+ names). Non-hermetic functions are documented in misc.ts. */
 import type { FuncMap } from '../funcs.js';
 import { collectionFuncs } from './collections.js';
+import { cryptoFuncs } from './crypto.js';
 import { mathFuncs } from './math.js';
 import { miscFuncs } from './misc.js';
 import { semverFuncs } from './semver.js';
@@ -12,4 +13,5 @@ export const sprigFuncs: FuncMap = {
   ...collectionFuncs,
   ...miscFuncs,
   ...semverFuncs,
+  ...cryptoFuncs,
 };
