@@ -71,4 +71,5 @@ func main() {
 	run("regex", "regex", regexCase)
 	run("cel", "cel", celCase)
 	run("mutation", "mutation", mutationCase)
+	run("legacy-naming", "naming", legacyNamingCase)
 }

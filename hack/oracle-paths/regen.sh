@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Rebuilds the Go oracle for paths, regexes, CEL, mutations and legacy naming and regenerates the
+# goldens under operator/engine/{gjson,regex,cel,mutation,naming}/testdata from hack/oracle-paths/corpus.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+bin="${TMPDIR:-/tmp}/oracle-paths-$$"
+trap 'rm -f "$bin"' EXIT
+(cd "$here" && nice -n 10 go build -o "$bin" .)
+(cd "$here" && "$bin" corpus "$root")
