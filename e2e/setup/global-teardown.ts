@@ -14,8 +14,7 @@ export default async function globalTeardown(): Promise<void> {
   await state.kcp?.stop();
   if (state.runDir) {
     const leftovers = killRegisteredGroups(path.join(state.runDir, 'pids'));
-    if (leftovers > 0)
-      console.log(`[e2e] teardown: stopped ${leftovers} process group(s) a test file left running`);
+    for (const p of leftovers) console.log(`[e2e] teardown: stopped ${p}, which a test file left running`);
   }
   killAllLive();
   if (state.runDir) rmSync(state.runDir, { recursive: true, force: true });

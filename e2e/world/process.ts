@@ -113,7 +113,7 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
     },
   };
   live.add(handle);
-  recordPgid(pgid);
+  recordPgid(pgid, opts.name, opts.logPath);
   return handle;
 }
 
@@ -125,9 +125,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function recordPgid(pgid: number): void {
+function recordPgid(pgid: number, name: string, logPath: string): void {
   const registry = process.env[PID_REGISTRY_ENV];
-  if (registry) appendFileSync(registry, `${pgid}\n`);
+  if (registry) appendFileSync(registry, `${pgid}\t${name}\t${logPath}\n`);
 }
 
 /** SIGKILLs every process group this node process started and that is still running. Synchronous. */
@@ -138,12 +138,14 @@ export function killAllLive(): void {
 /**
  * Kills every process group listed in a pid registry file (written by all processes of a jest run).
  * Used by the global teardown, after a failed or timed-out test file left servers behind.
+ * Returns a description of each group it signalled.
  */
-export function killRegisteredGroups(registryPath: string): number {
-  if (!existsSync(registryPath)) return 0;
-  let killed = 0;
+export function killRegisteredGroups(registryPath: string): string[] {
+  if (!existsSync(registryPath)) return [];
+  const killed: string[] = [];
   for (const line of readFileSync(registryPath, 'utf8').split('\n')) {
-    const pgid = Number.parseInt(line, 10);
+    const [pgidText = '', name = '?', logPath = '?'] = line.split('\t');
+    const pgid = Number.parseInt(pgidText, 10);
     if (!Number.isFinite(pgid) || pgid <= 1) continue;
     try {
       process.kill(-pgid, 0);
@@ -151,7 +153,7 @@ export function killRegisteredGroups(registryPath: string): number {
       continue;
     }
     signalGroup(pgid, 'SIGTERM');
-    killed++;
+    killed.push(`${name} (process group ${pgid}, log ${logPath})`);
   }
   return killed;
 }
