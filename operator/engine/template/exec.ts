@@ -132,6 +132,13 @@ export class Executor {
     const dot: V = { v: data === undefined ? null : data, iface: false };
     if (dot.v === null) dot.v = NO_VALUE;
     this.vars = [{ name: '$', v: dot }];
+    const endContext = this.opts.htmlPlan?.endContext;
+    if (endContext)
+      throw new TemplateError(
+        'exec',
+        this.parseName,
+        `html/template:${this.parseName}: ends in a non-text context: ${endContext}`,
+      );
     const planError = this.opts.htmlPlan?.error;
     if (planError) {
       const [line, col] = this.locate(planError.action.pos);
@@ -568,23 +575,25 @@ export class Executor {
 
   /** Go's builtin call: the callee must be a function value; errors name the callee expression. */
   private evalBuiltinCall(dot: V, node: AnyNode, args: Arg[], final: V | null): V {
-    const calleeNode = args[0]!;
-    const callee = this.evalArg(dot, 'value', calleeNode).v;
-    if (callee === null || callee === NO_VALUE) {
-      this.at(node);
-      this.errorf(`error calling call: call of nil`);
+    const argv = args.map((a) => this.evalArg(dot, 'value', a).v);
+    if (final !== null) argv.push(this.validateType(final, 'value').v);
+    let calleeName: string;
+    if (args.length > 0) calleeName = nodeString(args[0]!);
+    else {
+      const f = final?.v;
+      calleeName =
+        typeof f === 'string' ? f : f === NO_VALUE || f === null ? '<invalid Value>' : `<${typeOf(f)} Value>`;
     }
-    if (!(callee instanceof GoFunc)) {
-      this.at(node);
-      this.errorf(`error calling call: non-function ${nodeString(calleeNode)} of type ${typeOf(callee)}`);
-    }
-    const argv = args.slice(1).map((a) => this.evalArg(dot, 'any', a).v);
-    if (final !== null) argv.push(this.validateType(final, 'any').v);
+    const callee = argv[0];
+    this.at(node);
+    if (callee === null || callee === NO_VALUE || callee === undefined)
+      this.errorf('error calling call: call of nil');
+    if (!(callee instanceof GoFunc))
+      this.errorf(`error calling call: non-function ${calleeName} of type ${typeOf(callee)}`);
     try {
-      return { v: callee.fn(...argv) ?? null, iface: true };
+      return { v: callee.fn(...argv.slice(1)) ?? null, iface: true };
     } catch (e) {
       if (e instanceof TemplateError) throw e;
-      this.at(node);
       this.errorf(`error calling call: ${(e as Error).message}`);
     }
   }

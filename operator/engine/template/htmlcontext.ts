@@ -19,14 +19,29 @@ export interface HtmlPlan {
   preEscaped: Set<ActionNode>;
   /** html/template escaping error, reported when the template is executed */
   error: { action: ActionNode; escaper: string } | null;
+  /** Go's context string when the main template ends outside HTML text (an escaping error) */
+  endContext: string | null;
 }
 
 const RAW_ELEMENTS = new Set(['script', 'style', 'textarea', 'title']);
 
+const ELEMENT_NAMES: Record<string, string> = {
+  script: 'elementScript',
+  style: 'elementStyle',
+  textarea: 'elementTextarea',
+  title: 'elementTitle',
+};
+const RAW_STATES: Record<string, string> = {
+  script: 'stateJS',
+  style: 'stateCSS',
+  textarea: 'stateRCDATA',
+  title: 'stateRCDATA',
+};
+
 class TextRewriter {
   state: State = 'text';
-  private rawElement = '';
-  private tagElement = '';
+  rawElement = '';
+  tagElement = '';
   private quote = '';
 
   rewrite(text: string): string {
@@ -122,8 +137,8 @@ function misplacedEscaper(pipe: PipeNode): string | null {
 }
 
 /** Rewrites text nodes in place and classifies actions; call once per html-mode compile. */
-export function planHtml(trees: Map<string, Tree>): HtmlPlan {
-  const plan: HtmlPlan = { suppressed: new Set(), preEscaped: new Set(), error: null };
+export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
+  const plan: HtmlPlan = { suppressed: new Set(), preEscaped: new Set(), error: null, endContext: null };
   const visit = (list: ListNode, rw: TextRewriter): void => {
     for (const n of list.nodes) visitNode(n, rw);
   };
@@ -155,6 +170,32 @@ export function planHtml(trees: Map<string, Tree>): HtmlPlan {
         return;
     }
   };
-  for (const tree of trees.values()) visit(tree.root, new TextRewriter());
+  for (const [name, tree] of trees) {
+    const rw = new TextRewriter();
+    visit(tree.root, rw);
+    if (name === mainName && rw.state !== 'text') plan.endContext = contextString(rw);
+  }
   return plan;
+}
+
+/** html/template's context.String() for the end states we track (attribute sub-states are not modelled). */
+function contextString(rw: TextRewriter): string {
+  let state: string;
+  let element = 'elementNone';
+  switch (rw.state) {
+    case 'tag':
+      state = 'stateTag';
+      element = ELEMENT_NAMES[rw.tagElement] ?? 'elementNone';
+      break;
+    case 'comment':
+      state = 'stateHTMLCmt';
+      break;
+    case 'raw':
+      state = RAW_STATES[rw.rawElement] ?? 'stateRCDATA';
+      element = ELEMENT_NAMES[rw.rawElement] ?? 'elementNone';
+      break;
+    default:
+      state = 'stateText';
+  }
+  return `{${state} delimNone urlPartNone jsCtxRegexp [] attrNone ${element} <nil>}`;
 }

@@ -89,7 +89,7 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   }
   const execOpts = {
     html: opts.html ?? false,
-    ...(opts.html ? { htmlPlan: planHtml(trees) } : {}),
+    ...(opts.html ? { htmlPlan: planHtml(trees, name) } : {}),
     maxSteps: opts.maxSteps ?? 1_000_000,
     maxOutputBytes: opts.maxOutputBytes ?? 1 << 20,
   };

@@ -20,6 +20,7 @@ import {
 import { compareGoStrings } from '../../gojson/marshal.js';
 import { goJson, strval, toInt } from './cast.js';
 import { parseJsonToGoFloat } from './json.js';
+import { strslice } from './strings.js';
 
 const isNil = (v: unknown): boolean => v === null || v === undefined || v === NO_VALUE;
 
@@ -172,7 +173,7 @@ export const collectionFuncs: FuncMap = {
     return x.slice(0, -1);
   }),
   sortAlpha: fn(['any'], (l: unknown) => {
-    if (Array.isArray(l)) return stringSlice(l.map(strval).sort(compareGoStrings));
+    if (Array.isArray(l)) return stringSlice([...strslice(l)].sort(compareGoStrings));
     return stringSlice([strval(l)]);
   }),
   reverse: fn(['any'], (l: unknown) => [...list(l, 'find reverse on')].reverse()),

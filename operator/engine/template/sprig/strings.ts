@@ -6,6 +6,7 @@ import { quote as goStrQuote } from '../strconv.js';
 import { GoInt, NO_VALUE, elemType, intValue, stringMap, stringSlice } from '../value.js';
 import { strval } from './cast.js';
 import { checkCount } from './limits.js';
+import { camelCaseToLowerCase, isConnector } from './xstrings.js';
 
 const isNil = (v: unknown): boolean => v === null || v === undefined || v === NO_VALUE;
 
@@ -190,9 +191,6 @@ export function strslice(v: unknown): string[] {
 }
 
 // xstrings v1.5.0 case conversions
-function isConnector(ch: string): boolean {
-  return ch === '-' || ch === '_' || /^\s$/u.test(ch);
-}
 const isUpperRune = (ch: string): boolean => /^\p{Lu}$/u.test(ch);
 
 /** xstrings.ToPascalCase (sprig's camelcase): connectors removed, following rune upper-cased. */
@@ -234,45 +232,6 @@ function toPascalCase(str: string): string {
     }
   }
   return out + r0;
-}
-
-function camelCaseToLowerCase(str: string, connector: string): string {
-  // port of xstrings camelCaseToLowerCase semantics (word boundaries at case changes, digits and separators)
-  if (str === '') return '';
-  const runes = [...str];
-  let out = '';
-  type K = 'upper' | 'lower' | 'digit' | 'sep' | 'other';
-  const kind = (c: string): K => {
-    if (c === '_' || c === '-' || c === ' ' || c === '.' || /\s/u.test(c)) return 'sep';
-    if (/\p{Lu}/u.test(c)) return 'upper';
-    if (/\p{Ll}/u.test(c)) return 'lower';
-    if (/\p{Nd}/u.test(c)) return 'digit';
-    return 'other';
-  };
-  let wordStarted = false;
-  let pendingSep = false;
-  for (let i = 0; i < runes.length; i++) {
-    const c = runes[i]!;
-    const k = kind(c);
-    if (k === 'sep') {
-      if (wordStarted) pendingSep = true;
-      continue;
-    }
-    const prev = i > 0 ? kind(runes[i - 1]!) : 'sep';
-    const next = i + 1 < runes.length ? kind(runes[i + 1]!) : 'sep';
-    let boundary = false;
-    if (wordStarted) {
-      if (pendingSep) boundary = true;
-      else if (k === 'upper' && (prev === 'lower' || prev === 'digit')) boundary = true;
-      else if (k === 'upper' && prev === 'upper' && next === 'lower') boundary = true;
-      else if (k === 'digit' && prev !== 'digit') boundary = false;
-    }
-    if (boundary) out += connector;
-    pendingSep = false;
-    out += c.toLowerCase();
-    wordStarted = true;
-  }
-  return out;
 }
 
 export const stringFuncs: FuncMap = {
