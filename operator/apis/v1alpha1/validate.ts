@@ -1,0 +1,110 @@
+/**
+ * Checks of a PublishedResource that its CRD schema cannot express (SPEC §1.4 notes, decisions #16).
+ * The Go agent accepts these objects and misbehaves later (silently shared mutators, ambiguous
+ * mutation steps, a runtime error for `version` + `versions`); we report them up front, each naming
+ * the field path. The CRD's own CEL rules are not repeated here: the API server enforces them.
+ */
+import type { PublishedResource, RelatedResourceObjectSpec, ResourceMutation } from './types.js';
+
+export interface FieldError {
+  /** Field path in kubectl style, e.g. `spec.related[2].identifier`. */
+  field: string;
+  message: string;
+}
+
+const MUTATION_KINDS = ['delete', 'regex', 'template', 'cel'] as const;
+const OBJECT_MECHANISMS = ['reference', 'selector', 'template'] as const;
+
+function checkMutations(path: string, steps: ResourceMutation[] | undefined, errs: FieldError[]): void {
+  (steps ?? []).forEach((step, i) => {
+    const set = MUTATION_KINDS.filter((k) => step?.[k] !== undefined && step?.[k] !== null);
+    if (set.length !== 1) {
+      errs.push({
+        field: `${path}[${i}]`,
+        message:
+          set.length === 0
+            ? 'exactly one of delete, regex, template or cel must be set, found none'
+            : `exactly one of delete, regex, template or cel must be set, found ${set.join(', ')}`,
+      });
+    }
+  });
+}
+
+function checkObjectSpec(
+  path: string,
+  spec: RelatedResourceObjectSpec | undefined,
+  errs: FieldError[],
+): void {
+  const set = OBJECT_MECHANISMS.filter((k) => spec?.[k] !== undefined && spec?.[k] !== null);
+  if (set.length !== 1) {
+    errs.push({
+      field: path,
+      message:
+        set.length === 0
+          ? 'exactly one of reference, selector or template must be set, found none'
+          : `exactly one of reference, selector or template must be set, found ${set.join(', ')}`,
+    });
+  }
+}
+
+/** Every problem found, in field order; empty when the object is usable. */
+export function validatePublishedResource(pr: PublishedResource): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = pr.spec;
+  if (!spec?.resource) return [{ field: 'spec.resource', message: 'must be set' }];
+
+  if (spec.resource.version && (spec.resource.versions ?? []).length > 0) {
+    errs.push({
+      field: 'spec.resource.versions',
+      message: 'cannot be used together with spec.resource.version',
+    });
+  }
+  const projection = spec.projection;
+  if (projection?.version && Object.keys(projection.versions ?? {}).length > 0) {
+    errs.push({
+      field: 'spec.projection.versions',
+      message: 'cannot be used together with spec.projection.version',
+    });
+  }
+  if (projection?.versions) {
+    const seen = new Map<string, string>();
+    for (const [from, to] of Object.entries(projection.versions)) {
+      if (!to) continue;
+      const other = seen.get(to);
+      if (other !== undefined) {
+        errs.push({
+          field: `spec.projection.versions[${from}]`,
+          message: `maps to ${JSON.stringify(to)} like spec.projection.versions[${other}]`,
+        });
+      }
+      seen.set(to, from);
+    }
+  }
+
+  checkMutations('spec.mutation.spec', spec.mutation?.spec, errs);
+  checkMutations('spec.mutation.status', spec.mutation?.status, errs);
+
+  const identifiers = new Map<string, number>();
+  (spec.related ?? []).forEach((rel, i) => {
+    const path = `spec.related[${i}]`;
+    const first = identifiers.get(rel.identifier);
+    if (first !== undefined) {
+      errs.push({
+        field: `${path}.identifier`,
+        message: `duplicate identifier ${JSON.stringify(rel.identifier)}, already used by spec.related[${first}]`,
+      });
+    } else identifiers.set(rel.identifier, i);
+    checkObjectSpec(`${path}.object`, rel.object, errs);
+    if (rel.object?.namespace) checkObjectSpec(`${path}.object.namespace`, rel.object.namespace, errs);
+    checkMutations(`${path}.mutation.spec`, rel.mutation?.spec, errs);
+    checkMutations(`${path}.mutation.status`, rel.mutation?.status, errs);
+  });
+  return errs;
+}
+
+/** One line per problem, `PublishedResource "<name>": <field>: <message>`. */
+export function formatValidationErrors(pr: PublishedResource, errs: FieldError[]): string {
+  return errs
+    .map((e) => `PublishedResource "${pr.metadata?.name ?? ''}": ${e.field}: ${e.message}`)
+    .join('\n');
+}

@@ -1,0 +1,20 @@
+/**
+ * A schema-engine error: `message` is the Go agent's text verbatim (it ends up in events and in the
+ * toolkit's output); `field` names the PublishedResource field that caused it, when one did.
+ */
+export class SchemaError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'SchemaError';
+  }
+}
+
+/** The error described for a human: `PublishedResource "<name>": <field>: <message>`. */
+export function describeForPublishedResource(prName: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const field = err instanceof SchemaError && err.field ? `${err.field}: ` : '';
+  return `PublishedResource "${prName}": ${field}${msg}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Byte-for-byte comparison with the Go oracle's goldens (hack/oracle-schema, regenerate with
+ * hack/oracle-schema/regen.sh): for every case CRD and PublishedResource, the reduced source CRD, the
+ * projected CRD YAML, the exact hash input, the APIResourceSchema name and YAML, or the error text.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { stripRealCRD } from './source-schema.js';
+import { projectCRD } from './projection.js';
+import { apiResourceSchemaName, buildAPIResourceSchema, schemaHashInput } from './ars.js';
+import { apiResourceSchemaToYAML, crdToYAML } from './toolkit-output.js';
+import type { CustomResourceDefinition } from './types.js';
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+
+const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
+const casesDir = join(testdata, 'cases');
+const goldenDir = join(testdata, 'golden');
+const read = (p: string) => readFileSync(p, 'utf8');
+
+const cases = readdirSync(casesDir).sort();
+
+describe.each(cases)('golden case %s', (caseName) => {
+  const source = stripRealCRD(parse(read(join(casesDir, caseName, 'crd.yaml'))) as CustomResourceDefinition);
+
+  it('prints the reduced source CRD like pubres-toolkit --no-projection', () => {
+    expect(crdToYAML(source)).toBe(read(join(goldenDir, caseName, 'source.yaml')));
+  });
+
+  const prs = readdirSync(join(casesDir, caseName))
+    .filter((f) => f.startsWith('pubres-'))
+    .map((f) => f.slice('pubres-'.length, -'.yaml'.length))
+    .sort();
+
+  it.each(prs)('PublishedResource %s', (prName) => {
+    const pr = parse(read(join(casesDir, caseName, `pubres-${prName}.yaml`))) as PublishedResource;
+    const golden = (suffix: string) => join(goldenDir, caseName, `${prName}${suffix}`);
+    const errorFile = golden('.error.txt');
+    const expectedError = existsSync(errorFile) ? read(errorFile).trimEnd() : undefined;
+
+    let projected: CustomResourceDefinition;
+    try {
+      projected = projectCRD(source, pr.spec);
+    } catch (err) {
+      expect((err as Error).message).toBe(expectedError);
+      return;
+    }
+    expect(crdToYAML(projected)).toBe(read(golden('.projected.yaml')));
+    expect(schemaHashInput(projected)).toBe(read(golden('.hash-input.json')));
+    const name = apiResourceSchemaName(projected);
+    expect(name + '\n').toBe(read(golden('.ars-name.txt')));
+
+    if (expectedError !== undefined) {
+      expect(() => buildAPIResourceSchema(projected, name, 'pubres-toolkit')).toThrow(expectedError);
+      return;
+    }
+    const ars = buildAPIResourceSchema(projected, name, 'pubres-toolkit');
+    expect(apiResourceSchemaToYAML(ars)).toBe(read(golden('.ars.yaml')));
+  });
+});
+
+describe('go-yaml printer', () => {
+  const yamlDir = join(testdata, 'yaml');
+  const inputs = readdirSync(yamlDir).filter((f) => f.endsWith('.json'));
+  it.each(inputs)('%s prints like sigs.k8s.io/yaml.JSONToYAML', async (file) => {
+    const { toGoYAML } = await import('./go-yaml.js');
+    const value: unknown = JSON.parse(read(join(yamlDir, file)));
+    expect(toGoYAML(value)).toBe(read(join(yamlDir, file.replace(/\.json$/, '.yaml'))));
+  });
+});

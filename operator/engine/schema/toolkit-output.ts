@@ -1,0 +1,15 @@
+/**
+ * What `pubres-toolkit crd` prints (SPEC §12.2): the CRD or APIResourceSchema as sigs.k8s.io/yaml
+ * writes the Go object, followed by the extra newline of Go's fmt.Println.
+ */
+import { apiResourceSchemaCodec, crdCodec, marshalGoStruct } from './go-struct-json.js';
+import { toGoYAML } from './go-yaml.js';
+import type { APIResourceSchema, CustomResourceDefinition } from './types.js';
+
+export function crdToYAML(crd: CustomResourceDefinition): string {
+  return toGoYAML(JSON.parse(marshalGoStruct(crdCodec, crd))) + '\n';
+}
+
+export function apiResourceSchemaToYAML(ars: APIResourceSchema): string {
+  return toGoYAML(JSON.parse(marshalGoStruct(apiResourceSchemaCodec, ars))) + '\n';
+}
