@@ -188,7 +188,10 @@ const NUMBER_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
   i = 0;
-  constructor(readonly s: string) {}
+  readonly s: string;
+  constructor(s: string) {
+    this.s = s;
+  }
 
   fail(msg: string): never {
     throw new JsonSyntaxError(`invalid JSON at offset ${this.i}: ${msg}`);

@@ -21,7 +21,10 @@ export class Result {
   static readonly missing = new Result(undefined);
   #raw: string | undefined;
 
-  constructor(readonly node: JNode | undefined) {}
+  readonly node: JNode | undefined;
+  constructor(node: JNode | undefined) {
+    this.node = node;
+  }
 
   get type(): ResultType {
     const n = this.node;

@@ -31,12 +31,12 @@ export interface CompiledStep {
 
 /** A failure with the Go agent's error text and the sub-field it concerns. */
 export class StepError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly position?: { line?: number; col?: number },
-  ) {
+  readonly field: string;
+  readonly position: { line?: number; col?: number } | undefined;
+  constructor(field: string, message: string, position?: { line?: number; col?: number }) {
     super(message);
+    this.field = field;
+    this.position = position;
   }
 }
 

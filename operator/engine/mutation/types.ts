@@ -33,11 +33,13 @@ export interface ResourceMutationSpec {
  */
 export class MutationError extends Error {
   override name = 'MutationError';
-  constructor(
-    readonly fieldPath: string,
-    readonly detail: string,
-    readonly position?: { line?: number; col?: number },
-  ) {
+  readonly fieldPath: string;
+  readonly detail: string;
+  readonly position: { line?: number; col?: number } | undefined;
+  constructor(fieldPath: string, detail: string, position?: { line?: number; col?: number }) {
     super(`${fieldPath}: ${detail}`);
+    this.fieldPath = fieldPath;
+    this.detail = detail;
+    this.position = position;
   }
 }

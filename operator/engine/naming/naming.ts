@@ -40,12 +40,12 @@ export interface NamingContext {
 /** A naming template failed; `field` is `name` or `namespace`, `message` is the Go agent's text. */
 export class NamingError extends Error {
   override name = 'NamingError';
-  constructor(
-    readonly field: 'name' | 'namespace',
-    message: string,
-    readonly position?: { line?: number; col?: number },
-  ) {
+  readonly field: 'name' | 'namespace';
+  readonly position: { line?: number; col?: number } | undefined;
+  constructor(field: 'name' | 'namespace', message: string, position?: { line?: number; col?: number }) {
     super(message);
+    this.field = field;
+    this.position = position;
   }
 }
 

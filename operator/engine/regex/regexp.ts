@@ -15,7 +15,10 @@ export class GoRegexp {
   private readonly groupNames: string[];
   private readonly templates = new Map<string, Piece[]>();
 
-  private constructor(readonly pattern: string) {
+  readonly pattern: string;
+
+  private constructor(pattern: string) {
+    this.pattern = pattern;
     const t = translateGoRegexp(pattern);
     try {
       this.re = new RegExp(t.source, 'gu');

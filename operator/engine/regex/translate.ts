@@ -11,11 +11,12 @@
 
 export class GoRegexpSyntaxError extends Error {
   override name = 'GoRegexpSyntaxError';
-  constructor(
-    readonly code: string,
-    readonly expr: string,
-  ) {
+  readonly code: string;
+  readonly expr: string;
+  constructor(code: string, expr: string) {
     super(`error parsing regexp: ${code}: \`${expr}\``);
+    this.code = code;
+    this.expr = expr;
   }
 }
 
@@ -118,7 +119,10 @@ class Parser {
   private readonly cps: number[];
   private depth = 0;
 
-  constructor(private readonly src: string) {
+  private readonly src: string;
+
+  constructor(src: string) {
+    this.src = src;
     this.cps = Array.from(src, (c) => c.codePointAt(0)!);
   }
 
