@@ -84,6 +84,10 @@ describe('kcp test world', () => {
       });
     }, STEP_TIMEOUT);
 
+    it('has the endpoint slice created by kcp itself (kcp >= 0.28 behaviour)', () => {
+      expect(provider.endpointSliceCreatedByKcp).toBe(true);
+    });
+
     it(
       'sees an object created in a team workspace through a wildcard watch of the virtual workspace',
       async () => {

@@ -42,6 +42,8 @@ export interface ProviderWorld {
   exportName: string;
   /** The APIExportEndpointSlice the agent is pointed at (same name as the export). */
   endpointSliceName: string;
+  /** Whether kcp created the endpoint slice itself (kcp >= 0.28) rather than this harness. */
+  endpointSliceCreatedByKcp: boolean;
   teamPaths: string[];
   teamClusterNames: string[];
   permissionClaims: PermissionClaim[];
@@ -113,6 +115,7 @@ export async function createProvider(kcp: Kcp, opts: ProviderOptions): Promise<P
     orgClusterName: await kcp.logicalClusterName(orgPath),
     exportName,
     endpointSliceName: exportName,
+    endpointSliceCreatedByKcp: autoSlice !== undefined,
     teamPaths,
     teamClusterNames: await Promise.all(teamPaths.map((p) => kcp.logicalClusterName(p))),
     permissionClaims: claims,
