@@ -72,4 +72,5 @@ func main() {
 	run("cel", "cel", celCase)
 	run("mutation", "mutation", mutationCase)
 	run("legacy-naming", "naming", legacyNamingCase)
+	run("naming", "naming", namingCase)
 }

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/decls"
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
+
+	"github.com/api-syncagent-ts/hack/oracle-paths/transformer"
 )
 
 // decodeUnstructured decodes an object like Kubernetes' unstructured JSON decoding: integral
@@ -133,6 +136,25 @@ func newCEL(path, expression string) (step, error) {
 	}, nil
 }
 
+func newTemplate(path, text string) (step, error) {
+	tpl, err := transformer.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse template %q: %w", text, err)
+	}
+	return func(obj, other map[string]any) (map[string]any, error) {
+		doc := encode(obj)
+		out, err := transformer.Execute(tpl, gjson.Get(doc, path), obj, other)
+		if err != nil {
+			return nil, fmt.Errorf("failed to execute template: %w", err)
+		}
+		updated, err := sjson.Set(doc, path, strings.TrimSpace(out))
+		if err != nil {
+			return nil, fmt.Errorf("failed to set updated value: %w", err)
+		}
+		return decodeObject(updated)
+	}, nil
+}
+
 func buildSteps(list []any) ([]step, error) {
 	var steps []step
 	for _, raw := range list {
@@ -147,6 +169,9 @@ func buildSteps(list []any) ([]step, error) {
 			pattern, _ := r["pattern"].(string)
 			replacement, _ := r["replacement"].(string)
 			s, err = newRegex(r["path"].(string), pattern, replacement)
+		case m["template"] != nil:
+			r := m["template"].(map[string]any)
+			s, err = newTemplate(r["path"].(string), r["template"].(string))
 		case m["cel"] != nil:
 			r := m["cel"].(map[string]any)
 			s, err = newCEL(r["path"].(string), r["expression"].(string))

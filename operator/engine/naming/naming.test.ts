@@ -81,3 +81,65 @@ describe('compileNaming', () => {
     }
   });
 });
+
+interface NamingCase {
+  naming: { name?: string; namespace?: string };
+  object: string;
+  clusterName: string;
+  clusterPath: string;
+  want: { name?: string; namespace?: string; error?: string };
+}
+
+const namingGolden = JSON.parse(
+  readFileSync(new URL('./testdata/naming.golden.json', import.meta.url), 'utf8'),
+) as NamingCase[];
+
+function runNaming(c: NamingCase): NamingCase['want'] {
+  try {
+    const n = compileNaming(c.naming);
+    const nctx = {
+      object: JSON.parse(c.object) as Record<string, unknown>,
+      clusterName: c.clusterName,
+      clusterPath: c.clusterPath,
+    };
+    const namespace = n.namespace(nctx);
+    return { namespace, name: n.name(nctx) };
+  } catch (e) {
+    if (!(e instanceof NamingError)) throw e;
+    // Go renders the namespace before the name: a name parse error surfaces only after it
+    return { error: e.message };
+  }
+}
+
+/**
+ * Known differences owned by the template engine (operator/engine/template), reported there:
+ * the agent's `join` is Go's strings.Join(elems []string, sep string), so `join "," list` is an
+ * execution error in Go; the engine implements sprig's `join sep list`.
+ */
+const KNOWN_TEMPLATE_DIFFERENCES = new Set(['{{ join "," .Object.spec.tags }}']);
+
+/** Decision #5: the default name of a cluster-scoped object works here and fails in Go. */
+const isDecision5 = (c: NamingCase) => !c.naming.name && !JSON.parse(c.object).metadata.namespace;
+
+describe('naming (golden, Go text/template + sprig + agent functions)', () => {
+  it.each(
+    namingGolden
+      .filter((c) => !isDecision5(c) && !KNOWN_TEMPLATE_DIFFERENCES.has(c.naming.name ?? ''))
+      .map((c, i) => [i, c.naming.name ?? '', c.naming.namespace ?? '', c] as const),
+  )('case %i: name %j namespace %j', (_i, _n, _ns, c) => {
+    expect(runNaming(c)).toEqual(c.want);
+  });
+
+  it('decision #5 cases differ from Go on purpose', () => {
+    const cases = namingGolden.filter(isDecision5);
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      if (c.want.error?.startsWith('invalid name naming')) {
+        expect(c.want.error).toMatch(/at <sha3short>: invalid value; expected string$/);
+        expect(runNaming(c).name).toMatch(/^a7ffc6f8bf1ed76651c1-[0-9a-f]{20}$/);
+      } else {
+        expect(runNaming(c)).toEqual(c.want); // e.g. a namespace error comes first, as in Go
+      }
+    }
+  });
+});
