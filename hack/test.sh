@@ -28,7 +28,7 @@ run_phase "typecheck" 10m npm run -s typecheck
 run_phase "lint" 10m npm run -s lint
 run_phase "unit tests" 20m npm run -s test:unit
 run_phase "build" 10m npm run -s build
-# A cold build of kcp + kube-apiserver + etcd + kubectl takes ~25-35 min on 2 cores; warm: seconds.
+# A cold build of kcp + kube-apiserver + etcd + kubectl takes ~10-15 min on 2 cores; warm: a second.
 run_phase "test world binaries" 60m bash hack/world/ensure-binaries.sh
 run_phase "e2e tests" 40m npm run -s test:e2e
 

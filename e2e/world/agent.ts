@@ -27,6 +27,43 @@ export interface AgentProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The flags of SPEC §2.1's typical invocation: service-cluster kubeconfig, the agent user's kcp
+ * kubeconfig (on the endpoint-slice workspace), the slice name, no leader election, console logs.
+ * Metrics are disabled unless a port is given; extra flags are appended.
+ */
+export function standardAgentArgs(o: {
+  agentName: string;
+  endpointSliceName: string;
+  serviceKubeconfig: string;
+  kcpKubeconfig: string;
+  namespace?: string;
+  metricsPort?: number;
+  extra?: string[];
+}): string[] {
+  return [
+    '--agent-name',
+    o.agentName,
+    '--apiexportendpointslice-ref',
+    o.endpointSliceName,
+    '--enable-leader-election=false',
+    '--kubeconfig',
+    o.serviceKubeconfig,
+    '--kcp-kubeconfig',
+    o.kcpKubeconfig,
+    '--namespace',
+    o.namespace ?? 'kube-system',
+    '--log-format',
+    'Console',
+    '--log-debug=true',
+    '--health-address',
+    '0',
+    '--metrics-address',
+    o.metricsPort ? `127.0.0.1:${o.metricsPort}` : '0',
+    ...(o.extra ?? []),
+  ];
+}
+
 export const AGENT_ENTRYPOINT = path.join(REPO_ROOT, 'dist/operator/main.js');
 const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 

@@ -5,7 +5,7 @@
 // Stays up until Ctrl-C; with UP_EXIT_AFTER_READY=1 (or --no-wait) it tears down once everything is up.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startAgent, AGENT_ENTRYPOINT, type AgentProcess } from '../../e2e/world/agent.js';
+import { AGENT_ENTRYPOINT, standardAgentArgs, startAgent, type AgentProcess } from '../../e2e/world/agent.js';
 import { startKcp, type Kcp } from '../../e2e/world/kcp.js';
 import { worldBinaries } from '../../e2e/world/binaries.js';
 import { applyManifest, readManifests, waitForCrdEstablished } from '../../e2e/world/manifests.js';
@@ -95,26 +95,13 @@ async function main(): Promise<void> {
 
     if (existsSync(AGENT_ENTRYPOINT)) {
       const metricsPort = await freePort();
-      const args = [
-        '--agent-name',
-        'up-agent',
-        '--apiexportendpointslice-ref',
-        provider.endpointSliceName,
-        '--enable-leader-election=false',
-        '--kubeconfig',
-        svc.kubeconfigPath,
-        '--kcp-kubeconfig',
-        provider.agentKubeconfigPath,
-        '--namespace',
-        'kube-system',
-        '--log-format',
-        'Console',
-        '--log-debug=true',
-        '--health-address',
-        '0',
-        '--metrics-address',
-        `127.0.0.1:${metricsPort}`,
-      ];
+      const args = standardAgentArgs({
+        agentName: 'up-agent',
+        endpointSliceName: provider.endpointSliceName,
+        serviceKubeconfig: svc.kubeconfigPath,
+        kcpKubeconfig: provider.agentKubeconfigPath,
+        metricsPort,
+      });
       say(`starting the agent: node dist/operator/main.js ${args.join(' ')}`);
       agent = await startAgent({ args, artifactsDir: artifacts });
       lines.push(
