@@ -73,4 +73,5 @@ func main() {
 	run("mutation", "mutation", mutationCase)
 	run("legacy-naming", "naming", legacyNamingCase)
 	run("naming", "naming", namingCase)
+	run("reference", "related", referenceCase)
 }

@@ -1,5 +1,6 @@
 export {
   compileRelated,
+  resolveReference,
   RelatedError,
   type CompiledRelated,
   type RelatedSides,

@@ -152,16 +152,7 @@ function compileMechanism(
   if (spec.reference) {
     const ref = spec.reference;
     const re = ref.regex ? regexRewrite(c, ref.regex, `${fieldPath}.reference.regex`) : undefined;
-    const resolve = (o: Obj): string[] => {
-      const r = getPath(fromJs(o), ref.path);
-      if (!r.exists()) return [];
-      const node = r.node!;
-      const values =
-        node.t === 'arr'
-          ? node.items.map((it) => goTrimSpace(new Result(it).string()))
-          : [goTrimSpace(r.string())];
-      return re ? values.map(re) : values;
-    };
+    const resolve = (o: Obj): string[] => resolveReference(o, ref.path, re);
     return {
       kind: 'reference',
       bothSides: (s) => {
@@ -287,6 +278,21 @@ function compileMechanism(
     };
   }
   return undefined;
+}
+
+/**
+ * The values a reference path yields on an object (Go-JSON encoded first): nothing when missing, each
+ * element's gjson String() for arrays, else the String(); white space trimmed; then the optional regex.
+ */
+export function resolveReference(o: Obj, path: string, rewrite?: (v: string) => string): string[] {
+  const r = getPath(fromJs(o), path);
+  if (!r.exists()) return [];
+  const node = r.node!;
+  const values =
+    node.t === 'arr'
+      ? node.items.map((it) => goTrimSpace(new Result(it).string()))
+      : [goTrimSpace(r.string())];
+  return rewrite ? values.map(rewrite) : values;
 }
 
 /** Pairs origin and destination values by index; pairs with an empty side are dropped. */
