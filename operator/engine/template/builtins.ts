@@ -138,7 +138,9 @@ function goLe(a: unknown, b: unknown): boolean {
 }
 
 function length(item: unknown): GoInt {
-  if (item === null || item === NO_VALUE || item === undefined)
+  // null is a nil interface value (map element, function result), NO_VALUE an invalid reflect.Value
+  if (item === null) throw new FuncError('len of nil pointer');
+  if (item === NO_VALUE || item === undefined)
     throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return new GoInt(BigInt(Buffer.byteLength(item, 'utf8')));
   if (Array.isArray(item)) return new GoInt(BigInt(item.length));

@@ -67,6 +67,8 @@ export function stringerOf(v: unknown): (() => string) | null {
 class Printer {
   buf = '';
   f: Flags = newFlags();
+  /** while printing a bad verb's operand, Stringers are not called (Go's pp.erroring) */
+  erroring = false;
 
   private pad(s: string): void {
     if (!this.f.widPresent || this.f.wid === 0) {
@@ -133,10 +135,9 @@ class Printer {
   }
 
   private fmtQc(v: bigint): void {
-    const cp = v < 0n || v > 0x10ffffn || (v >= 0xd800n && v < 0xe000n) ? 0xfffd : Number(v);
-    const ch = String.fromCodePoint(cp);
-    if (this.f.sharp && ch !== "'" && cp >= 0x20 && cp !== 0x7f && canBackquote(ch)) this.pad("'" + ch + "'");
-    else this.pad(quote(ch, "'", this.f.plus));
+    const u = BigInt.asUintN(64, v);
+    const cp = u > 0x10ffffn || (u >= 0xd800n && u < 0xe000n) ? 0xfffd : Number(u);
+    this.pad(quote(String.fromCodePoint(cp), "'", this.f.plus));
   }
 
   private fmtUnicode(v: bigint): void {
@@ -193,42 +194,36 @@ class Printer {
     if (f.precPresent) prec = f.prec;
     let num = formatFloat(v, verb, prec);
     if (f.sharp && verb !== 'b') {
-      // Go: %#g etc. keep a decimal point and pad with zeros to the precision (6 by default)
+      // Go: %#g etc. keep a decimal point and pad with zeros up to the precision (6 when unset)
       let digits = 0;
-      if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x' || verb === 'X')
-        digits = prec === -1 ? 6 : prec;
-      let tail = '';
-      let body = num;
-      const m = /[eEpP]/.exec(body.slice(1));
-      if (m && !/Inf|NaN/.test(body)) {
-        const at = m.index + 1;
-        if (!((verb === 'x' || verb === 'X') && (body[at] === 'e' || body[at] === 'E'))) {
-          tail = body.slice(at);
-          body = body.slice(0, at);
-        }
-      }
-      if (!/Inf|NaN/.test(body)) {
+      if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
+      const signed = num[0] === '-' || num[0] === '+' ? num : '+' + num;
+      if (!/Inf|NaN/.test(signed)) {
+        let body = signed;
+        let tail = '';
         let hasPoint = false;
         let sawNonzero = false;
-        for (let i = 0; i < body.length; i++) {
+        for (let i = 1; i < body.length; i++) {
           const ch = body[i]!;
-          if (i === 0 && (ch === '-' || ch === '+')) continue;
           if (ch === '.') hasPoint = true;
-          else if (/[0-9a-fA-FxX]/.test(ch)) {
+          else if (ch === 'p' || ch === 'P' || ((ch === 'e' || ch === 'E') && verb !== 'x' && verb !== 'X')) {
+            tail = body.slice(i);
+            body = body.slice(0, i);
+            break;
+          } else {
             if (ch !== '0') sawNonzero = true;
             if (sawNonzero) digits--;
           }
         }
         if (!hasPoint) {
-          const unsigned = body.replace(/^[-+]/, '');
-          if (unsigned === '0') digits--;
+          if (body.length === 2 && body[1] === '0') digits--;
           body += '.';
         }
         while (digits > 0) {
           body += '0';
           digits--;
         }
-        num = body + tail;
+        num = (num[0] === '-' || num[0] === '+' ? body : body.slice(1)) + tail;
       }
     }
     let sign = '+';
@@ -265,6 +260,7 @@ class Printer {
       case 'G':
       case 'x':
       case 'X':
+      case 'b':
         return this.fmtFloat(v, verb, -1);
       case 'f':
       case 'e':
@@ -314,15 +310,15 @@ class Printer {
     }
   }
 
+  /** %!verb(type=value): Go prints the value with %v but keeps the flags, width and precision. */
   badVerb(verb: string, arg: unknown, _depth: number): void {
     this.buf += '%!' + verb + '(';
     if (arg === null || arg === undefined || arg === NO_VALUE) this.buf += '<nil>';
     else {
       this.buf += typeOf(arg) + '=';
-      const saved = this.f;
-      this.f = newFlags();
+      this.erroring = true;
       this.printArg(arg, 'v', 0);
-      this.f = saved;
+      this.erroring = false;
     }
     this.buf += ')';
   }
@@ -330,8 +326,8 @@ class Printer {
   printArg(arg: unknown, verb: string, depth = 0): void {
     if (arg === null || arg === undefined || arg === NO_VALUE) {
       if (depth > 0) {
-        if (this.f.sharpV) this.buf += 'interface {}(nil)';
-        else this.pad('<nil>');
+        // nil elements of maps and slices are written without padding
+        this.buf += this.f.sharpV ? 'interface {}(nil)' : '<nil>';
         return;
       }
       if (verb === 'T' || verb === 'v') this.pad('<nil>');
@@ -339,7 +335,7 @@ class Printer {
       return;
     }
     if (verb === 'T') {
-      this.pad(typeOf(arg));
+      this.pad(this.truncate(typeOf(arg)));
       return;
     }
     if (verb === 'p') {
@@ -347,7 +343,7 @@ class Printer {
       return;
     }
     // Stringer handling (not for %#v, %T, %p)
-    if (!this.f.sharpV && 'vsxXq'.includes(verb)) {
+    if (!this.f.sharpV && !this.erroring && 'vsxXq'.includes(verb)) {
       const str = stringerOf(arg);
       if (str) {
         this.printString(str(), verb, arg, depth);

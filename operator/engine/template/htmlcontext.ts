@@ -154,7 +154,13 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         }
         const bad = misplacedEscaper(n.pipe);
         if (bad && !plan.error) plan.error = { action: n, escaper: bad };
-        if (n.pipe.decl.length === 0 && lastIdent(n.pipe) === 'html') plan.preEscaped.add(n);
+        if (n.pipe.decl.length === 0 && lastIdent(n.pipe) === 'html') {
+          plan.preEscaped.add(n);
+          // html/template merges a trailing `html` into its own escaper: in a multi-command pipeline the
+          // command's arguments are dropped (`a | html x y` behaves as `a | html`)
+          const last = n.pipe.cmds[n.pipe.cmds.length - 1]!;
+          if (n.pipe.cmds.length > 1) last.args = last.args.slice(0, 1);
+        }
         return;
       }
       case 'if':

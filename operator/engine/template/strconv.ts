@@ -107,6 +107,7 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
   const neg = x < 0 || Object.is(x, -0);
   const ax = Math.abs(x);
   if (fmt === 'x' || fmt === 'X') return (neg ? '-' : '') + hexFloat(ax, prec, fmt === 'X');
+  if (fmt === 'b') return (neg ? '-' : '') + binaryFloat(ax);
   const shortest = prec < 0;
   let d: Decimal;
   if (shortest) {
@@ -342,25 +343,23 @@ function hexFloat(x: number, prec: number, upper: boolean): string {
       mant &= (1n << 52n) - 1n;
     } else exp = e - 1023;
   }
-  // fraction has 52 bits = 13 hex digits
+  // 1 leading bit + 52 fraction bits = 1 hex digit + 13 hex digits; round half to even on the kept bits
+  let lead = x === 0 ? 0n : 1n;
   let frac = mant;
   let digits = 13;
-  let lead = x === 0 ? 0n : 1n;
   if (prec >= 0 && prec < 13) {
     const shift = BigInt((13 - prec) * 4);
-    const rem = frac & ((1n << shift) - 1n);
-    frac >>= shift;
+    let kept = ((lead << 52n) | mant) >> shift;
+    const rem = mant & ((1n << shift) - 1n);
     const half = 1n << (shift - 1n);
-    if (rem > half || (rem === half && (frac & 1n) === 1n)) frac += 1n;
-    digits = prec;
-    if (frac >> BigInt(prec * 4) !== 0n) {
-      frac = 0n;
-      lead += 1n;
-      if (lead === 2n) {
-        lead = 1n;
-        exp++;
-      }
+    if (rem > half || (rem === half && (kept & 1n) === 1n)) kept += 1n;
+    if (kept >> BigInt(prec * 4) >= 2n) {
+      kept >>= 1n;
+      exp++;
     }
+    lead = kept >> BigInt(prec * 4);
+    frac = kept & ((1n << BigInt(prec * 4)) - 1n);
+    digits = prec;
   }
   let fs = digits > 0 ? frac.toString(16).padStart(digits, '0') : '';
   if (prec < 0) fs = fs.replace(/0+$/, '');
@@ -375,4 +374,20 @@ function hexFloat(x: number, prec: number, upper: boolean): string {
     (ae < 10 ? '0' + ae : String(ae));
   if (upper) out = out.toUpperCase();
   return out;
+}
+
+/** strconv 'b' format: decimal mantissa "p" binary exponent, e.g. 1.5 => 6755399441055744p-52 */
+function binaryFloat(x: number): string {
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  const hi = buf.getUint32(0);
+  const lo = buf.getUint32(4);
+  const e = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exp = -1074;
+  if (e !== 0) {
+    mant |= 1n << 52n;
+    exp = e - 1075;
+  }
+  return `${mant}p${exp >= 0 ? '+' : '-'}${Math.abs(exp)}`;
 }

@@ -105,6 +105,19 @@ export function stringMap(m: Record<string, string>): Record<string, string> {
   return m;
 }
 
+const NIL_SLICE = Symbol('nil slice');
+
+/** A nil []interface{}: prints as [] but encodes to JSON as null (sprig's rest/initial/concat can return one). */
+export function nilSlice(): unknown[] {
+  const a: unknown[] = [];
+  Object.defineProperty(a, NIL_SLICE, { value: true, enumerable: false });
+  return a;
+}
+
+export function isNilSlice(a: unknown): boolean {
+  return Array.isArray(a) && (a as unknown as Record<symbol, unknown>)[NIL_SLICE] === true;
+}
+
 export function elemType(a: unknown): string | undefined {
   return a !== null && typeof a === 'object'
     ? ((a as Record<symbol, unknown>)[ELEM_TYPE] as string | undefined)

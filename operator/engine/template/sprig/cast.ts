@@ -12,6 +12,7 @@ import {
   intValue,
   isIntValue,
   isMap,
+  isNilSlice,
 } from '../value.js';
 import { FuncError } from '../funcs.js';
 
@@ -119,6 +120,10 @@ function writeJson(v: unknown, out: string[], esc: boolean, indent: string, pref
   else if (v instanceof GoBytes) out.push('"' + Buffer.from(v.b).toString('base64') + '"');
   else if (v instanceof GoTime) out.push('"' + v.toString() + '"');
   else if (Array.isArray(v)) {
+    if (isNilSlice(v)) {
+      out.push('null');
+      return;
+    }
     if (v.length === 0) {
       out.push('[]');
       return;

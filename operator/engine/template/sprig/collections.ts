@@ -13,6 +13,7 @@ import {
   intValue,
   isMap,
   kindOf,
+  nilSlice,
   stringSlice,
   typeOf,
   typedSlice,
@@ -158,19 +159,19 @@ export const collectionFuncs: FuncMap = {
   }),
   rest: fn(['any'], (l: unknown) => {
     const x = list(l, 'find rest on');
-    return x.slice(1);
+    return x.length === 0 ? nilSlice() : x.slice(1);
   }),
   mustRest: fn(['any'], (l: unknown) => {
     const x = list(l, 'find rest on');
-    return x.slice(1);
+    return x.length === 0 ? nilSlice() : x.slice(1);
   }),
   initial: fn(['any'], (l: unknown) => {
     const x = list(l, 'find initial on');
-    return x.slice(0, -1);
+    return x.length === 0 ? nilSlice() : x.slice(0, -1);
   }),
   mustInitial: fn(['any'], (l: unknown) => {
     const x = list(l, 'find initial on');
-    return x.slice(0, -1);
+    return x.length === 0 ? nilSlice() : x.slice(0, -1);
   }),
   sortAlpha: fn(['any'], (l: unknown) => {
     if (Array.isArray(l)) return stringSlice([...strslice(l)].sort(compareGoStrings));
@@ -209,7 +210,7 @@ export const collectionFuncs: FuncMap = {
         if (!Array.isArray(l)) throw new FuncError(`Cannot concat type ${k} as list`);
         res.push(...l);
       }
-      return res;
+      return res.length === 0 ? nilSlice() : res;
     },
     'any',
   ),

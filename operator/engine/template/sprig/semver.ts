@@ -187,7 +187,15 @@ function check(c: Constraint, v: Version): boolean {
 }
 
 export function satisfies(constraint: string, version: string): boolean {
+  // Masterminds: the constraint is parsed before the version
+  if (constraint.trim() === '') throw new FuncError(`improper constraint: ${constraint}`);
+  const parsed = parseConstraints(constraint);
   const v = parseVersion(version);
+  return parsed.some((and) => and.every((c) => check(c, v)));
+}
+
+function parseConstraints(constraint: string): Constraint[][] {
+  const result: Constraint[][] = [];
   const ors = constraint.split('||').map((s) => s.trim());
   for (const or of ors) {
     // hyphen ranges "1.2 - 1.4.5"
@@ -210,9 +218,9 @@ export function satisfies(constraint: string, version: string): boolean {
     } catch {
       throw new FuncError(`improper constraint: ${constraint}`);
     }
-    if (cs.every((c) => check(c, v))) return true;
+    result.push(cs);
   }
-  return false;
+  return result;
 }
 
 function versionValue(v: Version): GoStruct {
