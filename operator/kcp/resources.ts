@@ -1,0 +1,32 @@
+/** kcp API resources the agent talks to (the versions the Go agent uses, SPEC §3, §4). */
+import type { GVR } from '../runtime/client/paths.js';
+
+export const GVR_APIEXPORTS: GVR = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
+export const GVR_APIEXPORT_ENDPOINT_SLICES: GVR = {
+  group: 'apis.kcp.io',
+  version: 'v1alpha1',
+  resource: 'apiexportendpointslices',
+};
+export const GVR_APIRESOURCESCHEMAS: GVR = {
+  group: 'apis.kcp.io',
+  version: 'v1alpha1',
+  resource: 'apiresourceschemas',
+};
+export const GVR_APIBINDINGS: GVR = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
+export const GVR_LOGICAL_CLUSTERS: GVR = {
+  group: 'core.kcp.io',
+  version: 'v1alpha1',
+  resource: 'logicalclusters',
+};
+
+export const GVR_NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
+export const GVR_SECRETS: GVR = { group: '', version: 'v1', resource: 'secrets' };
+export const GVR_EVENTS: GVR = { group: '', version: 'v1', resource: 'events' };
+export const GVR_CRDS: GVR = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+};
+
+/** The one LogicalCluster object every workspace has. */
+export const LOGICAL_CLUSTER_NAME = 'cluster';
