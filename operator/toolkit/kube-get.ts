@@ -9,12 +9,13 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { JSONGetter } from '../engine/schema/fetch-source-schema.js';
 
 export class HTTPStatusError extends Error {
-  constructor(
-    readonly status: number,
-    readonly path: string,
-    body: string,
-  ) {
+  readonly status: number;
+  readonly path: string;
+
+  constructor(status: number, path: string, body: string) {
     super(statusMessage(status, path, body));
+    this.status = status;
+    this.path = path;
     this.name = 'HTTPStatusError';
   }
 }
@@ -41,7 +42,11 @@ export function loadKubeConfig(file: string, context?: string): KubeConfig {
 }
 
 export class KubeConfigJSONGetter implements JSONGetter {
-  constructor(private readonly kc: KubeConfig) {}
+  private readonly kc: KubeConfig;
+
+  constructor(kc: KubeConfig) {
+    this.kc = kc;
+  }
 
   async getJSON(path: string): Promise<unknown> {
     const cluster = this.kc.getCurrentCluster()!;

@@ -3,11 +3,11 @@
  * toolkit's output); `field` names the PublishedResource field that caused it, when one did.
  */
 export class SchemaError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
+  readonly field?: string;
+
+  constructor(message: string, field?: string) {
     super(message);
+    this.field = field;
     this.name = 'SchemaError';
   }
 }

@@ -12,7 +12,10 @@ import { compareGoStrings, goMarshal, goQuote } from '../gojson/marshal.js';
 
 /** A JSON value kept as the text received (Go's `apiextensionsv1.JSON.Raw`). */
 export class RawJSON {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 type Codec =

@@ -44,7 +44,10 @@ export class OpenAPIModels {
   private readonly parsed = new Map<string, Model>();
   private readonly byGVK = new Map<string, string>();
 
-  constructor(private readonly doc: OpenAPIV2Document) {
+  private readonly doc: OpenAPIV2Document;
+
+  constructor(doc: OpenAPIV2Document) {
+    this.doc = doc;
     const names = Object.keys(doc.definitions ?? {}).sort(compareGoStrings);
     for (const name of names) {
       const def = doc.definitions![name]!;
@@ -183,12 +186,17 @@ const KNOWN_DEFAULTS: Record<string, unknown> = {
 const JSON_SCHEMA_PROPS_REF = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps';
 
 class Converter {
-  constructor(
-    private readonly models: OpenAPIModels,
-    private readonly schemaName: string,
-    private readonly visited: Set<string>,
-    private readonly errors: Error[],
-  ) {}
+  private readonly models: OpenAPIModels;
+  private readonly schemaName: string;
+  private readonly visited: Set<string>;
+  private readonly errors: Error[];
+
+  constructor(models: OpenAPIModels, schemaName: string, visited: Set<string>, errors: Error[]) {
+    this.models = models;
+    this.schemaName = schemaName;
+    this.visited = visited;
+    this.errors = errors;
+  }
 
   convert(m: Model, out: JSONSchemaProps, inherited: string): void {
     switch (m.t) {
