@@ -48,7 +48,10 @@ export { formatValue, sprint, sprintf } from './fmt.js';
 export interface CompileOptions {
   /** html/template escaping of printed values (template mutations). */
   html?: boolean;
-  /** 'agent' = sprig + sha3sum/sha3short/shortHash (default); 'sprig' = sprig only. */
+  /**
+   * 'agent' (default) = sprig + sha3sum/sha3short/shortHash, with join = Go's strings.Join(elems []string, sep);
+   * 'sprig' = sprig only (template mutations).
+   */
   funcs?: 'agent' | 'sprig';
   /** Template name used in error messages (default "inline"). */
   name?: string;
