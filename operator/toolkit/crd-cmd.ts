@@ -12,7 +12,6 @@ import { apiResourceSchemaName, buildAPIResourceSchema } from '../engine/schema/
 import { fetchSourceSchema, type JSONGetter } from '../engine/schema/fetch-source-schema.js';
 import { projectCRD } from '../engine/schema/projection.js';
 import { apiResourceSchemaToYAML, crdToYAML } from '../engine/schema/toolkit-output.js';
-import { KubeConfigJSONGetter, loadKubeConfig } from './kube-get.js';
 import type { CommandResult } from './template-cmd.js';
 
 export const TOOLKIT_AGENT_NAME = 'pubres-toolkit';
@@ -27,7 +26,7 @@ export interface CrdCommandOptions {
 export interface CrdCommandDeps {
   readText: (path: string) => string;
   env: Record<string, string | undefined>;
-  client: (kubeconfig: string, context: string | undefined) => JSONGetter;
+  client: (kubeconfig: string, context: string | undefined) => JSONGetter | Promise<JSONGetter>;
 }
 
 const fail = (msg: string): CommandResult => ({ stdout: '', stderr: `Error: ${msg}\n`, exitCode: 1 });
@@ -45,7 +44,7 @@ export async function runCrdCommand(
     const resource = pr?.spec?.resource;
     if (!resource) throw new Error(`${args[0]}: not a PublishedResource (no spec.resource)`);
     const source = await fetchSourceSchema(
-      deps.client(kubeconfig, opts.context),
+      await deps.client(kubeconfig, opts.context),
       resource.apiGroup ?? '',
       resource.kind ?? '',
     );
@@ -61,7 +60,11 @@ export async function runCrdCommand(
 export const crdCommandDeps: CrdCommandDeps = {
   readText: (p) => readFileSync(p, 'utf8'),
   env: process.env,
-  client: (kubeconfig, context) => new KubeConfigJSONGetter(loadKubeConfig(kubeconfig, context)),
+  // Loaded lazily: @kubernetes/client-node is only needed when talking to a cluster.
+  client: async (kubeconfig, context) => {
+    const { KubeConfigJSONGetter, loadKubeConfig } = await import('./kube-get.js');
+    return new KubeConfigJSONGetter(loadKubeConfig(kubeconfig, context));
+  },
 };
 
 /** Adds the `crd` sub-command. */

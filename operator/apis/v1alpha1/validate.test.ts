@@ -1,0 +1,96 @@
+import type { PublishedResource } from './types.js';
+import { formatValidationErrors, validatePublishedResource } from './validate.js';
+
+const base = (spec: Partial<PublishedResource['spec']>): PublishedResource => ({
+  metadata: { name: 'my-pr' },
+  spec: { resource: { apiGroup: 'example.com', kind: 'CronTab' }, ...spec },
+});
+
+describe('validatePublishedResource', () => {
+  it('accepts a well-formed object', () => {
+    expect(
+      validatePublishedResource(
+        base({
+          mutation: { spec: [{ delete: { path: 'spec.x' } }] },
+          related: [
+            {
+              identifier: 'a',
+              origin: 'kcp',
+              kind: 'Secret',
+              object: { reference: { path: 'spec.secretName' } },
+            },
+            {
+              identifier: 'b',
+              origin: 'service',
+              kind: 'ConfigMap',
+              object: { template: { template: 'x' }, namespace: { template: { template: 'ns' } } },
+            },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects duplicate related identifiers (decision #16)', () => {
+    const pr = base({
+      related: [
+        { identifier: 'creds', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } },
+        { identifier: 'other', origin: 'kcp', kind: 'Secret', object: { template: { template: 'b' } } },
+        { identifier: 'creds', origin: 'kcp', kind: 'Secret', object: { template: { template: 'c' } } },
+      ],
+    });
+    const errs = validatePublishedResource(pr);
+    expect(errs).toEqual([
+      {
+        field: 'spec.related[2].identifier',
+        message: 'duplicate identifier "creds", already used by spec.related[0]',
+      },
+    ]);
+    expect(formatValidationErrors(pr, errs)).toBe(
+      'PublishedResource "my-pr": spec.related[2].identifier: duplicate identifier "creds", already used by spec.related[0]',
+    );
+  });
+
+  it('requires exactly one mechanism per mutation step and per object lookup', () => {
+    const errs = validatePublishedResource(
+      base({
+        mutation: { status: [{}, { delete: { path: 'a' }, regex: { path: 'a' } }] },
+        related: [
+          {
+            identifier: 'x',
+            origin: 'kcp',
+            kind: 'Secret',
+            object: { template: { template: 'a' }, reference: { path: 'b' }, namespace: {} },
+            mutation: {
+              spec: [{ cel: { path: 'a', expression: '1' }, template: { path: 'a', template: 'b' } }],
+            },
+          },
+        ],
+      }),
+    );
+    expect(errs.map((e) => e.field)).toEqual([
+      'spec.mutation.status[0]',
+      'spec.mutation.status[1]',
+      'spec.related[0].object',
+      'spec.related[0].object.namespace',
+      'spec.related[0].mutation.spec[0]',
+    ]);
+    expect(errs[1]!.message).toBe(
+      'exactly one of delete, regex, template or cel must be set, found delete, regex',
+    );
+  });
+
+  it('rejects version with versions, and projected version collisions', () => {
+    const errs = validatePublishedResource(
+      base({
+        resource: { apiGroup: 'example.com', kind: 'CronTab', version: 'v1', versions: ['v1'] },
+        projection: { version: 'v2', versions: { v1: 'v3', v2: 'v3' } },
+      }),
+    );
+    expect(errs.map((e) => e.field)).toEqual([
+      'spec.resource.versions',
+      'spec.projection.versions',
+      'spec.projection.versions[v2]',
+    ]);
+  });
+});
