@@ -6,6 +6,7 @@ import { durationString, formatTime } from '../gotime.js';
 import { strval } from './cast.js';
 import { GoRegexpError, compileGoRegexp, findAll, quoteMeta, replaceAll, split } from './goregexp.js';
 import { checkCount } from './limits.js';
+import { sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
 
 function mustCompile(expr: string): ReturnType<typeof compileGoRegexp> {
   try {
@@ -348,8 +349,8 @@ export const miscFuncs: FuncMap = {
     throw new FuncError(msg);
   }),
 
-  bcrypt: fn(['string'], notSupported('bcrypt')),
-  htpasswd: fn(['string', 'string'], notSupported('htpasswd')),
+  bcrypt: fn(['string'], sprigBcrypt),
+  htpasswd: fn(['string', 'string'], sprigHtpasswd),
   genPrivateKey: fn(['string'], notSupported('genPrivateKey')),
   derivePassword: fn(['uint32', 'string', 'string', 'string', 'string'], notSupported('derivePassword')),
   buildCustomCert: fn(['string', 'string'], notSupported('buildCustomCert')),

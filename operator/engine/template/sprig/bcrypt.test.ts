@@ -1,0 +1,32 @@
+import { bcryptDecodeBase64, bcryptHash, sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
+
+/** Hashes produced by golang.org/x/crypto/bcrypt v0.58.0 (GenerateFromPassword). */
+const GO_VECTORS: [string, string][] = [
+  ['password', '$2a$04$TDhhgc93mugHLVfJdEkGNeIr2GtyixMZo0v9pY9vOdj9aThfg64bC'],
+  ['', '$2a$04$UPU9FgEVrt1iZAIddkT4DuHFQywooJWIUR760ZYg3sbt9jyr7OFpS'],
+  ['ünïcödé', '$2a$04$9HhKKIrfBgUxNm2FK8IGxuLDzhqJV/GLM4Un5CrtUcU6PL9TGuoNi'],
+  [
+    'a-72-byte-password-0123456789012345678901234567890123456789012345678901',
+    '$2a$04$bY1osYRWR6xVwRbnFSwjU.xyq2gabpaT7QLXoxVJrH8lhwRJa.vvq',
+  ],
+  ['password', '$2a$10$jtPW3sfIPVRZ8doMVY70N.dpQzUqPcHC1phoIptKp6EF8ugbndHaO'],
+];
+
+describe('bcrypt', () => {
+  it.each(GO_VECTORS)('reproduces Go’s hash of %j from its salt', (password, hash) => {
+    const cost = Number(hash.slice(4, 6));
+    const salt = bcryptDecodeBase64(hash.slice(7, 29));
+    expect(bcryptHash(Buffer.from(password, 'utf8'), salt, cost)).toBe(hash);
+  });
+
+  it('sprig bcrypt/htpasswd give $2a$10$ hashes with random salts and sprig’s error texts', () => {
+    const h = sprigBcrypt('secret');
+    expect(h).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+    expect(sprigBcrypt('secret')).not.toBe(h);
+    expect(sprigBcrypt('x'.repeat(73))).toBe(
+      'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes',
+    );
+    expect(sprigHtpasswd('user', 'pw')).toMatch(/^user:\$2a\$10\$/);
+    expect(sprigHtpasswd('a:b', 'pw')).toBe('invalid username: a:b');
+  });
+});
