@@ -74,7 +74,8 @@ describe('PublishedResource CRD on kube-apiserver', () => {
     }
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(422);
-    expect((error as ApiError).body).toContain(message);
+    const status = JSON.parse((error as ApiError).body) as { message: string };
+    expect(status.message).toContain(message);
   }
 
   it('accepts a minimal PublishedResource and a status update through the status subresource', async () => {

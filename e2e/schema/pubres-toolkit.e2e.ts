@@ -75,7 +75,7 @@ describe('pubres-toolkit crd against kube-apiserver', () => {
   const atGeneration1 = (golden: string) =>
     golden
       .replace('source-generation: "3"', 'source-generation: "1"')
-      .replace(/^  generation: 3$/m, '  generation: 1');
+      .replace(/^ {2}generation: 3$/m, '  generation: 1');
 
   it.each(['plain', 'all-fields', 'empty-lists', 'kind-only', 'group-plural', 'scope-namespaced'])(
     'CRD with PublishedResource %s: --ars and projected CRD equal the Go oracle goldens',
