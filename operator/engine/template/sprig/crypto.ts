@@ -2,8 +2,8 @@
  * Sprig v3.3.0 crypto functions implemented with Node's crypto: derivePassword (Master Password
  * algorithm, deterministic), genPrivateKey (rsa, ecdsa, ed25519 PEM), encryptAES / decryptAES
  * (AES-256-CBC, PKCS#7, random IV, base64 — decryptAES accepts Go's ciphertexts).
- * Not supported (they throw "... is not supported by this agent"): bcrypt, htpasswd, DSA keys and the
- * certificate builders genCA*, genSelfSignedCert*, genSignedCert*, buildCustomCert.
+ * DSA keys are not supported ("... not supported by this agent"); bcrypt/htpasswd live in bcrypt.ts and
+ * the certificate builders in certs.ts.
  */
 import {
   createCipheriv,

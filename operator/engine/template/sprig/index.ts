@@ -1,5 +1,6 @@
 /** Sprig v3.3.0 TxtFuncMap (all 209+ names). Non-hermetic functions are documented in misc.ts. */
 import type { FuncMap } from '../funcs.js';
+import { certFuncs } from './certs.js';
 import { collectionFuncs } from './collections.js';
 import { cryptoFuncs } from './crypto.js';
 import { mathFuncs } from './math.js';
@@ -14,4 +15,5 @@ export const sprigFuncs: FuncMap = {
   ...miscFuncs,
   ...semverFuncs,
   ...cryptoFuncs,
+  ...certFuncs,
 };

@@ -351,23 +351,6 @@ export const miscFuncs: FuncMap = {
 
   bcrypt: fn(['string'], sprigBcrypt),
   htpasswd: fn(['string', 'string'], sprigHtpasswd),
-  genPrivateKey: fn(['string'], notSupported('genPrivateKey')),
-  derivePassword: fn(['uint32', 'string', 'string', 'string', 'string'], notSupported('derivePassword')),
-  buildCustomCert: fn(['string', 'string'], notSupported('buildCustomCert')),
-  genCA: fn(['string', 'int'], notSupported('genCA')),
-  genCAWithKey: fn(['string', 'int', 'string'], notSupported('genCAWithKey')),
-  genSelfSignedCert: fn(['string', 'slice', 'slice', 'int'], notSupported('genSelfSignedCert')),
-  genSelfSignedCertWithKey: fn(
-    ['string', 'slice', 'slice', 'int', 'string'],
-    notSupported('genSelfSignedCertWithKey'),
-  ),
-  genSignedCert: fn(['string', 'slice', 'slice', 'int', 'any'], notSupported('genSignedCert')),
-  genSignedCertWithKey: fn(
-    ['string', 'slice', 'slice', 'int', 'any', 'string'],
-    notSupported('genSignedCertWithKey'),
-  ),
-  encryptAES: fn(['string', 'string'], notSupported('encryptAES')),
-  decryptAES: fn(['string', 'string'], notSupported('decryptAES')),
 };
 
 function durationRound(d: unknown): string {
