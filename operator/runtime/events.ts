@@ -45,7 +45,10 @@ export class EventRecorder {
   private readonly log: Logger;
   private readonly host: string;
 
-  constructor(private readonly opts: EventRecorderOptions) {
+  private readonly opts: EventRecorderOptions;
+
+  constructor(opts: EventRecorderOptions) {
+    this.opts = opts;
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger()).child({ logger: 'events' });
     this.host = opts.host ?? hostname();

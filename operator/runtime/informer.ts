@@ -66,12 +66,16 @@ export class Informer {
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private resourceVersion = '';
+  private watchAbort: AbortController | undefined;
   private failingSince: number | undefined;
   private lastError = '';
   /** Counters for tests and the benchmark. */
   readonly stats = { lists: 0, watches: 0, relistsAfterGone: 0, errors: 0 };
 
-  constructor(private readonly opts: InformerOptions) {
+  private readonly opts: InformerOptions;
+
+  constructor(opts: InformerOptions) {
+    this.opts = opts;
     this.store = new Indexer(opts.indexers ?? {});
     this.reader = cacheReader(this.store, () => this.synced);
     this.clock = opts.clock ?? realClock;
@@ -155,21 +159,17 @@ export class Informer {
           needList = false;
         }
         this.stats.watches++;
-        const events = this.opts.client.watch(
-          {
-            ...this.opts.gvr,
-          },
-          {
-            ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
-            ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
-            ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
-            resourceVersion: this.resourceVersion,
-            allowWatchBookmarks: true,
-            // randomised like client-go so many watches do not reconnect at once
-            timeoutSeconds: 300 + Math.floor(Math.random() * 300),
-            signal,
-          },
-        );
+        this.watchAbort = new AbortController();
+        const events = this.opts.client.watch(this.opts.gvr, {
+          ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
+          ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+          ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          // randomised like client-go so many watches do not reconnect at once
+          timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+          signal: AbortSignal.any([signal, this.watchAbort.signal]),
+        });
         for await (const ev of events) {
           this.recovered();
           backoff = min;
@@ -256,6 +256,15 @@ export class Informer {
       else this.emit((h) => h.onAdd?.(obj));
     }
     if (rv) this.resourceVersion = rv;
+  }
+
+  /**
+   * Ends the current watch so the informer re-watches at once, from fromResourceVersion when given
+   * (an expired one makes the server answer 410 and forces a relist). For recovery and tests.
+   */
+  restartWatch(fromResourceVersion?: string): void {
+    if (fromResourceVersion !== undefined) this.resourceVersion = fromResourceVersion;
+    this.watchAbort?.abort(new Error('watch restarted'));
   }
 
   /** The resourceVersion the next watch starts from. */

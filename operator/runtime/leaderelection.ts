@@ -70,7 +70,10 @@ export class LeaderElector {
   private leading = false;
   private lastRenew = 0;
 
-  constructor(private readonly opts: LeaderElectionOptions) {
+  private readonly opts: LeaderElectionOptions;
+
+  constructor(opts: LeaderElectionOptions) {
+    this.opts = opts;
     this.identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger()).child({

@@ -80,7 +80,10 @@ export class Manager {
   metricsServerAddress: string | undefined;
   healthServerAddress: string | undefined;
 
-  constructor(private readonly opts: ManagerOptions) {
+  private readonly opts: ManagerOptions;
+
+  constructor(opts: ManagerOptions) {
+    this.opts = opts;
     this.client = opts.client;
     this.log = (opts.log ?? silentLogger()).child({ logger: 'manager' });
     this.clock = opts.clock ?? realClock;

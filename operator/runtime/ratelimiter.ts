@@ -14,10 +14,13 @@ export interface RateLimiter<T> {
 export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
   private failures = new Map<T, number>();
 
-  constructor(
-    private readonly baseDelayMs = 5,
-    private readonly maxDelayMs = 1_000_000,
-  ) {}
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(baseDelayMs = 5, maxDelayMs = 1_000_000) {
+    this.baseDelayMs = baseDelayMs;
+    this.maxDelayMs = maxDelayMs;
+  }
 
   when(item: T): number {
     const exp = this.failures.get(item) ?? 0;
@@ -45,11 +48,14 @@ export class BucketRateLimiter<T> implements RateLimiter<T> {
   private tokens: number;
   private last: number;
 
-  constructor(
-    private readonly qps = 10,
-    private readonly burst = 100,
-    private readonly clock: Clock = realClock,
-  ) {
+  private readonly qps: number;
+  private readonly burst: number;
+  private readonly clock: Clock;
+
+  constructor(qps = 10, burst = 100, clock: Clock = realClock) {
+    this.qps = qps;
+    this.burst = burst;
+    this.clock = clock;
     this.tokens = burst;
     this.last = clock.now();
   }

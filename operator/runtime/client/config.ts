@@ -126,7 +126,11 @@ export class TokenFileSource {
   private stamp = '';
   private checkedAt = 0;
 
-  constructor(readonly path: string) {}
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+  }
 
   get(now = Date.now()): string {
     if (this.token !== '' && now - this.checkedAt < 1000) return this.token;

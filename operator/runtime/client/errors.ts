@@ -15,14 +15,19 @@ export interface Status {
  * The message names the verb and the URL path, then the server's own message.
  */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    readonly body: Status | undefined,
-    readonly verb: string,
-    readonly path: string,
-  ) {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: Status | undefined;
+  readonly verb: string;
+  readonly path: string;
+
+  constructor(status: number, reason: string, body: Status | undefined, verb: string, path: string) {
     super(`${verb} ${path}: ${status} ${reason}: ${body?.message ?? '(no message)'}`);
+    this.status = status;
+    this.reason = reason;
+    this.body = body;
+    this.verb = verb;
+    this.path = path;
     this.name = errorClassName(status, reason);
   }
 }

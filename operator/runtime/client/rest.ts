@@ -80,10 +80,12 @@ export class RestClient {
   private readonly maxRetries: number;
   private readonly clock: Clock;
 
-  constructor(
-    readonly config: RestConfig,
-    private readonly opts: RestClientOptions = {},
-  ) {
+  readonly config: RestConfig;
+  private readonly opts: RestClientOptions;
+
+  constructor(config: RestConfig, opts: RestClientOptions = {}) {
+    this.config = config;
+    this.opts = opts;
     this.transport = new Transport(config);
     this.maxRetries = opts.maxTooManyRequestsRetries ?? 5;
     this.clock = opts.clock ?? realClock;
@@ -194,12 +196,18 @@ export class RestClient {
       allowWatchBookmarks: o.allowWatchBookmarks ?? true,
       timeoutSeconds: o.timeoutSeconds,
     });
-    const res = await this.transport.send({
-      method: 'GET',
-      url,
-      streaming: true,
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
+    let res;
+    try {
+      res = await this.transport.send({
+        method: 'GET',
+        url,
+        streaming: true,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    } catch (err) {
+      if (o.signal?.aborted) return;
+      throw err;
+    }
     if (res.status < 200 || res.status >= 300) {
       throw apiErrorFrom(res.status, await readBody(res), 'WATCH', url.pathname);
     }

@@ -46,7 +46,10 @@ export class Transport {
   private readonly tokenSource: TokenFileSource | undefined;
   private readonly dynamicAuth: boolean;
 
-  constructor(readonly config: RestConfig) {
+  readonly config: RestConfig;
+
+  constructor(config: RestConfig) {
+    this.config = config;
     this.tokenSource = config.tokenFile ? new TokenFileSource(config.tokenFile) : undefined;
     this.dynamicAuth = hasDynamicAuth(config.kubeConfig.getCurrentUser());
   }

@@ -26,7 +26,10 @@ export class FakeApiServer {
   compactedBefore = 0;
   url = '';
 
-  constructor(readonly collectionPath: string) {
+  readonly collectionPath: string;
+
+  constructor(collectionPath: string) {
+    this.collectionPath = collectionPath;
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
