@@ -1,0 +1,156 @@
+/**
+ * Assembles the agent (SPEC §3): service-cluster and kcp configs, the sync endpoint, the manager with
+ * leader election, the shared caches, the virtual-workspace discovery and the controllers.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { API_VERSION, RESOURCE } from './apis/v1alpha1/types.js';
+import { newAPIExportController, publishedResourceGauge } from './controllers/apiexport/controller.js';
+import { newAPIResourceSchemaController } from './controllers/apiresourceschema/controller.js';
+import { GVR_PUBLISHED_RESOURCES } from './controllers/published-resources.js';
+import { SyncManager } from './controllers/syncmanager/controller.js';
+import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
+import { StateStore } from './controllers/sync/state-store.js';
+import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
+import { resolveKcpEndpoint } from './kcp/bootstrap.js';
+import { GVR_APIEXPORTS, GVR_CRDS, GVR_SECRETS } from './kcp/resources.js';
+import { VirtualWorkspaces } from './kcp/virtual-workspaces.js';
+import type { CompletedOptions } from './options.js';
+import { loadRestConfig } from './runtime/client/config.js';
+import { RestClient } from './runtime/client/rest.js';
+import { EventRecorder } from './runtime/events.js';
+import { dropManagedFields } from './runtime/informer.js';
+import type { Logger } from './runtime/log.js';
+import { Manager } from './runtime/manager.js';
+import { USER_AGENT, VERSION } from './version.js';
+
+export interface RunningAgent {
+  manager: Manager;
+  done: Promise<void>;
+}
+
+export async function startAgent(o: CompletedOptions, log: Logger): Promise<RunningAgent> {
+  log.info(
+    { version: VERSION, name: o.agentName, apiexportendpointslice: o.apiExportEndpointSliceRef },
+    "Moin, I'm the kcp Sync Agent",
+  );
+
+  const localConfig = {
+    ...loadRestConfig({
+      ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.kubeconfigHostOverride ? { hostOverride: o.kubeconfigHostOverride } : {}),
+      ...(o.kubeconfigCAFileOverride ? { caFileOverride: o.kubeconfigCAFileOverride } : {}),
+    }),
+    userAgent: USER_AGENT,
+  };
+  const kcpConfig = {
+    ...loadRestConfig({ kubeconfig: o.kcpKubeconfig, explicitOnly: true }),
+    userAgent: USER_AGENT,
+  };
+  const endpoint = await resolveKcpEndpoint(kcpConfig, o.apiExportEndpointSliceRef);
+  log.info(
+    {
+      slice: o.apiExportEndpointSliceRef,
+      sliceWorkspace: endpoint.sliceCluster.path || endpoint.sliceCluster.name,
+      apiExport: endpoint.exportName,
+      exportWorkspace: endpoint.exportCluster.path || endpoint.exportCluster.name,
+    },
+    'Resolved the sync endpoint',
+  );
+
+  const localClient = new RestClient(localConfig);
+  const exportClient = new RestClient(endpoint.exportConfig);
+  const manager = new Manager({
+    client: localClient,
+    log,
+    metricsAddress: o.metricsAddress,
+    healthAddress: o.healthAddress,
+    leaderElection: {
+      enabled: o.enableLeaderElection,
+      namespace: o.namespace,
+      name: `syncagent.${o.agentName}`,
+      identity: `${hostname()}_${randomUUID()}`,
+    },
+  });
+  publishedResourceGauge.set(0);
+
+  const selector = o.publishedResourceSelector.toString();
+  const publishedResources = manager.informer({
+    gvr: GVR_PUBLISHED_RESOURCES,
+    transform: dropManagedFields,
+    ...(selector ? { labelSelector: selector } : {}),
+  });
+  const crds = manager.informer({ gvr: GVR_CRDS, transform: dropManagedFields });
+  const apiExports = manager.informer({
+    client: exportClient,
+    gvr: GVR_APIEXPORTS,
+    fieldSelector: `metadata.name=${endpoint.exportName}`,
+  });
+  const stateSecrets = manager.informer({
+    gvr: GVR_SECRETS,
+    namespace: o.namespace,
+    labelSelector: `${LABEL_OBJECT_STATE}=true`,
+  });
+
+  const vw = new VirtualWorkspaces(
+    endpoint.sliceConfig,
+    o.apiExportEndpointSliceRef,
+    log.child({ logger: 'vw' }),
+  );
+  manager.add({ start: () => vw.start(), stop: () => vw.stop() });
+
+  const disabled = new Set(o.disabledControllers);
+  if (disabled.has('apiresourceschema')) {
+    log.info('apiresourceschema controller disabled');
+  } else {
+    const recorder = new EventRecorder({ component: 'syncagent-apiresourceschema', log });
+    const c = newAPIResourceSchemaController({
+      agentName: o.agentName,
+      localClient,
+      exportClient,
+      publishedResources,
+      crds,
+      recorder,
+      log,
+    });
+    manager.addController(c, [publishedResources, crds]);
+  }
+  if (disabled.has('apiexport')) {
+    log.info('apiexport controller disabled');
+  } else {
+    const recorder = new EventRecorder({ component: 'syncagent-apiexport', log });
+    const c = newAPIExportController({
+      agentName: o.agentName,
+      exportName: endpoint.exportName,
+      exportCluster: endpoint.exportCluster.name,
+      localClient,
+      exportClient,
+      apiExports,
+      publishedResources,
+      recorder,
+      log,
+    });
+    manager.addController(c, [apiExports, publishedResources]);
+  }
+  if (disabled.has('sync')) {
+    log.info('sync controller disabled');
+  } else {
+    const syncManager = new SyncManager({
+      agentName: o.agentName,
+      manager,
+      localClient,
+      publishedResources,
+      state: new StateStore(localClient, o.namespace, stateSecrets),
+      vw,
+      recorder: new EventRecorder({ component: SYNC_CONTROLLER_NAME, log }),
+      log,
+    });
+    manager.addController(syncManager.controller, [publishedResources, stateSecrets]);
+    manager.add({ start: () => undefined, stop: () => syncManager.stopAll() });
+  }
+
+  log.debug({ resource: `${RESOURCE}.${API_VERSION}` }, 'Controllers registered');
+  manager.handleSignals();
+  const done = manager.start();
+  return { manager, done };
+}

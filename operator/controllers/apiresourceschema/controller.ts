@@ -1,0 +1,151 @@
+/**
+ * apiresourceschema controller (SPEC §4.1): for every PublishedResource, publish its projected CRD as
+ * an immutable APIResourceSchema in the APIExport's workspace and record the name in
+ * `status.resourceSchemaName`. Errors become a Warning event and a SchemaPublished=False condition on
+ * the PublishedResource; other PublishedResources are unaffected (each is its own queue key).
+ */
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import {
+  AGENT_NAME_ANNOTATION,
+  AGENT_NAME_LABEL,
+  buildAPIResourceSchema,
+  marshalAPIResourceSchema,
+} from '../../engine/schema/ars.js';
+import { GVR_APIRESOURCESCHEMAS } from '../../kcp/resources.js';
+import { NotFoundError } from '../../runtime/client/errors.js';
+import { resourcePath } from '../../runtime/client/paths.js';
+import type { RestClient } from '../../runtime/client/rest.js';
+import type { KubeObject } from '../../runtime/client/types.js';
+import { Controller } from '../../runtime/controller.js';
+import type { EventRecorder } from '../../runtime/events.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { Logger } from '../../runtime/log.js';
+import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
+import {
+  CONDITION_SCHEMA_PUBLISHED,
+  recordReconcilingError,
+  updatePublishedResourceStatus,
+} from '../published-resources.js';
+import { publishedSchema } from '../source-schema.js';
+
+export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
+
+export interface APIResourceSchemaControllerDeps {
+  agentName: string;
+  localClient: RestClient;
+  exportClient: RestClient;
+  publishedResources: Informer;
+  crds: Informer;
+  recorder: EventRecorder;
+  log: Logger;
+}
+
+export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDeps): Controller {
+  const controller = new Controller({
+    name: APIRESOURCESCHEMA_CONTROLLER_NAME,
+    workers: 4,
+    log: d.log,
+    reconciler: { reconcile: (req, ctx) => reconcile(d, req, ctx) },
+  });
+  const enqueuePR = (o: KubeObject) =>
+    controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
+  d.publishedResources.addEventHandler({
+    onAdd: enqueuePR,
+    onUpdate: (_o, n) => enqueuePR(n),
+    onDelete: enqueuePR,
+  });
+  // A changed CRD re-publishes every PublishedResource of its group and kind.
+  const enqueueForCRD = (crd: KubeObject) => {
+    const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
+    for (const pr of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+      if (
+        (pr.spec?.resource?.apiGroup ?? '') === spec?.group &&
+        pr.spec?.resource?.kind === spec?.names?.kind
+      ) {
+        enqueuePR(pr as unknown as KubeObject);
+      }
+    }
+  };
+  d.crds.addEventHandler({
+    onAdd: enqueueForCRD,
+    onUpdate: (_o, n) => enqueueForCRD(n),
+    onDelete: enqueueForCRD,
+  });
+  return controller;
+}
+
+async function reconcile(
+  d: APIResourceSchemaControllerDeps,
+  req: Request,
+  ctx: ReconcileContext,
+): Promise<Result> {
+  const cached = d.publishedResources.reader.get('', '', req.name) as unknown as
+    PublishedResource | undefined;
+  if (!cached || cached.metadata.deletionTimestamp) return {};
+  const pr = structuredClone(cached);
+  try {
+    const { projected, schemaName } = await publishedSchema(d.localClient, pr);
+    await ensureSchema(d, projected, schemaName, ctx);
+    await updatePublishedResourceStatus(d.localClient, pr, {
+      resourceSchemaName: schemaName,
+      conditions: [
+        {
+          type: CONDITION_SCHEMA_PUBLISHED,
+          status: 'True',
+          reason: 'Published',
+          message: `APIResourceSchema ${schemaName} is published.`,
+        },
+      ],
+    });
+    return {};
+  } catch (err) {
+    recordReconcilingError(d.recorder, d.localClient, pr, err);
+    await updatePublishedResourceStatus(d.localClient, pr, {
+      conditions: [
+        {
+          type: CONDITION_SCHEMA_PUBLISHED,
+          status: 'False',
+          reason: 'PublishingFailed',
+          message: err instanceof Error ? err.message : String(err),
+        },
+      ],
+    }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
+    throw err;
+  }
+}
+
+async function ensureSchema(
+  d: APIResourceSchemaControllerDeps,
+  projected: Parameters<typeof buildAPIResourceSchema>[0],
+  name: string,
+  ctx: ReconcileContext,
+): Promise<void> {
+  let existing: KubeObject;
+  try {
+    existing = await d.exportClient.get(GVR_APIRESOURCESCHEMAS, name, { signal: ctx.signal });
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    const ars = buildAPIResourceSchema(projected, name, d.agentName);
+    // The body is sent as Go would encode it, so defaults and examples keep their exact JSON.
+    await d.exportClient.request('POST', resourcePath({ gvr: GVR_APIRESOURCESCHEMAS }), {
+      body: marshalAPIResourceSchema(ars),
+      signal: ctx.signal,
+    });
+    ctx.log.info({ schema: name }, 'Created APIResourceSchema');
+    return;
+  }
+  // Legacy metadata fix-up: schemas created by another agent name get ours (SPEC §4.1 step 4).
+  const md = existing.metadata ?? {};
+  if (
+    md.labels?.[AGENT_NAME_LABEL] === d.agentName &&
+    md.annotations?.[AGENT_NAME_ANNOTATION] === d.agentName
+  )
+    return;
+  const updated = structuredClone(existing);
+  updated.metadata = {
+    ...md,
+    labels: { ...(md.labels ?? {}), [AGENT_NAME_LABEL]: d.agentName },
+    annotations: { ...(md.annotations ?? {}), [AGENT_NAME_ANNOTATION]: d.agentName },
+  };
+  await d.exportClient.update(GVR_APIRESOURCESCHEMAS, updated, { signal: ctx.signal });
+}

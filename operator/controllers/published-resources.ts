@@ -1,0 +1,109 @@
+/**
+ * PublishedResource plumbing shared by the controllers: the resource, status writes, the conditions
+ * the agent reports beyond the Go agent (SchemaPublished, Syncing, Ready), and error events.
+ */
+import { GROUP, RESOURCE, VERSION, type PublishedResource } from '../apis/v1alpha1/types.js';
+import { setCondition, type Condition, type ConditionInput } from '../engine/conditions.js';
+import type { GVR } from '../runtime/client/paths.js';
+import type { RestClient } from '../runtime/client/rest.js';
+import type { EventRecorder } from '../runtime/events.js';
+
+export const GVR_PUBLISHED_RESOURCES: GVR = { group: GROUP, version: VERSION, resource: RESOURCE };
+
+export const CONDITION_SCHEMA_PUBLISHED = 'SchemaPublished';
+export const CONDITION_SYNCING = 'Syncing';
+export const CONDITION_READY = 'Ready';
+
+type Status = { resourceSchemaName?: string; conditions?: Condition[] };
+
+function readyFrom(
+  conditions: readonly Condition[],
+  generation: number | undefined,
+  syncDisabled: boolean,
+): ConditionInput {
+  const schema = conditions.find((c) => c.type === CONDITION_SCHEMA_PUBLISHED);
+  const syncing = conditions.find((c) => c.type === CONDITION_SYNCING);
+  const base = {
+    type: CONDITION_READY,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+  };
+  if (schema?.status !== 'True') {
+    return {
+      ...base,
+      status: 'False',
+      reason: schema?.reason ?? 'SchemaPending',
+      message: schema?.message ?? 'The schema has not been published yet.',
+    };
+  }
+  if (syncDisabled)
+    return {
+      ...base,
+      status: 'True',
+      reason: 'SchemaOnly',
+      message: 'The schema is published; synchronization is disabled.',
+    };
+  if (syncing?.status !== 'True') {
+    return {
+      ...base,
+      status: 'False',
+      reason: syncing?.reason ?? 'SyncPending',
+      message: syncing?.message ?? 'Synchronization has not started yet.',
+    };
+  }
+  return {
+    ...base,
+    status: 'True',
+    reason: 'Ready',
+    message: 'The schema is published and objects are being synchronized.',
+  };
+}
+
+/**
+ * Merge-patches the PR's status subresource with condition updates (and optionally the schema name),
+ * deriving Ready; sends nothing when nothing changed.
+ */
+export async function updatePublishedResourceStatus(
+  client: RestClient,
+  pr: PublishedResource,
+  update: { conditions?: ConditionInput[]; resourceSchemaName?: string },
+  now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+): Promise<void> {
+  const status = (pr.status ?? {}) as Status;
+  let conditions = status.conditions ?? [];
+  let changed = false;
+  const generation = pr.metadata?.generation;
+  for (const c of update.conditions ?? []) {
+    const r = setCondition(
+      conditions,
+      { ...c, ...(generation !== undefined ? { observedGeneration: generation } : {}) },
+      now,
+    );
+    conditions = r.conditions;
+    changed ||= r.changed;
+  }
+  const syncDisabled = pr.spec.synchronization?.enabled === false;
+  const ready = setCondition(conditions, readyFrom(conditions, generation, syncDisabled), now);
+  conditions = ready.conditions;
+  changed ||= ready.changed;
+  const patch: Status = {};
+  if (update.resourceSchemaName !== undefined && update.resourceSchemaName !== status.resourceSchemaName) {
+    patch.resourceSchemaName = update.resourceSchemaName;
+    changed = true;
+  }
+  if (!changed) return;
+  patch.conditions = conditions;
+  await client.patch(GVR_PUBLISHED_RESOURCES, pr.metadata.name, { status: patch }, 'merge', {
+    subresource: 'status',
+  });
+}
+
+/** A Warning `ReconcilingError` event on the PR (cluster-scoped: lands in namespace `default`). */
+export function recordReconcilingError(
+  recorder: EventRecorder,
+  client: RestClient,
+  pr: PublishedResource,
+  err: unknown,
+): void {
+  const message = err instanceof Error ? err.message : String(err);
+  void recorder.event(client, pr as never, 'Warning', 'ReconcilingError', message);
+}
