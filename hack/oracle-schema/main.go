@@ -80,6 +80,9 @@ func run(dir string) error {
 			return fmt.Errorf("%s: %w", caseDir, err)
 		}
 	}
+	if err := runOpenAPI(dir); err != nil {
+		return fmt.Errorf("openapi: %w", err)
+	}
 	yamlInputs, err := filepath.Glob(filepath.Join(dir, "yaml", "*.json"))
 	if err != nil {
 		return err

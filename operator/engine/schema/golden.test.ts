@@ -7,7 +7,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { stripRealCRD } from './source-schema.js';
+import { retrieveSourceSchema, stripRealCRD } from './source-schema.js';
+import type { DiscoveryData } from './discovery.js';
+import type { OpenAPIV2Document } from './openapi-convert.js';
 import { projectCRD } from './projection.js';
 import { apiResourceSchemaName, buildAPIResourceSchema, schemaHashInput } from './ars.js';
 import { apiResourceSchemaToYAML, crdToYAML } from './toolkit-output.js';
@@ -67,5 +69,34 @@ describe('go-yaml printer', () => {
     const { toGoYAML } = await import('./go-yaml.js');
     const value: unknown = JSON.parse(read(join(yamlDir, file)));
     expect(toGoYAML(value)).toBe(read(join(yamlDir, file.replace(/\.json$/, '.yaml'))));
+  });
+});
+
+describe('OpenAPI fallback goldens (fixtures captured from kube-apiserver 1.34.2)', () => {
+  const dir = join(testdata, 'openapi');
+  const discovery = JSON.parse(read(join(dir, 'discovery.json'))) as DiscoveryData;
+  const openAPI = JSON.parse(read(join(dir, 'openapi-v2.json'))) as OpenAPIV2Document;
+  const kinds = read(join(dir, 'kinds.txt'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(/\s+/) as [string, string]);
+
+  it.each(kinds)('%s %s', (group, kind) => {
+    const golden = (suffix: string) => read(join(goldenDir, 'openapi', `${kind}${suffix}`));
+    const source = retrieveSourceSchema({
+      group: group === 'core' ? '' : group,
+      kind,
+      discovery,
+      crd: null,
+      openAPI,
+    });
+    expect(crdToYAML(source)).toBe(golden('.source.yaml'));
+    const projected = projectCRD(source, { resource: { apiGroup: group, kind } });
+    expect(schemaHashInput(projected)).toBe(golden('.hash-input.json'));
+    const name = apiResourceSchemaName(projected);
+    expect(name + '\n').toBe(golden('.ars-name.txt'));
+    expect(apiResourceSchemaToYAML(buildAPIResourceSchema(projected, name, 'pubres-toolkit'))).toBe(
+      golden('.ars.yaml'),
+    );
   });
 });

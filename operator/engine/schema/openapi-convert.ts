@@ -53,12 +53,12 @@ export class OpenAPIModels {
       const def = doc.definitions![name]!;
       const gvks = def['x-kubernetes-group-version-kind'];
       if (!Array.isArray(gvks)) continue;
-      for (const gvk of gvks as Partial<GroupVersionKind>[]) {
-        if (gvk?.kind)
-          this.byGVK.set(
-            gvkKey({ group: gvk.group ?? '', version: gvk.version ?? '', kind: gvk.kind }),
-            name,
-          );
+      // Like kcp's GetModelsByGKV: string fields only, "core" means the core group, later names win.
+      for (const gvk of gvks as Record<string, unknown>[]) {
+        const { group, version, kind } = gvk ?? {};
+        if (typeof group !== 'string' || typeof version !== 'string' || typeof kind !== 'string' || !kind)
+          continue;
+        this.byGVK.set(gvkKey({ group: group === 'core' ? '' : group, version, kind }), name);
       }
     }
   }
