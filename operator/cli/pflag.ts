@@ -28,7 +28,11 @@ export class FlagSet {
   private readonly flags = new Map<string, FlagDef>();
   readonly positional: string[] = [];
 
-  constructor(readonly programName: string) {}
+  readonly programName: string;
+
+  constructor(programName: string) {
+    this.programName = programName;
+  }
 
   string(name: string, def: string, usage: string, set: (v: string) => void): void {
     set(def);

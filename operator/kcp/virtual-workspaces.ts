@@ -33,11 +33,15 @@ export class WildcardInformerSet {
   private readonly handlers: EventHandler[] = [];
   private stopped = false;
 
-  constructor(
-    readonly gvr: GVR,
-    private readonly vw: VirtualWorkspaces,
-    private readonly log: Logger,
-  ) {}
+  readonly gvr: GVR;
+  private readonly vw: VirtualWorkspaces;
+  private readonly log: Logger;
+
+  constructor(gvr: GVR, vw: VirtualWorkspaces, log: Logger) {
+    this.gvr = gvr;
+    this.vw = vw;
+    this.log = log;
+  }
 
   addEventHandler(h: EventHandler): void {
     this.handlers.push(h);
@@ -105,11 +109,12 @@ export class VirtualWorkspaces {
   private readonly sets = new Set<WildcardInformerSet>();
   private readonly clients = new Map<string, RestClient>();
 
-  constructor(
-    private readonly sliceConfig: RestConfig,
-    private readonly sliceName: string,
-    private readonly log: Logger,
-  ) {
+  private readonly sliceConfig: RestConfig;
+  private readonly log: Logger;
+
+  constructor(sliceConfig: RestConfig, sliceName: string, log: Logger) {
+    this.sliceConfig = sliceConfig;
+    this.log = log;
     this.sliceInformer = new Informer({
       client: new RestClient(sliceConfig),
       gvr: GVR_APIEXPORT_ENDPOINT_SLICES,

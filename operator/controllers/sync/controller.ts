@@ -78,7 +78,10 @@ export class SyncController {
   private readonly remote: WildcardInformerSet;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly d: SyncControllerDeps) {
+  private readonly d: SyncControllerDeps;
+
+  constructor(d: SyncControllerDeps) {
+    this.d = d;
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
     this.naming = compileNaming(d.pr.spec.naming);
     this.mutator = compileMutations(d.pr.spec.mutation, 'spec.mutation');

@@ -11,11 +11,15 @@ import { objectKey } from '../../runtime/cache.js';
 import { GVR_SECRETS } from '../../kcp/resources.js';
 
 export class StateStore {
-  constructor(
-    private readonly client: RestClient,
-    private readonly namespace: string,
-    private readonly cache: Informer,
-  ) {}
+  private readonly client: RestClient;
+  private readonly namespace: string;
+  private readonly cache: Informer;
+
+  constructor(client: RestClient, namespace: string, cache: Informer) {
+    this.client = client;
+    this.namespace = namespace;
+    this.cache = cache;
+  }
 
   private cached(name: string): Unstructured | undefined {
     return this.cache.reader.get('', this.namespace, name) as Unstructured | undefined;

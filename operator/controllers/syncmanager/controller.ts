@@ -51,7 +51,10 @@ export class SyncManager {
   readonly controller: Controller;
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly d: SyncManagerDeps) {
+  private readonly d: SyncManagerDeps;
+
+  constructor(d: SyncManagerDeps) {
+    this.d = d;
     this.controller = new Controller({
       name: SYNCMANAGER_CONTROLLER_NAME,
       workers: 1,

@@ -18,11 +18,14 @@ export interface LabelSelectorSpec {
 }
 
 export class Selector {
-  constructor(
-    readonly requirements: readonly Requirement[],
-    /** A nil LabelSelector selects nothing (Kubernetes semantics). */
-    readonly nothing = false,
-  ) {}
+  readonly requirements: readonly Requirement[];
+  /** A nil LabelSelector selects nothing (Kubernetes semantics). */
+  readonly nothing: boolean;
+
+  constructor(requirements: readonly Requirement[], nothing = false) {
+    this.requirements = requirements;
+    this.nothing = nothing;
+  }
 
   static everything(): Selector {
     return new Selector([]);
