@@ -55,16 +55,21 @@ describe('pubres-toolkit crd against kube-apiserver', () => {
       artifactsDir: artifactsDirFor('schema-toolkit'),
     });
     const client = RestClient.fromKubeconfig(cluster.kubeconfigPath);
-    const crd = parse(readFileSync(path.join(CASES, 'single-version/crd.yaml'), 'utf8')) as any;
-    delete crd.status;
-    delete crd.metadata.uid;
-    delete crd.metadata.resourceVersion;
-    delete crd.metadata.creationTimestamp;
-    await client.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
-    await waitFor(
-      async () => ((await client.getOrUndefined('/apis/example.com/v1/crontabs')) ? true : undefined),
-      { description: 'the CronTab CRD to be served', timeoutMs: 60_000 },
-    );
+    for (const [caseName, probe] of [
+      ['single-version', '/apis/example.com/v1/crontabs'],
+      ['served-values', '/apis/values.example.com/v1/gizmos'],
+    ] as const) {
+      const crd = parse(readFileSync(path.join(CASES, `${caseName}/crd.yaml`), 'utf8')) as any;
+      delete crd.status;
+      delete crd.metadata.uid;
+      delete crd.metadata.resourceVersion;
+      delete crd.metadata.creationTimestamp;
+      await client.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      await waitFor(async () => ((await client.getOrUndefined(probe)) ? true : undefined), {
+        description: `the ${caseName} CRD to be served`,
+        timeoutMs: 60_000,
+      });
+    }
   }, STEP_TIMEOUT);
 
   afterAll(async () => {
@@ -92,6 +97,17 @@ describe('pubres-toolkit crd against kube-apiserver', () => {
       expect(projected.stdout).toBe(
         atGeneration1(readFileSync(path.join(GOLDEN, `single-version/${prName}.projected.yaml`), 'utf8')),
       );
+    },
+  );
+
+  // Defaults, enums and examples as the API server re-serialises them (sorted keys, Go numbers, HTML
+  // escaping) hash exactly like the oracle's reading of the file.
+  it.each(['plain', 'projected'])(
+    'CRD with raw JSON values, PublishedResource %s: --ars equals the golden',
+    (prName) => {
+      const r = toolkit(['crd', '--ars', path.join(CASES, `served-values/pubres-${prName}.yaml`)]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(readFileSync(path.join(GOLDEN, `served-values/${prName}.ars.yaml`), 'utf8'));
     },
   );
 
