@@ -14,7 +14,11 @@ import {
   type KubeObject,
   type Request,
 } from '../../operator/runtime/index.js';
-import { artifactsDirFor } from '../world/run.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { artifactsDirFor, readRunCoordinates } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
 import { waitFor } from '../world/wait.js';
 
@@ -311,6 +315,33 @@ describe('operator/runtime against a real kube-apiserver', () => {
       });
       expect(byReason.ObjectSynced?.metadata?.name).toMatch(/^event-target\.[0-9a-f]+$/);
       expect(byReason.ReconcilingError).toMatchObject({ count: 1, type: 'Warning', message: 'boom' });
+    },
+    STEP,
+  );
+
+  it(
+    'loads the kubeconfig with a CA-file override (and fails TLS with the wrong CA)',
+    async () => {
+      const doc = YAML.parse(readFileSync(cluster.kubeconfigPath, 'utf8')) as {
+        clusters: { cluster: Record<string, string> }[];
+      };
+      const caPem = Buffer.from(
+        doc.clusters[0]?.cluster['certificate-authority-data'] ?? '',
+        'base64',
+      ).toString();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-ca-'));
+      writeFileSync(path.join(dir, 'right.crt'), caPem);
+      writeFileSync(path.join(dir, 'wrong.crt'), readRunCoordinates().kcp.caPem);
+      const right = new RestClient(
+        loadRestConfig({ kubeconfig: cluster.kubeconfigPath, caFileOverride: path.join(dir, 'right.crt') }),
+      );
+      expect((await right.list(nsGVR)).items.map((n) => n.metadata?.name)).toContain('rt');
+      const wrong = new RestClient(
+        loadRestConfig({ kubeconfig: cluster.kubeconfigPath, caFileOverride: path.join(dir, 'wrong.crt') }),
+      );
+      await expect(wrong.list(nsGVR)).rejects.toThrow(/certificate/i);
+      right.close();
+      wrong.close();
     },
     STEP,
   );
