@@ -30,3 +30,13 @@ describe('Go regexp ReplaceAllString (golden, from Go)', () => {
     expect(GoRegexp.compile('(f)oo').replaceAllString('foo', 'oo$1')).toBe('oof');
   });
 });
+
+describe('linear-time matching', () => {
+  it('a consumer-controlled input cannot trigger catastrophic backtracking', () => {
+    const start = Date.now();
+    const input = 'a'.repeat(20000) + 'b';
+    expect(GoRegexp.compile('(a+)+$').replaceAllString(input, 'x')).toBe(input);
+    expect(GoRegexp.compile('^(\\w+\\s?)*$').matchString('word '.repeat(2000) + '!')).toBe(false);
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+});

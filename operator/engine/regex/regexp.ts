@@ -1,17 +1,74 @@
 /**
- * A compiled Go regexp: RE2 syntax translated to a JS RegExp, with Go's `ReplaceAllString` (template
+ * A compiled Go regexp with Go's `ReplaceAllString` (template
  * expansion `$1`, `${1}`, `${name}`, `$name` with greedy names, `$$`; a match of the empty string
  * directly after the previous match is not replaced, and the search always advances by at least one
  * character) and `MatchString`.
  */
+import { RE2JS } from 're2js';
 import { translateGoRegexp, GoRegexpSyntaxError } from './translate.js';
 
 export { GoRegexpSyntaxError };
 
 type Piece = string | { group: number } | { name: string };
 
+/** One match: its bounds and the text of each group (undefined when the group did not take part). */
+interface Match {
+  start: number;
+  end: number;
+  group(i: number): string | undefined;
+}
+
+/**
+ * Matching runs on re2js (a port of RE2: linear time, Go's syntax and leftmost-first semantics), so a
+ * consumer's input cannot drive a provider's pattern into catastrophic backtracking. The translation
+ * to a JS RegExp validates the pattern with Go's exact error messages and is the fallback for the
+ * few patterns re2js rejects but Go accepts (duplicate group names, allowed since Go 1.22).
+ */
+type Matcher = (s: string) => (from: number) => Match | undefined;
+
+function re2Matcher(pattern: string): Matcher | undefined {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch {
+    return undefined;
+  }
+  return (s) => {
+    const m = re.matcher(s);
+    return (from) => {
+      if (!m.find(from)) return undefined;
+      const start = m.start();
+      const end = m.end();
+      const groups: (string | undefined)[] = [];
+      for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+      return { start, end, group: (i) => groups[i] };
+    };
+  };
+}
+
+function jsMatcher(re: RegExp): Matcher {
+  return (s) => (from) => {
+    re.lastIndex = from;
+    const m = re.exec(s);
+    if (!m) return undefined;
+    return { start: m.index, end: m.index + m[0].length, group: (i) => m[i] };
+  };
+}
+
+function jsFallback(pattern: string, source: string): Matcher {
+  try {
+    return jsMatcher(new RegExp(source, 'gu'));
+  } catch (e) {
+    // A construct our translator accepted but JS rejects: report it like a Go parse error.
+    throw new GoRegexpSyntaxError(
+      'invalid or unsupported Perl syntax',
+      `${pattern} (${(e as Error).message})`,
+    );
+  }
+}
+
 export class GoRegexp {
-  private readonly re: RegExp;
+  private readonly find: Matcher;
   private readonly groupNames: string[];
   private readonly templates = new Map<string, Piece[]>();
 
@@ -20,16 +77,8 @@ export class GoRegexp {
   private constructor(pattern: string) {
     this.pattern = pattern;
     const t = translateGoRegexp(pattern);
-    try {
-      this.re = new RegExp(t.source, 'gu');
-    } catch (e) {
-      // A construct our translator accepted but JS rejects: report it like a Go parse error.
-      throw new GoRegexpSyntaxError(
-        'invalid or unsupported Perl syntax',
-        `${pattern} (${(e as Error).message})`,
-      );
-    }
     this.groupNames = t.groupNames;
+    this.find = re2Matcher(pattern) ?? jsFallback(pattern, t.source);
   }
 
   /** regexp.Compile: throws GoRegexpSyntaxError with Go's message. */
@@ -38,23 +87,21 @@ export class GoRegexp {
   }
 
   matchString(s: string): boolean {
-    this.re.lastIndex = 0;
-    return this.re.test(s);
+    return this.find(s)(0) !== undefined;
   }
 
   /** regexp.ReplaceAllString. */
   replaceAllString(src: string, template: string): string {
     const pieces = this.compileTemplate(template);
-    const re = this.re;
+    const next = this.find(src);
     let out = '';
     let lastMatchEnd = 0;
     let searchPos = 0;
     while (searchPos <= src.length) {
-      re.lastIndex = searchPos;
-      const m = re.exec(src);
+      const m = next(searchPos);
       if (!m) break;
-      const a0 = m.index;
-      const a1 = a0 + m[0].length;
+      const a0 = m.start;
+      const a1 = m.end;
       out += src.slice(lastMatchEnd, a0);
       if (a1 > lastMatchEnd || a0 === 0) out += this.expand(pieces, m);
       lastMatchEnd = a1;
@@ -68,16 +115,17 @@ export class GoRegexp {
     return out + src.slice(lastMatchEnd);
   }
 
-  private expand(pieces: Piece[], m: RegExpExecArray): string {
+  private expand(pieces: Piece[], m: Match): string {
     let out = '';
     for (const p of pieces) {
       if (typeof p === 'string') out += p;
-      else if ('group' in p) out += m[p.group] ?? '';
+      else if ('group' in p) out += p.group < this.groupNames.length ? (m.group(p.group) ?? '') : '';
       else {
         // the first group of that name that took part in the match (Go allows duplicate names)
         for (let i = 1; i < this.groupNames.length; i++) {
-          if (this.groupNames[i] === p.name && m[i] !== undefined) {
-            out += m[i];
+          const g = this.groupNames[i] === p.name ? m.group(i) : undefined;
+          if (g !== undefined) {
+            out += g;
             break;
           }
         }
