@@ -66,7 +66,7 @@ function apply(steps: Compiled[], obj: Obj, other: Obj | null): Obj {
       tree = step.apply({ tree: current, object, firstStep: isFirst, other });
     } catch (e) {
       if (e instanceof StepError) {
-        const path = e.field === 'path' ? `${fieldPath}.path` : fieldPath;
+        const path = e.field ? `${fieldPath}.${e.field}` : fieldPath;
         throw new MutationError(path, e.message, e.position);
       }
       throw e;
