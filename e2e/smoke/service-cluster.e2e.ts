@@ -16,7 +16,7 @@ describe('service cluster', () => {
       name: 'smoke-service-cluster',
       artifactsDir: artifactsDirFor('smoke-service-cluster'),
     });
-  });
+  }, STEP_TIMEOUT);
   afterAll(async () => {
     await cluster?.stop();
   }, STEP_TIMEOUT);

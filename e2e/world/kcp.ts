@@ -5,7 +5,7 @@
 // The started server is described by KcpCoordinates (plain JSON), so the one kcp started in jest's
 // global setup can be reached from every test file with connectKcp().
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { worldBinaries } from './binaries.js';
@@ -74,7 +74,16 @@ export async function startKcp(opts: StartKcpOptions = {}): Promise<Kcp> {
     `${adminToken},e2e-admin,e2e-admin,"system:kcp:admin"\n${agentToken},${AGENT_USER},${AGENT_USER}\n`,
     { mode: 0o600 },
   );
-  const logPath = path.join(artifactsDir, 'kcp.log');
+  // One log per kcp (runs may overlap in one work tree); kcp.log points at the newest.
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const logPath = path.join(artifactsDir, `kcp-${stamp}-${process.pid}.log`);
+  const latest = path.join(artifactsDir, 'kcp.log');
+  try {
+    rmSync(latest, { force: true });
+    symlinkSync(path.basename(logPath), latest);
+  } catch {
+    // another run replaced the link at the same moment; the log itself is what matters
+  }
   const proc = startProcess({
     name: 'kcp',
     command: bins.kcp,

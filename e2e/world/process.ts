@@ -7,7 +7,8 @@
 //  - a run-wide pid registry (a file, see registerPidFile) lets jest's global teardown and signal
 //    handlers kill whatever a test file left behind after a failure or timeout.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +44,7 @@ export interface ManagedProcess {
 }
 
 const live = new Set<ManagedProcess>();
+let started = 0;
 
 export function startProcess(opts: StartProcessOptions): ManagedProcess {
   mkdirSync(path.dirname(opts.logPath), { recursive: true });
@@ -50,7 +52,8 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
     opts.logPath,
     `--- ${new Date().toISOString()} starting ${opts.name}: ${opts.command} ${opts.args.join(' ')}\n`,
   );
-  const pidFile = `${opts.logPath}.pid`;
+  // The reaper writes the server's pid here (outside the artifacts, unique per started process).
+  const pidFile = path.join(os.tmpdir(), `api-syncagent-reaper-${process.pid}-${++started}.pid`);
   const fd = openSync(opts.logPath, 'a');
   let child: ChildProcess;
   try {
@@ -71,6 +74,7 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       exitedFlag = true;
+      rmSync(pidFile, { force: true });
       live.delete(handle);
       resolve(code ?? signal ?? 'unknown');
     });
@@ -117,6 +121,15 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
   return handle;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -147,11 +160,9 @@ export function killRegisteredGroups(registryPath: string): string[] {
     const [pgidText = '', name = '?', logPath = '?'] = line.split('\t');
     const pgid = Number.parseInt(pgidText, 10);
     if (!Number.isFinite(pgid) || pgid <= 1) continue;
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      continue;
-    }
+    // Only groups whose leader (the reaper) still runs: once it has exited its server is stopped
+    // (at most a short sleep of the reaper lingers), and the number might belong to someone else.
+    if (!isAlive(pgid)) continue;
     signalGroup(pgid, 'SIGTERM');
     killed.push(`${name} (process group ${pgid}, log ${logPath})`);
   }
