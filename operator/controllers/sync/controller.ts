@@ -14,8 +14,13 @@ import {
 } from '../../engine/sync/events.js';
 import { ANNOTATION_KCP_PATH, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
 import { objectKeyLabels, stateKey, stateSecretName, type ObjectKey } from '../../engine/sync/object-key.js';
-import type { SyncOptions } from '../../engine/sync/planner.js';
-import { applyFilter, localCopySelector, pickLocalCopy, remoteIdentity } from '../../engine/sync/primary.js';
+import {
+  applyFilter,
+  localCopySelector,
+  pickLocalCopy,
+  primarySyncParts,
+  remoteIdentity,
+} from '../../engine/sync/primary.js';
 import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
@@ -220,39 +225,19 @@ export class SyncController {
 
     // TODO(issue 7): related resources in "primary deleting" mode go here (SPEC §5.4 step 3).
 
-    const options: SyncOptions = {
-      agentName: d.agentName,
-      subresources: localType.subresources,
-      syncStatusBack: remoteType.subresources.includes('status'), // decision #6
-      syncStatusForward: false,
-      blockSourceDeletion: true,
-      forceDelete: false,
-      metadataOnDestination: true,
-      sourceKey: key,
-    };
-    const clusterPath = workspacePath;
     const result = await runObjectSync({
       source: remote,
       destination: local,
       storedState,
-      options,
+      ...primarySyncParts({
+        key,
+        agentName: d.agentName,
+        types: d.types,
+        naming: this.naming,
+        mutator: this.mutator,
+      }),
       sourceSide: { client, gvr: remoteType.gvr },
       destinationSide: { client: d.localClient, gvr: localType.gvr },
-      mutateSpec: (src, other) => this.mutator.mutateSpec(src, other),
-      mutateStatus: (dst, other) => this.mutator.mutateStatus(dst, other),
-      buildDestination: (src) => {
-        const ctxData = { object: src, clusterName: req.cluster, clusterPath };
-        // Both templates are evaluated even for cluster-scoped local types (SPEC §5.10).
-        const name = this.naming.name(ctxData);
-        const namespace = this.naming.namespace(ctxData);
-        const obj = structuredClone(src);
-        obj.apiVersion = localType.apiVersion;
-        obj.kind = localType.kind;
-        obj.metadata = { ...(obj.metadata ?? {}), name };
-        if (localType.namespaced) obj.metadata.namespace = namespace;
-        else delete obj.metadata.namespace;
-        return obj;
-      },
       ensureNamespace: async (ns) => {
         if (d.localNamespaces.reader.get('', '', ns)) return;
         await ensureNamespaceViaAPI(d.localClient, ns, ctx.signal);

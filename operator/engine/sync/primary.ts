@@ -11,7 +11,8 @@ import {
   LABEL_REMOTE_CLUSTER,
 } from './keys.js';
 import { objectKeyLabels, type ObjectKey } from './object-key.js';
-import { isBeingDeleted, meta, type Unstructured } from './unstructured.js';
+import type { SyncInput } from './planner.js';
+import { deepCopy, isBeingDeleted, meta, type Unstructured } from './unstructured.js';
 
 /** The label selector (string form, keys sorted like labels.SelectorFromSet) finding a local copy. */
 export function localCopySelector(key: ObjectKey): string {
@@ -78,4 +79,62 @@ export function applyFilter(
     return { pass: true, cleanupOnly: true, reason };
   }
   return { pass: false, reason };
+}
+
+/** What the primary sync needs to know about the two types (see controllers/sync/sync-types.ts). */
+export interface PrimaryTypes {
+  local: { apiVersion: string; kind: string; namespaced: boolean; subresources: readonly string[] };
+  remote: { subresources: readonly string[] };
+}
+
+export interface PrimaryNaming {
+  name(ctx: { object: Record<string, unknown>; clusterName: string; clusterPath: string }): string;
+  namespace(ctx: { object: Record<string, unknown>; clusterName: string; clusterPath: string }): string;
+}
+
+export interface PrimaryMutator {
+  mutateSpec(source: Record<string, unknown>, other: Record<string, unknown> | null): Record<string, unknown>;
+  mutateStatus(dest: Record<string, unknown>, other: Record<string, unknown> | null): Record<string, unknown>;
+}
+
+/**
+ * The syncer settings of a kcp primary (SPEC §5.4 step 4): options, mutation and how its local copy
+ * is shaped (naming, local apiVersion/kind, namespace dropped for cluster-scoped local types). Shared
+ * by the sync controller and `pubres-toolkit preview`, so the preview shows exactly what the agent does.
+ */
+export function primarySyncParts(a: {
+  key: ObjectKey;
+  agentName: string;
+  types: PrimaryTypes;
+  naming: PrimaryNaming;
+  mutator: PrimaryMutator;
+}): Pick<SyncInput, 'options' | 'mutateSpec' | 'mutateStatus' | 'buildDestination'> {
+  const { key, types } = a;
+  return {
+    options: {
+      agentName: a.agentName,
+      subresources: types.local.subresources,
+      syncStatusBack: types.remote.subresources.includes('status'), // decision #6
+      syncStatusForward: false,
+      blockSourceDeletion: true,
+      forceDelete: false,
+      metadataOnDestination: true,
+      sourceKey: key,
+    },
+    mutateSpec: (src, other) => a.mutator.mutateSpec(src, other) as Unstructured,
+    mutateStatus: (dst, other) => a.mutator.mutateStatus(dst, other) as Unstructured,
+    buildDestination: (src) => {
+      const ctx = { object: src, clusterName: key.clusterName, clusterPath: key.workspacePath };
+      // Both templates are evaluated even for cluster-scoped local types (SPEC §5.10).
+      const name = a.naming.name(ctx);
+      const namespace = a.naming.namespace(ctx);
+      const obj = deepCopy(src);
+      obj.apiVersion = types.local.apiVersion;
+      obj.kind = types.local.kind;
+      obj.metadata = { ...(obj.metadata ?? {}), name };
+      if (types.local.namespaced) obj.metadata.namespace = namespace;
+      else delete obj.metadata.namespace;
+      return obj;
+    },
+  };
 }
