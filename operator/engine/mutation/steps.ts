@@ -80,7 +80,7 @@ function regexStep(path: string, pattern: string, replacement: string): Compiled
 function resultStruct(r: Result): GoStruct {
   const type = new GoStruct({}, 'gjson.Type', { String: () => r.type });
   return new GoStruct(
-    { Type: type, Raw: r.raw, Str: r.str, Num: r.num, Index: new GoInt(0n), Indexes: null },
+    { Type: type, Raw: r.raw, Str: r.str, Num: r.num, Index: new GoInt(0n), Indexes: [] },
     'gjson.Result',
     {
       String: () => r.string(),
