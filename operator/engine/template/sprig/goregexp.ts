@@ -39,23 +39,30 @@ export interface GoRegexp {
 
 /** Compiles a Go regexp; throws GoRegexpError with Go's message style on failure. */
 export function compileGoRegexp(expr: string): GoRegexp {
-  let flags = 'gu';
+  const flags = 'gu';
   let i = 0;
   let out = '';
   const names: (string | undefined)[] = [undefined];
-  let dotAll = false;
-  // leading flag group (?ims)
-  const lead = /^\(\?([imsU]+)\)/.exec(expr);
-  if (lead) {
-    for (const f of lead[1]!) {
-      if (f === 'U') throw new GoRegexpError(`ungreedy flag (?U) is not supported: \`${expr}\``);
-      if (f === 's') dotAll = true;
-      if (!flags.includes(f)) flags += f;
-    }
-    i = lead[0].length;
+  // RE2 flags are scoped to the enclosing group; JS gets them as (?flags:...) modifier groups
+  interface Frame {
+    dotAll: boolean;
+    ungreedy: boolean;
+    modifiers: string[]; // modifier groups opened inside this group by (?flags), closed at | and )
   }
+  const frames: Frame[] = [{ dotAll: false, ungreedy: false, modifiers: [] }];
+  const top = (): Frame => frames[frames.length - 1]!;
+  const applyFlags = (spec: string, frame: Frame): string => {
+    const [on, off = ''] = spec.split('-') as [string, string?];
+    if (on.includes('s')) frame.dotAll = true;
+    if (off.includes('s')) frame.dotAll = false;
+    // U (ungreedy) swaps the meaning of x* and x*?; it is applied to the quantifiers, not passed to JS
+    if (on.includes('U')) frame.ungreedy = true;
+    if (off.includes('U')) frame.ungreedy = false;
+    const jsOn = [...new Set(on.replace(/U/g, ''))].join('');
+    const jsOff = [...new Set(off.replace(/U/g, ''))].filter((f) => !jsOn.includes(f)).join('');
+    return jsOff ? `${jsOn}-${jsOff}` : jsOn;
+  };
   let inClass = false;
-  let depth = 0;
   while (i < expr.length) {
     const c = expr[i]!;
     if (c === '\\') {
@@ -65,10 +72,10 @@ export function compileGoRegexp(expr: string): GoRegexp {
       i += 2;
       switch (n) {
         case 'A':
-          out += '^';
+          out += '(?<![\\s\\S])';
           continue;
         case 'z':
-          out += '$';
+          out += '(?![\\s\\S])';
           continue;
         case 'Q': {
           const e = expr.indexOf('\\E', i);
@@ -172,46 +179,71 @@ export function compileGoRegexp(expr: string): GoRegexp {
         }
         continue;
       case '.':
-        out += dotAll || flags.includes('s') ? '[\\s\\S]' : '[^\\n]';
+        out += top().dotAll ? '[\\s\\S]' : '[^\\n]';
         i++;
         continue;
-      case '(':
-        depth++;
-        if (expr[i + 1] === '?') {
-          const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(expr.slice(i));
-          if (named) {
-            names.push(named[1]);
-            out += `(?<${named[1]}>`;
-            i += named[0].length;
-            continue;
-          }
-          const flagGroup = /^\(\?([imsU-]*):/.exec(expr.slice(i));
-          if (flagGroup) {
-            if (flagGroup[1]!.includes('U'))
-              throw new GoRegexpError(`ungreedy flag (?U) is not supported: \`${expr}\``);
-            out += flagGroup[1] === '' ? '(?:' : `(?${flagGroup[1]}:`;
-            i += flagGroup[0].length;
-            continue;
-          }
-          throw new GoRegexpError(`mid-pattern flag changes are not supported: \`${expr}\``);
+      case '(': {
+        const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(expr.slice(i));
+        if (named) {
+          // plain capturing group: names are resolved by `expand` (Go allows duplicate names, JS does not)
+          names.push(named[1]);
+          frames.push({ dotAll: top().dotAll, ungreedy: top().ungreedy, modifiers: [] });
+          out += '(';
+          i += named[0].length;
+          continue;
         }
+        const flagGroup = /^\(\?([imsU-]*):/.exec(expr.slice(i));
+        if (flagGroup) {
+          const frame: Frame = { dotAll: top().dotAll, ungreedy: top().ungreedy, modifiers: [] };
+          const spec = applyFlags(flagGroup[1]!, frame);
+          frames.push(frame);
+          out += spec === '' ? '(?:' : `(?${spec}:`;
+          i += flagGroup[0].length;
+          continue;
+        }
+        const setFlags = /^\(\?([imsU-]+)\)/.exec(expr.slice(i));
+        if (setFlags) {
+          const spec = applyFlags(setFlags[1]!, top());
+          if (spec !== '' && spec !== '-' && !spec.endsWith('-')) {
+            top().modifiers.push(spec);
+            out += `(?${spec}:`;
+          }
+          i += setFlags[0].length;
+          continue;
+        }
+        if (expr[i + 1] === '?')
+          throw new GoRegexpError(
+            `error parsing regexp: invalid or unsupported Perl syntax: \`${expr.slice(i, i + 3)}\``,
+          );
         names.push(undefined);
+        frames.push({ dotAll: top().dotAll, ungreedy: top().ungreedy, modifiers: [] });
         out += '(';
         i++;
         continue;
-      case ')':
-        depth--;
-        if (depth < 0) throw new GoRegexpError(`error parsing regexp: unexpected ): \`${expr}\``);
-        out += ')';
+      }
+      case '|': {
+        // close the flag scopes opened in this group and reopen them for the next alternative
+        const mods = top().modifiers;
+        out += ')'.repeat(mods.length) + '|' + mods.map((m) => `(?${m}:`).join('');
         i++;
         continue;
+      }
+      case ')': {
+        if (frames.length <= 1) throw new GoRegexpError(`error parsing regexp: unexpected ): \`${expr}\``);
+        out += ')'.repeat(top().modifiers.length) + ')';
+        frames.pop();
+        i++;
+        continue;
+      }
       case '{': {
         const rep = /^\{(\d+)(,(\d*))?\}/.exec(expr.slice(i));
         if (rep) {
           if (Number(rep[1]) > 1000 || (rep[3] && Number(rep[3]) > 1000))
             throw new GoRegexpError(`error parsing regexp: invalid repeat count: \`${rep[0]}\``);
-          out += rep[0];
           i += rep[0].length;
+          const lazy = expr[i] === '?';
+          if (lazy) i++;
+          out += rep[0] + (lazy !== top().ungreedy ? '?' : '');
           continue;
         }
         out += '\\{';
@@ -226,6 +258,15 @@ export function compileGoRegexp(expr: string): GoRegexp {
         out += '\\/';
         i++;
         continue;
+      case '*':
+      case '+':
+      case '?': {
+        i++;
+        const lazy = expr[i] === '?';
+        if (lazy) i++;
+        out += c + (lazy !== top().ungreedy ? '?' : '');
+        continue;
+      }
       default:
         out += c;
         i++;
@@ -235,7 +276,8 @@ export function compileGoRegexp(expr: string): GoRegexp {
     throw new GoRegexpError(
       `error parsing regexp: missing closing ]: \`${expr.slice(expr.lastIndexOf('['))}\``,
     );
-  if (depth > 0) throw new GoRegexpError(`error parsing regexp: missing closing ): \`${expr}\``);
+  if (frames.length > 1) throw new GoRegexpError(`error parsing regexp: missing closing ): \`${expr}\``);
+  out += ')'.repeat(top().modifiers.length);
   let re: RegExp;
   try {
     re = new RegExp(out, flags);
