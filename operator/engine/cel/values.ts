@@ -4,7 +4,27 @@
  * `double`), `value` as gjson's Value() (every number a `double`), and the JSON text cel-go's result
  * becomes when the agent hands the `ref.Val` to sjson (Go `encoding/json` of cel-go's wrapper types).
  */
-import { isCelList, isCelMap, isCelUint, isCelType, type CelInput } from '@bufbuild/cel';
+import { celMap, isCelList, isCelMap, isCelUint, isCelType, type CelInput } from '@bufbuild/cel';
+
+/**
+ * cel-go's map presence (`has(m.f)`, `"f" in m`) is key presence; @bufbuild/cel 0.6.1's native map
+ * answers false for a key holding null. JSON objects carry explicit nulls, so make presence a key
+ * check (for keys the map was given as-is; other lookups keep the library's behaviour).
+ */
+function patchNullPresence(): void {
+  const proto = Object.getPrototypeOf(celMap(new Map())) as {
+    has?: (key: unknown) => boolean;
+    __keyPresence?: boolean;
+  };
+  const original = proto.has;
+  if (!original || proto.__keyPresence) return;
+  proto.has = function (this: { _map?: Map<unknown, unknown> }, key: unknown): boolean {
+    if (original.call(this, key)) return true;
+    return typeof key === 'string' && this._map instanceof Map && this._map.has(key);
+  };
+  proto.__keyPresence = true;
+}
+patchNullPresence();
 import { goQuote } from '../gojson/marshal.js';
 
 /** A decoded object as cel-go input; `intsAsInt`: integral numbers become CEL ints (BigInt). */
