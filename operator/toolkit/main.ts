@@ -11,6 +11,7 @@ import { registerCelCommand } from './cel-cmd.js';
 import { registerCrdCommand } from './crd-cmd.js';
 import { registerMutateCommand } from './mutate-cmd.js';
 import { registerPathCommand } from './path-cmd.js';
+import { registerPreviewCommand } from './preview-cmd.js';
 import { registerTemplateCommand } from './template-cmd.js';
 
 const SUBCOMMANDS: ((program: Command) => Command)[] = [
@@ -19,6 +20,7 @@ const SUBCOMMANDS: ((program: Command) => Command)[] = [
   registerPathCommand,
   registerCelCommand,
   registerMutateCommand,
+  registerPreviewCommand,
 ];
 
 export function buildProgram(): Command {

@@ -131,8 +131,10 @@ export function isStringSlice(a: unknown): boolean {
 export function isMap(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return false;
+  // A plain object of ANY realm: its prototype is null or some realm's Object.prototype (whose own
+  // prototype is null). structuredClone in jest's VM context returns host-realm objects, for one.
   const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
+  return p === null || Object.getPrototypeOf(p) === null;
 }
 
 export function hasKey(m: Record<string, unknown>, k: string): boolean {
