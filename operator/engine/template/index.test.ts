@@ -166,3 +166,19 @@ describe('registerFunction', () => {
     );
   });
 });
+
+describe('plain objects from another realm', () => {
+  it('are maps (objects made by structuredClone or another VM context)', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext('({ metadata: { name: "x" }, n: 1.5 })') as Record<string, unknown>;
+    expect(renderTemplate('{{ .metadata.name }} {{ .n }} {{ typeOf . }}', foreign)).toBe(
+      'x 1.5 map[string]interface {}',
+    );
+    expect(
+      renderTemplate(
+        '{{ .Object.metadata.name }}',
+        new GoStruct({ Object: structuredClone({ metadata: { name: 'y' } }) }),
+      ),
+    ).toBe('y');
+  });
+});
