@@ -93,4 +93,23 @@ describe('validatePublishedResource', () => {
       'spec.projection.versions[v2]',
     ]);
   });
+
+  it('names projected groups and plurals that cannot form an APIResourceSchema name', () => {
+    const errs = validatePublishedResource(
+      base({ projection: { group: 'Not_A.DNS-Name', kind: 'Foo_Bar' } }),
+    );
+    expect(errs).toEqual([
+      {
+        field: 'spec.projection.group',
+        message: 'must be a lowercase RFC 1123 subdomain (e.g. example.com)',
+      },
+      {
+        field: 'spec.projection.kind',
+        message: 'the plural name "foo_bars" must be a lowercase RFC 1123 label',
+      },
+    ]);
+    expect(
+      validatePublishedResource(base({ projection: { group: 'kcp.example.com', plural: 'feet' } })),
+    ).toEqual([]);
+  });
 });

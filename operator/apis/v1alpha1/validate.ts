@@ -12,6 +12,9 @@ export interface FieldError {
   message: string;
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 const MUTATION_KINDS = ['delete', 'regex', 'template', 'cel'] as const;
 const OBJECT_MECHANISMS = ['reference', 'selector', 'template'] as const;
 
@@ -64,6 +67,20 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
     errs.push({
       field: 'spec.projection.versions',
       message: 'cannot be used together with spec.projection.version',
+    });
+  }
+  // The Go agent only fails later, when kcp's conversion rejects `irrelevant.<plural>.<group>`.
+  if (projection?.group && (!DNS1123_SUBDOMAIN.test(projection.group) || projection.group.length > 253)) {
+    errs.push({
+      field: 'spec.projection.group',
+      message: 'must be a lowercase RFC 1123 subdomain (e.g. example.com)',
+    });
+  }
+  const plural = projection?.plural || (projection?.kind ? `${projection.kind.toLowerCase()}s` : undefined);
+  if (plural && (!DNS1123_LABEL.test(plural) || plural.length > 63)) {
+    errs.push({
+      field: projection?.plural ? 'spec.projection.plural' : 'spec.projection.kind',
+      message: `the plural name ${JSON.stringify(plural)} must be a lowercase RFC 1123 label`,
     });
   }
   if (projection?.versions) {
