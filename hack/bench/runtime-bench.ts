@@ -180,21 +180,37 @@ async function informerMemory(server: FakeApiServer, transform: boolean): Promis
   if (inf.store.size() === 0) console.log('empty');
 }
 
-async function main(): Promise<void> {
-  if (!gc) console.log('(run with --expose-gc for stable memory figures)');
-  await bareQueueThroughput();
-  await controllerThroughput();
+/** Measures one informer in a fresh child process so garbage of other steps cannot skew the figure. */
+async function memoryChild(mode: 'kept' | 'dropped'): Promise<void> {
   const server = new FakeApiServer('/apis/example.com/v1/things');
   await server.start();
   for (let i = 0; i < 10_000; i++) server.upsert(realisticObject(i));
-  console.log(`one object as JSON: ${JSON.stringify(realisticObject(1)).length} bytes`);
-  await informerMemory(server, false);
-  await informerMemory(server, true);
+  await informerMemory(server, mode === 'dropped');
   const reqs = await restClientMetrics.requests.get();
   console.log(
-    `API requests: ${reqs.values.map((v) => `${v.labels.method} ${v.labels.code}: ${v.value}`).join(', ')}`,
+    `  API requests for it: ${reqs.values.map((v) => `${v.labels.method} ${v.labels.code}: ${v.value}`).join(', ')}`,
   );
   await server.stop();
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[3];
+  if (mode === 'kept' || mode === 'dropped') return memoryChild(mode);
+  if (!gc) console.log('(run with --expose-gc for stable memory figures)');
+  await bareQueueThroughput();
+  await controllerThroughput();
+  console.log(`one object as JSON: ${JSON.stringify(realisticObject(1)).length} bytes`);
+  const { execFileSync } = await import('node:child_process');
+  for (const m of ['kept', 'dropped']) {
+    const out = execFileSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1] as string, String(KEYS), m],
+      {
+        encoding: 'utf8',
+      },
+    );
+    process.stdout.write(out);
+  }
 }
 
 await main();

@@ -2,7 +2,14 @@ import { realClock, type Clock } from './clock.js';
 import { silentLogger, type Logger } from './log.js';
 import { counter, gauge, histogram } from './metrics.js';
 import type { RateLimiter } from './ratelimiter.js';
-import { isTerminalError, parseRequestKey, requestKey, type Reconciler, type Request } from './reconciler.js';
+import {
+  isTerminalError,
+  parseRequestKey,
+  requestKey,
+  type ReconcileContext,
+  type Reconciler,
+  type Request,
+} from './reconciler.js';
 import { WorkQueue } from './workqueue.js';
 
 // controller-runtime's reconcile-time buckets.
@@ -167,13 +174,25 @@ export class Controller {
   /** One reconcile of one key, with the retry policy. Never throws. */
   private async processItem(key: string): Promise<void> {
     const req = parseRequestKey(key);
-    const log = this.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
+    // The per-request child logger is created only when used (pino children cost more than a reconcile).
+    let childLog: Logger | undefined;
+    const parent = this.log;
+    const ctx: ReconcileContext = {
+      signal: this.abort.signal,
+      get log(): Logger {
+        return (childLog ??= parent.child({
+          cluster: req.cluster,
+          namespace: req.namespace,
+          name: req.name,
+        }));
+      },
+    };
     const labels = { controller: this.name };
     const start = this.clock.now();
     this.active++;
     controllerMetrics.active.set(labels, this.active);
     try {
-      const result = await this.reconciler.reconcile(req, { signal: this.abort.signal, log });
+      const result = await this.reconciler.reconcile(req, ctx);
       const after = result?.requeueAfterMs ?? 0;
       this.queue.forget(key);
       if (after > 0) {
@@ -188,10 +207,10 @@ export class Controller {
       if (isTerminalError(err)) {
         controllerMetrics.terminal.inc(labels);
         this.queue.forget(key);
-        log.error({ err }, 'Reconciler error (terminal, not retried)');
+        ctx.log.error({ err }, 'Reconciler error (terminal, not retried)');
       } else {
         this.queue.addRateLimited(key);
-        log.error({ err, requeues: this.queue.numRequeues(key) }, 'Reconciler error');
+        ctx.log.error({ err, requeues: this.queue.numRequeues(key) }, 'Reconciler error');
       }
     } finally {
       controllerMetrics.time.observe(labels, (this.clock.now() - start) / 1000);

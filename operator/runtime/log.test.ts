@@ -5,7 +5,12 @@ function capture(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       cb();
     },
   });
@@ -20,7 +25,12 @@ describe('createLogger', () => {
     log.debug('hidden');
     expect(lines).toHaveLength(1);
     const rec = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(rec).toMatchObject({ level: 'info', logger: 'informer', msg: 'Cache synced', gvr: 'v1/configmaps' });
+    expect(rec).toMatchObject({
+      level: 'info',
+      logger: 'informer',
+      msg: 'Cache synced',
+      gvr: 'v1/configmaps',
+    });
     expect(rec.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const dbg = capture();
     createLogger({ destination: dbg.stream, debug: true }).debug('shown');
@@ -29,7 +39,9 @@ describe('createLogger', () => {
 
   it('writes console lines', () => {
     const { stream, lines } = capture();
-    createLogger({ destination: stream, format: 'console' }).child({ logger: 'manager' }).warn({ n: 1 }, 'hello');
+    createLogger({ destination: stream, format: 'console' })
+      .child({ logger: 'manager' })
+      .warn({ n: 1 }, 'hello');
     expect(lines[0]).toMatch(/^\S+Z\tWARN\tmanager\thello\t\{"n":1\}$/);
   });
 

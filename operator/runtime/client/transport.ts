@@ -120,7 +120,9 @@ export class Transport {
       );
       r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.url.pathname}: timed out`)));
       r.on('error', (err) => {
-        restClientMetrics.requests.inc({ code: '<error>', method: req.method, host });
+        // a request we aborted ourselves (watch restart, shutdown) is not a transport error
+        if (!req.signal?.aborted)
+          restClientMetrics.requests.inc({ code: '<error>', method: req.method, host });
         reject(err);
       });
       if (req.body !== undefined) r.write(req.body);
