@@ -49,8 +49,8 @@ describe('mergeResourceSchemas (SPEC §4.2.3)', () => {
 });
 
 describe('resolveSchemaNames (decision #9)', () => {
-  it('uses status, computes the rest, and reports failures without blocking the others', () => {
-    const res = resolveSchemaNames([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], (p) => {
+  it('uses status, computes the rest, and reports failures without blocking the others', async () => {
+    const res = await resolveSchemaNames([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], (p) => {
       if (p.metadata.name === 'c') throw new Error('could not find CronTab.example.com in APIs');
       return 'v2.bs.x';
     });

@@ -64,19 +64,21 @@ export interface SchemaNameResolution {
  * Schema names of all PublishedResources: `status.resourceSchemaName` when set, else `compute(pr)`
  * (discovery + projection, done by the caller). Failures are collected, not thrown (decision #9).
  */
-export function resolveSchemaNames(
+export async function resolveSchemaNames(
   prs: readonly PublishedResource[],
-  compute: (pr: PublishedResource) => string,
-): SchemaNameResolution[] {
-  return prs.map((pr) => {
-    const fromStatus = pr.status?.resourceSchemaName;
-    if (fromStatus) return { pr, schemaName: fromStatus, ready: true };
-    try {
-      return { pr, schemaName: compute(pr), ready: false };
-    } catch (error) {
-      return { pr, ready: false, error: error instanceof Error ? error : new Error(String(error)) };
-    }
-  });
+  compute: (pr: PublishedResource) => string | Promise<string>,
+): Promise<SchemaNameResolution[]> {
+  return Promise.all(
+    prs.map(async (pr): Promise<SchemaNameResolution> => {
+      const fromStatus = pr.status?.resourceSchemaName;
+      if (fromStatus) return { pr, schemaName: fromStatus, ready: true };
+      try {
+        return { pr, schemaName: await compute(pr), ready: false };
+      } catch (error) {
+        return { pr, ready: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }),
+  );
 }
 
 export interface PermissionClaim {
