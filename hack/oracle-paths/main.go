@@ -74,4 +74,5 @@ func main() {
 	run("legacy-naming", "naming", legacyNamingCase)
 	run("naming", "naming", namingCase)
 	run("reference", "related", referenceCase)
+	run("related-template", "related", relatedTemplateCase)
 }

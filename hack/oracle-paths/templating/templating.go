@@ -13,6 +13,8 @@ import (
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+
+	"github.com/api-syncagent-ts/hack/oracle-paths/v1alpha1"
 )
 
 type localObjectNamingContext struct {
@@ -89,4 +91,39 @@ func ShortHash(v any) string {
 	}
 	h := sha1.Sum(data)
 	return hex.EncodeToString(h[:])[:20]
+}
+
+type relatedObjectContext struct {
+	Side        v1alpha1.RelatedResourceOrigin
+	Object      map[string]any
+	ClusterName string
+	ClusterPath string
+}
+
+type relatedObjectLabelContext struct {
+	LocalObject  map[string]any
+	RemoteObject map[string]any
+	ClusterName  string
+	ClusterPath  string
+}
+
+type relatedObjectLabelRewriteContext struct {
+	Value         string
+	RelatedObject map[string]any
+	LocalObject   map[string]any
+	RemoteObject  map[string]any
+	ClusterName   string
+	ClusterPath   string
+}
+
+// RelatedContext builds the data of the related-object templates (SPEC §6.4).
+func RelatedContext(kind, side, value string, object, local, remote, related map[string]any, cluster, path string) any {
+	switch kind {
+	case "object":
+		return relatedObjectContext{Side: v1alpha1.RelatedResourceOrigin(side), Object: object, ClusterName: cluster, ClusterPath: path}
+	case "label":
+		return relatedObjectLabelContext{LocalObject: local, RemoteObject: remote, ClusterName: cluster, ClusterPath: path}
+	default:
+		return relatedObjectLabelRewriteContext{Value: value, RelatedObject: related, LocalObject: local, RemoteObject: remote, ClusterName: cluster, ClusterPath: path}
+	}
 }

@@ -1,6 +1,9 @@
 export {
   compileRelated,
   resolveReference,
+  relatedObjectContext,
+  relatedObjectLabelContext,
+  relatedObjectLabelRewriteContext,
   RelatedError,
   type CompiledRelated,
   type RelatedSides,

@@ -134,6 +134,59 @@ function nameOf(o: Obj): string {
   return typeof m?.name === 'string' ? m.name : '';
 }
 
+/** Template data of `object.template` / `namespace.template` (Go: templating.relatedObjectContext). */
+export function relatedObjectContext(
+  object: Obj,
+  side: 'kcp' | 'service',
+  clusterName: string,
+  clusterPath: string,
+): GoStruct {
+  return new GoStruct(
+    { Side: side, Object: jsonToGoValue(object), ClusterName: clusterName, ClusterPath: clusterPath },
+    'templating.relatedObjectContext',
+  );
+}
+
+/** Template data of selector matchLabels (Go: templating.relatedObjectLabelContext). */
+export function relatedObjectLabelContext(
+  local: Obj,
+  remote: Obj,
+  clusterName: string,
+  clusterPath: string,
+): GoStruct {
+  return new GoStruct(
+    {
+      LocalObject: jsonToGoValue(local),
+      RemoteObject: jsonToGoValue(remote),
+      ClusterName: clusterName,
+      ClusterPath: clusterPath,
+    },
+    'templating.relatedObjectLabelContext',
+  );
+}
+
+/** Template data of selector rewrites (Go: templating.relatedObjectLabelRewriteContext). */
+export function relatedObjectLabelRewriteContext(
+  value: string,
+  local: Obj,
+  remote: Obj,
+  related: Obj | null,
+  clusterName: string,
+  clusterPath: string,
+): GoStruct {
+  return new GoStruct(
+    {
+      Value: value,
+      RelatedObject: related === null ? null : jsonToGoValue(related),
+      LocalObject: jsonToGoValue(local),
+      RemoteObject: jsonToGoValue(remote),
+      ClusterName: clusterName,
+      ClusterPath: clusterPath,
+    },
+    'templating.relatedObjectLabelRewriteContext',
+  );
+}
+
 /** One mechanism (reference, selector or template) for namespaces or names. */
 interface Mechanism {
   kind: 'reference' | 'selector' | 'template';
@@ -183,19 +236,7 @@ function compileMechanism(
         `${fieldPath}.selector.rewrite.template.template`,
       );
       rewrite = (s, v, related) =>
-        t(
-          new GoStruct(
-            {
-              Value: v,
-              LocalObject: jsonToGoValue(s.local),
-              RemoteObject: jsonToGoValue(s.remote),
-              RelatedObject: related === null ? null : jsonToGoValue(related),
-              ClusterName: s.clusterName,
-              ClusterPath: s.clusterPath,
-            },
-            'templating.relatedObjectLabelRewriteContext',
-          ),
-        );
+        t(relatedObjectLabelRewriteContext(v, s.local, s.remote, related, s.clusterName, s.clusterPath));
     } else {
       rewrite = () => {
         throw new RelatedError('invalid rewrite: no mechanism configured');
@@ -204,15 +245,7 @@ function compileMechanism(
     return {
       kind: 'selector',
       selector: (s) => {
-        const data = new GoStruct(
-          {
-            LocalObject: jsonToGoValue(s.local),
-            RemoteObject: jsonToGoValue(s.remote),
-            ClusterName: s.clusterName,
-            ClusterPath: s.clusterPath,
-          },
-          'templating.relatedObjectLabelContext',
-        );
+        const data = relatedObjectLabelContext(s.local, s.remote, s.clusterName, s.clusterPath);
         const matchLabels: Record<string, string> = {};
         for (let [k, v] of Object.entries(sel.matchLabels ?? {})) {
           if (k.includes('{{')) {
@@ -249,10 +282,7 @@ function compileMechanism(
   if (spec.template) {
     const t = templateRenderer(c, spec.template.template ?? '', `${fieldPath}.template.template`);
     const ctx = (o: Obj, side: 'kcp' | 'service', s: RelatedSides) =>
-      new GoStruct(
-        { Side: side, Object: jsonToGoValue(o), ClusterName: s.clusterName, ClusterPath: s.clusterPath },
-        'templating.relatedObjectContext',
-      );
+      relatedObjectContext(o, side, s.clusterName, s.clusterPath);
     return {
       kind: 'template',
       bothSides: (s) => {
