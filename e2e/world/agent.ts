@@ -13,6 +13,8 @@ export interface AgentOptions {
   artifactsDir: string;
   /** Name used in messages and the log file name (default "agent"). */
   name?: string;
+  /** Script to run instead of dist/operator/main.js (e.g. dist/operator/toolkit/main.js). */
+  entrypoint?: string;
 }
 
 export interface AgentProcess {
@@ -68,15 +70,16 @@ export const AGENT_ENTRYPOINT = path.join(REPO_ROOT, 'dist/operator/main.js');
 const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 
 export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
-  if (!existsSync(AGENT_ENTRYPOINT)) {
-    throw new Error(`the agent is not built: ${AGENT_ENTRYPOINT} is missing; run "npm run build"`);
+  const entrypoint = opts.entrypoint ?? AGENT_ENTRYPOINT;
+  if (!existsSync(entrypoint)) {
+    throw new Error(`the agent is not built: ${entrypoint} is missing; run "npm run build"`);
   }
   const name = opts.name ?? 'agent';
   const logPath = path.join(opts.artifactsDir, `${name}.log`);
   const proc = startProcess({
     name,
     command: existsSync(NODE) ? NODE : process.execPath,
-    args: [AGENT_ENTRYPOINT, ...opts.args],
+    args: [entrypoint, ...opts.args],
     env: { ...process.env, ...opts.env },
     logPath,
   });

@@ -7,6 +7,7 @@
 //  - a run-wide pid registry (a file, see registerPidFile) lets jest's global teardown and signal
 //    handlers kill whatever a test file left behind after a failure or timeout.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,6 @@ export interface ManagedProcess {
 }
 
 const live = new Set<ManagedProcess>();
-let started = 0;
 
 export function startProcess(opts: StartProcessOptions): ManagedProcess {
   mkdirSync(path.dirname(opts.logPath), { recursive: true });
@@ -53,7 +53,11 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
     `--- ${new Date().toISOString()} starting ${opts.name}: ${opts.command} ${opts.args.join(' ')}\n`,
   );
   // The reaper writes the server's pid here (outside the artifacts, unique per started process).
-  const pidFile = path.join(os.tmpdir(), `api-syncagent-reaper-${process.pid}-${++started}.pid`);
+  // (Random: jest loads this module once per test file in the same process, so counters repeat.)
+  const pidFile = path.join(
+    os.tmpdir(),
+    `api-syncagent-reaper-${process.pid}-${randomBytes(6).toString('hex')}.pid`,
+  );
   const fd = openSync(opts.logPath, 'a');
   let child: ChildProcess;
   try {

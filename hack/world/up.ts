@@ -12,6 +12,7 @@ import { applyManifest, readManifests, waitForCrdEstablished } from '../../e2e/w
 import { freePort } from '../../e2e/world/ports.js';
 import { REPO_ROOT, killAllLive, logTail } from '../../e2e/world/process.js';
 import { createProvider } from '../../e2e/world/provider.js';
+import { ApiError } from '../../e2e/world/rest.js';
 import { startServiceCluster, type ServiceCluster } from '../../e2e/world/service-cluster.js';
 import { waitFor } from '../../e2e/world/wait.js';
 
@@ -144,6 +145,12 @@ async function createSampleConsumerObject(
   const file = path.join(examples, 'consumer-crontab.yaml');
   try {
     for (const obj of readManifests(file)) {
+      const ns = obj.metadata.namespace ?? 'default';
+      await team
+        .create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
+        .catch((err) => {
+          if (!(err instanceof ApiError && err.status === 409)) throw err;
+        });
       await waitFor(() => applyManifest(team, obj, 5_000), {
         description: `the agent to publish ${obj.apiVersion} ${obj.kind} into ${teamPath}`,
         timeoutMs: 120_000,
