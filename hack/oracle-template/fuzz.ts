@@ -251,7 +251,22 @@ for (let i = 0; i < count; i++) {
   if (!seen.has(t)) lines.push(t);
   seen.add(t);
 }
-lines.push('#! mode html', '#! funcs sprig');
+// struct context like naming templates: missing struct fields are errors, map keys are not
+lines.push(
+  '#! ctx struct',
+  `#! data {"Object":${DATA},"ClusterName":"root:org","ClusterPath":"root:org:ws"}`,
+);
+for (let i = 0; i < count / 5; i++) {
+  const t = action()
+    .replace(
+      /(^|[\s(])\.(?=[a-zA-Z])/g,
+      (_m, pre: string) => `${pre}${pick(['.Object.', '.Object.', '.', '.ClusterName.'])}`,
+    )
+    .replace(/\$\.a/g, '$.ClusterName');
+  if (!seen.has('s' + t)) lines.push(t);
+  seen.add('s' + t);
+}
+lines.push('#! ctx map', `#! data ${DATA}`, '#! mode html', '#! funcs sprig');
 for (let i = 0; i < count / 5; i++) {
   const t = action().replace(/sha3short|shortHash/g, 'upper');
   lines.push(rnd(2) ? `<p>${t}</p> a<b>` : t);
@@ -282,7 +297,7 @@ for (const c of cases) {
   try {
     got = {
       output: compileTemplate(c.template, { html: c.mode === 'html', funcs: c.funcs }).execute(
-        c.ctx === 'struct' ? new GoStruct(data as Record<string, unknown>) : data,
+        c.ctx === 'struct' ? new GoStruct(data as Record<string, unknown>, 'main.NameData') : data,
       ),
     };
   } catch (e) {

@@ -78,7 +78,7 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
           if (isNilValue(arg1) || isNilValue(arg)) truth = isNilValue(arg) === isNilValue(arg1);
           else if (typeOf(arg1) !== typeOf(arg))
             throw new FuncError(
-              `non-comparable types ${printForErr(arg1)}: ${typeOf(arg1)}, ${typeOf(arg)}: ${printForErr(arg)}`,
+              `non-comparable types ${printForErr(arg1)}: ${typeOf(arg1)}, ${typeOf(arg)}: ${sprintf('%v', [arg])}`,
             );
           else if (Array.isArray(arg) || isMap(arg) || arg instanceof GoFunc)
             throw new FuncError(`non-comparable type ${printForErr(arg)}: ${typeOf(arg)}`);
