@@ -7,6 +7,7 @@ import {
   parseSchemaName,
   requiredPermissionClaims,
   resolveSchemaNames,
+  resolveSchemaNamesAsync,
   schemaChangeMessages,
 } from './apiexport.js';
 
@@ -49,8 +50,8 @@ describe('mergeResourceSchemas (SPEC §4.2.3)', () => {
 });
 
 describe('resolveSchemaNames (decision #9)', () => {
-  it('uses status, computes the rest, and reports failures without blocking the others', async () => {
-    const res = await resolveSchemaNames([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], (p) => {
+  it('uses status, computes the rest, and reports failures without blocking the others', () => {
+    const res = resolveSchemaNames([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], (p) => {
       if (p.metadata.name === 'c') throw new Error('could not find CronTab.example.com in APIs');
       return 'v2.bs.x';
     });
@@ -58,6 +59,20 @@ describe('resolveSchemaNames (decision #9)', () => {
       ['a', 'v1.as.x', true, undefined],
       ['b', 'v2.bs.x', false, undefined],
       ['c', undefined, false, 'could not find CronTab.example.com in APIs'],
+    ]);
+  });
+});
+
+describe('resolveSchemaNamesAsync', () => {
+  it('gives the same results with an async compute', async () => {
+    const res = await resolveSchemaNamesAsync([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], async (p) => {
+      if (p.metadata.name === 'c') throw new Error('boom');
+      return 'v2.bs.x';
+    });
+    expect(res.map((r) => [r.schemaName, r.ready, r.error?.message])).toEqual([
+      ['v1.as.x', true, undefined],
+      ['v2.bs.x', false, undefined],
+      [undefined, false, 'boom'],
     ]);
   });
 });

@@ -64,21 +64,43 @@ export interface SchemaNameResolution {
  * Schema names of all PublishedResources: `status.resourceSchemaName` when set, else `compute(pr)`
  * (discovery + projection, done by the caller). Failures are collected, not thrown (decision #9).
  */
-export async function resolveSchemaNames(
+export function resolveSchemaNames(
   prs: readonly PublishedResource[],
-  compute: (pr: PublishedResource) => string | Promise<string>,
+  compute: (pr: PublishedResource) => string,
+): SchemaNameResolution[] {
+  return prs.map((pr) => {
+    const fromStatus = pr.status?.resourceSchemaName;
+    if (fromStatus) return { pr, schemaName: fromStatus, ready: true };
+    try {
+      return { pr, schemaName: compute(pr), ready: false };
+    } catch (error) {
+      return { pr, ready: false, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  });
+}
+
+/** `resolveSchemaNames` with an asynchronous `compute` (discovery is I/O); same results. */
+export async function resolveSchemaNamesAsync(
+  prs: readonly PublishedResource[],
+  compute: (pr: PublishedResource) => Promise<string>,
 ): Promise<SchemaNameResolution[]> {
-  return Promise.all(
-    prs.map(async (pr): Promise<SchemaNameResolution> => {
-      const fromStatus = pr.status?.resourceSchemaName;
-      if (fromStatus) return { pr, schemaName: fromStatus, ready: true };
-      try {
-        return { pr, schemaName: await compute(pr), ready: false };
-      } catch (error) {
-        return { pr, ready: false, error: error instanceof Error ? error : new Error(String(error)) };
-      }
-    }),
+  const computed = new Map<PublishedResource, string | Error>();
+  await Promise.all(
+    prs
+      .filter((pr) => !pr.status?.resourceSchemaName)
+      .map(async (pr) => {
+        try {
+          computed.set(pr, await compute(pr));
+        } catch (error) {
+          computed.set(pr, error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
   );
+  return resolveSchemaNames(prs, (pr) => {
+    const v = computed.get(pr);
+    if (v instanceof Error) throw v;
+    return v ?? '';
+  });
 }
 
 export interface PermissionClaim {
