@@ -4,10 +4,28 @@
  * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`. Multipaths (`[a,b]`, `{a,b}`), static
  * literals (`!true`) and JSON lines (`..`) are not supported: they yield "missing".
  */
-import { type JNode, arr } from './node.js';
+import { type JNode, arr, byteOffsets } from './node.js';
 import { Result } from './result.js';
 import { wildcardMatch } from './match.js';
 import { applyModifier, isModifierName } from './modifiers.js';
+
+/**
+ * gjson's `Index` and `Indexes` of a path's result: byte offsets in the compact encoding of `root`
+ * (0 and [] when the result went through a pipe or modifier, or was computed).
+ */
+export function resultIndexes(root: JNode, path: string): { index: number; indexes: number[] } {
+  const ctx: GetContext = { located: true };
+  const n = get(root, path, ctx);
+  if (n === undefined || !ctx.located) return { index: 0, indexes: [] };
+  if (multiResults.has(n) && n.t === 'arr') {
+    const offsets = byteOffsets(root, new Set(n.items));
+    const indexes = n.items.map((it) => offsets.get(it));
+    return indexes.every((x) => x !== undefined)
+      ? { index: 0, indexes: indexes as number[] }
+      : { index: 0, indexes: [] };
+  }
+  return { index: byteOffsets(root, new Set([n])).get(n) ?? 0, indexes: [] };
+}
 
 /** gjson.Get on a tree. */
 export function getPath(root: JNode | undefined, path: string): Result {

@@ -315,3 +315,38 @@ class Parser {
     }
   }
 }
+
+/**
+ * Byte offsets (UTF-8) of the given nodes within the compact encoding of `root`: gjson's
+ * `Result.Index` for values found at a real location.
+ */
+export function byteOffsets(root: JNode, targets: ReadonlySet<JNode>): Map<JNode, number> {
+  const found = new Map<JNode, number>();
+  let pos = 0;
+  const walk = (n: JNode): void => {
+    if (targets.has(n) && !found.has(n)) found.set(n, pos);
+    switch (n.t) {
+      case 'arr':
+        pos += 1;
+        n.items.forEach((it, i) => {
+          if (i > 0) pos += 1;
+          walk(it);
+        });
+        pos += 1;
+        return;
+      case 'obj':
+        pos += 1;
+        n.keys.forEach((k, i) => {
+          if (i > 0) pos += 1;
+          pos += Buffer.byteLength(goQuote(k)) + 1;
+          walk(n.vals[i]!);
+        });
+        pos += 1;
+        return;
+      default:
+        pos += Buffer.byteLength(rawOf(n));
+    }
+  };
+  walk(root);
+  return found;
+}

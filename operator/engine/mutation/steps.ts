@@ -2,7 +2,16 @@
  * The four step kinds, compiled once. A step maps a JSON tree (the Go-JSON encoding of the object being
  * mutated) to a new tree; `input` is the object as the step sees it through `self`/`LocalObject`.
  */
-import { type JNode, getPath, setPath, setRawPath, deletePath, parseJson, Result } from '../gjson/index.js';
+import {
+  type JNode,
+  getPath,
+  setPath,
+  setRawPath,
+  deletePath,
+  parseJson,
+  Result,
+  resultIndexes,
+} from '../gjson/index.js';
 import { GoRegexp, GoRegexpSyntaxError } from '../regex/index.js';
 import { compileCel, toCelInput, celResultToJson, CelCompileError } from '../cel/index.js';
 import {
@@ -77,10 +86,17 @@ function regexStep(path: string, pattern: string, replacement: string): Compiled
 }
 
 /** gjson.Result as a template value: fields Raw, Str, Num, Type, Index and gjson's methods. */
-function resultStruct(r: Result): GoStruct {
+function resultStruct(r: Result, at?: { index: number; indexes: number[] }): GoStruct {
   const type = new GoStruct({}, 'gjson.Type', { String: () => r.type });
   return new GoStruct(
-    { Type: type, Raw: r.raw, Str: r.str, Num: r.num, Index: new GoInt(0n), Indexes: [] },
+    {
+      Type: type,
+      Raw: r.raw,
+      Str: r.str,
+      Num: r.num,
+      Index: new GoInt(BigInt(at?.index ?? 0)),
+      Indexes: (at?.indexes ?? []).map((i) => new GoInt(BigInt(i))),
+    },
     'gjson.Result',
     {
       String: () => r.string(),
@@ -103,12 +119,14 @@ function templateStep(path: string, text: string): CompiledStep {
     const te = e as TemplateError;
     throw new StepError('template', `failed to parse template ${goQuote(text)}: ${te.message}`, pos(te));
   }
+  const wantsIndex = text.includes('Index');
   return {
     kind: 'template',
     apply({ tree, object, other }) {
       const ctx = new GoStruct(
         {
-          Value: resultStruct(getPath(tree, path)),
+          // byte offsets cost a walk of the document: only when the template can reach them
+          Value: resultStruct(getPath(tree, path), wantsIndex ? resultIndexes(tree, path) : undefined),
           LocalObject: object(),
           RemoteObject: other === null ? null : jsonToGoValue(other),
         },
