@@ -4,6 +4,7 @@
  */
 import { type JNode, arr, obj, str, parseJson, rawOf, NULL } from './node.js';
 import { goQuote } from '../gojson/marshal.js';
+import { prettyText, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
 
 const NAMES = new Set([
   'pretty',
@@ -34,14 +35,35 @@ function boolOption(arg: string, key: string): boolean {
   }
 }
 
+function prettyOptions(arg: string): PrettyOptions {
+  const o = { ...DEFAULT_PRETTY };
+  if (!arg) return o;
+  try {
+    const a = JSON.parse(arg) as Record<string, unknown>;
+    if ('sortKeys' in a) o.sortKeys = a.sortKeys === true;
+    if (typeof a.indent === 'string') o.indent = a.indent.replace(/[^ \t\n\r]/g, '');
+    if (typeof a.prefix === 'string') o.prefix = a.prefix.replace(/[^ \t\n\r]/g, '');
+    if (typeof a.width === 'number') o.width = Math.trunc(a.width);
+  } catch {
+    // gjson ignores unparsable options
+  }
+  return o;
+}
+
 export function applyModifier(name: string, n: JNode | undefined, arg: string): JNode | undefined {
   switch (name) {
     case 'this':
-    case 'ugly':
     case 'valid':
       return n;
-    case 'pretty':
-      return n; // whitespace is not observable in the tree; values are unchanged
+    case 'ugly':
+      return n && n.t === 'arr' ? arr(n.items) : n && n.t === 'obj' ? obj(n.keys, n.vals) : n;
+    case 'pretty': {
+      if (!n || (n.t !== 'arr' && n.t !== 'obj')) return n;
+      const text = prettyText(n, prettyOptions(arg));
+      return n.t === 'arr'
+        ? { t: 'arr', items: n.items, text }
+        : { t: 'obj', keys: n.keys, vals: n.vals, text };
+    }
     case 'reverse':
       if (n?.t === 'arr') return arr([...n.items].reverse());
       if (n?.t === 'obj') return obj([...n.keys].reverse(), [...n.vals].reverse());

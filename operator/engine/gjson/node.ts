@@ -29,11 +29,14 @@ export interface JStr {
 export interface JArr {
   readonly t: 'arr';
   readonly items: readonly JNode[];
+  /** Raw text when it is not the compact encoding (the result of `@pretty`). */
+  readonly text?: string;
 }
 export interface JObj {
   readonly t: 'obj';
   readonly keys: readonly string[];
   readonly vals: readonly JNode[];
+  readonly text?: string;
 }
 
 export const NULL: JNull = { t: 'null' };
@@ -74,6 +77,10 @@ function writeRaw(n: JNode, out: string[]): void {
       out.push(n.raw ?? goQuote(n.str));
       return;
     case 'arr':
+      if (n.text !== undefined) {
+        out.push(n.text);
+        return;
+      }
       out.push('[');
       n.items.forEach((it, i) => {
         if (i > 0) out.push(',');
@@ -82,6 +89,10 @@ function writeRaw(n: JNode, out: string[]): void {
       out.push(']');
       return;
     case 'obj':
+      if (n.text !== undefined) {
+        out.push(n.text);
+        return;
+      }
       out.push('{');
       n.keys.forEach((k, i) => {
         if (i > 0) out.push(',');
