@@ -1,5 +1,5 @@
 /** Minimal Go time support: Duration.String, Time.String and Time.Format (UTC offsets only). */
-import type { GoTime } from './value.js';
+import { GoTime } from './value.js';
 
 function fracString(v: bigint, prec: number): string {
   // v has `prec` implied decimal places; print without trailing zeros
@@ -176,7 +176,8 @@ export function formatTime(t: GoTime, layout: string): string {
         out += DAYS[p.weekday]!.slice(0, 3);
         break;
       case 'MST':
-        out += t.zone;
+        // without a zone name Go prints the offset as -0700
+        out += t.zone !== '' ? t.zone : zoneElement(new GoTime(t.ns, t.offsetSeconds, 'x'), '-0700');
         break;
       case '2006':
         out += String(p.year).padStart(4, '0');
