@@ -1,10 +1,10 @@
 /**
  * gjson path evaluation (tidwall/gjson v1.18.0 syntax) on a JSON tree: dot paths, `\` escapes, `*`/`?`
  * key wildcards, numeric array indexes, `#` (length), `#.rest` (map over elements), `#(query)` and
- * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`. Multipaths (`[a,b]`, `{a,b}`), static
- * literals (`!true`) and JSON lines (`..`) are not supported: they yield "missing".
+ * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`).
+ * Static literals (`!true`) and JSON lines (`..`) are not supported: they yield "missing".
  */
-import { type JNode, arr, byteOffsets } from './node.js';
+import { type JNode, arr, obj, byteOffsets } from './node.js';
 import { Result } from './result.js';
 import { wildcardMatch } from './match.js';
 import { applyModifier, isModifierName } from './modifiers.js';
@@ -58,10 +58,107 @@ export function get(
       return out;
     }
   }
+  if (path.length > 1 && (path[0] === '[' || path[0] === '{')) {
+    const sub = parseSubSelectors(path);
+    if (sub && (sub.rest === '' || sub.rest[0] === '|' || sub.rest[0] === '.')) {
+      ctx.located = false;
+      const node = multipath(root, path[0] === '{', sub.sels);
+      return sub.rest === '' ? node : get(node, sub.rest.slice(1), ctx);
+    }
+  }
   if (root === undefined) return undefined;
   if (root.t === 'obj') return getInObject(root, path, ctx);
   if (root.t === 'arr') return getInArray(root, path, ctx);
   return undefined;
+}
+
+interface SubSelector {
+  name: string;
+  path: string;
+}
+
+/** `[a,b]` / `{a,b,"x":c}`: the selectors and what follows the closing bracket. */
+function parseSubSelectors(path: string): { sels: SubSelector[]; rest: string } | undefined {
+  const sels: SubSelector[] = [];
+  let modifier = 0;
+  let depth = 1;
+  let colon = 0;
+  let start = 1;
+  const push = (i: number) => {
+    sels.push(
+      colon === 0
+        ? { name: '', path: path.slice(start, i) }
+        : { name: path.slice(start, colon), path: path.slice(colon + 1, i) },
+    );
+    colon = 0;
+    modifier = 0;
+    start = i + 1;
+  };
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\') i++;
+    else if (c === '@') {
+      if (modifier === 0 && (path[i - 1] === '.' || path[i - 1] === '|')) modifier = i;
+    } else if (c === ':') {
+      if (modifier === 0 && colon === 0 && depth === 1) colon = i;
+    } else if (c === ',') {
+      if (depth === 1) push(i);
+    } else if (c === '"') {
+      for (i++; i < path.length; i++) {
+        if (path[i] === '\\') i++;
+        else if (path[i] === '"') break;
+      }
+    } else if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') {
+      depth--;
+      if (depth === 0) {
+        push(i);
+        return { sels, rest: path.slice(i + 1) };
+      }
+    }
+  }
+  return undefined;
+}
+
+function nameOfLast(path: string): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    if ((path[i] === '|' || path[i] === '.') && !(i > 0 && path[i - 1] === '\\')) return path.slice(i + 1);
+  }
+  return path;
+}
+
+function isSimpleName(s: string): boolean {
+  for (const ch of s) if (ch < ' ' || '[]{}()#|!'.includes(ch)) return false;
+  return true;
+}
+
+function multipath(root: JNode | undefined, asObject: boolean, sels: SubSelector[]): JNode {
+  const keys: string[] = [];
+  const vals: JNode[] = [];
+  for (const sel of sels) {
+    const v = get(root, sel.path);
+    if (v === undefined) continue;
+    if (asObject) {
+      let key: string;
+      if (sel.name !== '') {
+        let parsed: string | undefined;
+        if (sel.name[0] === '"') {
+          try {
+            parsed = JSON.parse(sel.name) as string;
+          } catch {
+            parsed = undefined;
+          }
+        }
+        key = typeof parsed === 'string' ? parsed : sel.name;
+      } else {
+        const last = nameOfLast(sel.path);
+        key = isSimpleName(last) ? last : '_';
+      }
+      keys.push(key);
+    }
+    vals.push(v);
+  }
+  return asObject ? obj(keys, vals) : arr(vals);
 }
 
 function piped(found: JNode | undefined, pipe: string | undefined, ctx: GetContext): JNode | undefined {
