@@ -291,4 +291,27 @@ current-context: x
     expect(server.requests[2]).toMatchObject({ url: '/clusters/root:other/apis/example.com/v1/things/x' });
     expect(server.requests[2]?.headers.authorization).toBe('Bearer second-token');
   });
+
+  it('authenticates with an exec credential plugin (via client-node)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-exec-'));
+    const cred = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: 'exec-token' },
+    });
+    writeFileSync(join(dir, 'plugin.sh'), `#!/bin/sh\necho '${cred}'\n`, { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${base}/clusters/root:org"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${join(dir, 'plugin.sh')}, interactiveMode: Never}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    const c = new RestClient(loadRestConfig({ kubeconfig: join(dir, 'kubeconfig') }));
+    await c.list(things);
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer exec-token');
+  });
 });
