@@ -1,10 +1,10 @@
 /**
  * gjson path evaluation (tidwall/gjson v1.18.0 syntax) on a JSON tree: dot paths, `\` escapes, `*`/`?`
  * key wildcards, numeric array indexes, `#` (length), `#.rest` (map over elements), `#(query)` and
- * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`).
- * Static literals (`!true`) and JSON lines (`..`) are not supported: they yield "missing".
+ * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`),
+ * literals (`!true`, `!"x"`, `!{...}`). Numeric literals and JSON lines (`..`) are not supported.
  */
-import { type JNode, arr, obj, byteOffsets } from './node.js';
+import { type JNode, arr, obj, byteOffsets, parseJson } from './node.js';
 import { Result } from './result.js';
 import { wildcardMatch } from './match.js';
 import { applyModifier, isModifierName } from './modifiers.js';
@@ -58,6 +58,15 @@ export function get(
       return out;
     }
   }
+  if (path.length > 1 && path[0] === '!') {
+    const st = staticValue(path);
+    if (st) {
+      ctx.located = false;
+      if (st.rest.length > 0 && (st.rest[0] === '|' || st.rest[0] === '.'))
+        return get(st.node, st.rest.slice(1), ctx);
+      return st.node;
+    }
+  }
   if (path.length > 1 && (path[0] === '[' || path[0] === '{')) {
     const sub = parseSubSelectors(path);
     if (sub && (sub.rest === '' || sub.rest[0] === '|' || sub.rest[0] === '.')) {
@@ -69,6 +78,32 @@ export function get(
   if (root === undefined) return undefined;
   if (root.t === 'obj') return getInObject(root, path, ctx);
   if (root.t === 'arr') return getInArray(root, path, ctx);
+  return undefined;
+}
+
+/** `!true`, `!false`, `!null`, `!"text"`, `!{...}`, `![...]`: a literal instead of a lookup. */
+function staticValue(path: string): { node: JNode | undefined; rest: string } | undefined {
+  const name = path.slice(1);
+  if (name[0] === '{' || name[0] === '[' || name[0] === '"') {
+    const lit = squash(name);
+    let node: JNode | undefined;
+    try {
+      node = parseJson(lit);
+    } catch {
+      node = undefined;
+    }
+    return { node, rest: name.slice(lit.length) };
+  }
+  let end = name.length;
+  for (let i = 0; i < name.length; i++) {
+    if (name[i] === '|' || name[i] === '.') {
+      end = i;
+      break;
+    }
+  }
+  const word = name.slice(0, end);
+  if (word === 'true' || word === 'false' || word === 'null')
+    return { node: { t: word }, rest: name.slice(end) };
   return undefined;
 }
 
