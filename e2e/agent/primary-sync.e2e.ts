@@ -47,6 +47,33 @@ describe('agent: primary objects', () => {
         },
         { description: 'APIExport to list the schema', timeoutMs: 60_000 },
       );
+      // Beyond the Go agent: conditions on the PublishedResource.
+      const pr = await waitFor(
+        async () => {
+          const p = await w.service.client.get(
+            '/apis/syncagent.kcp.io/v1alpha1/publishedresources/publish-crontabs',
+          );
+          const ready = (p.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+          return ready?.status === 'True' ? p : undefined;
+        },
+        { description: 'PublishedResource to become Ready', timeoutMs: 60_000 },
+      );
+      const byType = Object.fromEntries(
+        pr.status.conditions.map((c: { type: string; status: string; reason: string }) => [
+          c.type,
+          `${c.status}/${c.reason}`,
+        ]),
+      );
+      expect(byType).toEqual({
+        SchemaPublished: 'True/Published',
+        Syncing: 'True/Syncing',
+        Ready: 'True/Ready',
+      });
+      expect(
+        pr.status.conditions.every(
+          (c: { observedGeneration: number }) => c.observedGeneration === pr.metadata.generation,
+        ),
+      ).toBe(true);
     },
     STEP,
   );
