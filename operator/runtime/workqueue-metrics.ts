@@ -6,6 +6,34 @@ export interface InFlightReporter {
   readonly controller: string;
   /** [sum of seconds all in-flight items have been processing, longest single one]. */
   inFlightSeconds(): [number, number];
+  /** Keys ready to be handed out. */
+  len(): number;
+}
+
+/**
+ * Per label set (several queues may share a name: all per-resource sync controllers are called
+ * `syncagent-sync`), computed at scrape time: depth and unfinished work are summed, the longest
+ * running processor is the maximum.
+ */
+function aggregate(): Map<
+  string,
+  { labels: { name: string; controller: string }; depth: number; sum: number; max: number }
+> {
+  const out = new Map<
+    string,
+    { labels: { name: string; controller: string }; depth: number; sum: number; max: number }
+  >();
+  for (const q of live) {
+    const key = `${q.name}\u0000${q.controller}`;
+    let a = out.get(key);
+    if (!a)
+      out.set(key, (a = { labels: { name: q.name, controller: q.controller }, depth: 0, sum: 0, max: 0 }));
+    const [sum, max] = q.inFlightSeconds();
+    a.depth += q.len();
+    a.sum += sum;
+    a.max = Math.max(a.max, max);
+  }
+  return out;
 }
 
 const live = new Set<InFlightReporter>();
@@ -15,10 +43,15 @@ const latencyBuckets = exponentialBuckets(10e-9, 10, 12);
 
 /** client-go / controller-runtime work-queue metrics, labelled with `name` and `controller`. */
 export const workqueueMetrics = {
-  depth: gauge<'name' | 'controller'>('workqueue_depth', 'Current depth of workqueue', [
-    'name',
-    'controller',
-  ]),
+  depth: gauge<'name' | 'controller'>(
+    'workqueue_depth',
+    'Current depth of workqueue',
+    ['name', 'controller'],
+    function collect() {
+      this.reset();
+      for (const a of aggregate().values()) this.set(a.labels, a.depth);
+    },
+  ),
   adds: counter<'name' | 'controller'>('workqueue_adds_total', 'Total number of adds handled by workqueue', [
     'name',
     'controller',
@@ -45,7 +78,8 @@ export const workqueueMetrics = {
     "How many seconds of work has been done that is in progress and hasn't been observed by work_duration. Large values indicate stuck threads. One can deduce the number of stuck threads by observing the rate at which this increases.",
     ['name', 'controller'],
     function collect() {
-      for (const q of live) this.set({ name: q.name, controller: q.controller }, q.inFlightSeconds()[0]);
+      this.reset();
+      for (const a of aggregate().values()) this.set(a.labels, a.sum);
     },
   ),
   longest: gauge<'name' | 'controller'>(
@@ -53,7 +87,8 @@ export const workqueueMetrics = {
     'How many seconds has the longest running processor for workqueue been running.',
     ['name', 'controller'],
     function collect() {
-      for (const q of live) this.set({ name: q.name, controller: q.controller }, q.inFlightSeconds()[1]);
+      this.reset();
+      for (const a of aggregate().values()) this.set(a.labels, a.max);
     },
   ),
 };

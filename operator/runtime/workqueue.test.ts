@@ -1,5 +1,6 @@
 import { FakeClock } from './clock.js';
 import { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter } from './ratelimiter.js';
+import { metricsRegistry } from './metrics.js';
 import { WorkQueue } from './workqueue.js';
 
 function newQueue(clock = new FakeClock()): { q: WorkQueue<string>; clock: FakeClock } {
@@ -221,5 +222,33 @@ describe('rate limiters', () => {
     expect(rl.numRequeues('a')).toBe(1);
     rl.forget('a');
     expect(rl.numRequeues('a')).toBe(0);
+  });
+});
+
+describe('work-queue metrics', () => {
+  it('sums depth and unfinished work of queues sharing a name, and reports the longest processor', async () => {
+    const clock = new FakeClock();
+    const a = new WorkQueue<string>({ name: 'shared-name', clock });
+    const b = new WorkQueue<string>({ name: 'shared-name', clock });
+    a.add('1');
+    a.add('2');
+    b.add('3');
+    b.add('4');
+    await b.get(); // '3' in flight on b
+    clock.step(2000);
+    await a.get(); // '1' in flight on a
+    clock.step(1000);
+    const text = await metricsRegistry.metrics();
+    expect(text).toContain('workqueue_depth{name="shared-name",controller="shared-name"} 2');
+    expect(text).toContain(
+      'workqueue_unfinished_work_seconds{name="shared-name",controller="shared-name"} 4',
+    );
+    expect(text).toContain(
+      'workqueue_longest_running_processor_seconds{name="shared-name",controller="shared-name"} 3',
+    );
+    expect(text).toContain('workqueue_adds_total{name="shared-name",controller="shared-name"} 4');
+    a.close();
+    b.close();
+    expect(await metricsRegistry.metrics()).not.toContain('workqueue_depth{name="shared-name"');
   });
 });

@@ -67,10 +67,7 @@ export class WorkQueue<T> implements InFlightReporter {
     this.clock = opts.clock ?? realClock;
     this.rateLimiter = opts.rateLimiter ?? defaultControllerRateLimiter<T>(this.clock);
     this.metricsOn = opts.metrics ?? true;
-    if (this.metricsOn) {
-      workqueueMetrics.depth.set(this.labels(), 0);
-      registerInFlight(this);
-    }
+    if (this.metricsOn) registerInFlight(this);
   }
 
   private labels(): { name: string; controller: string } {
@@ -153,7 +150,6 @@ export class WorkQueue<T> implements InFlightReporter {
       if (this.metricsOn) {
         const added = this.addedAt.get(item);
         if (added !== undefined) workqueueMetrics.queueDuration.observe(this.labels(), (now - added) / 1000);
-        workqueueMetrics.depth.set(this.labels(), this.len());
       }
       this.addedAt.delete(item);
       return { shutdown: false, item };
@@ -202,7 +198,6 @@ export class WorkQueue<T> implements InFlightReporter {
     }
     this.ready = [];
     this.head = 0;
-    if (this.metricsOn) workqueueMetrics.depth.set(this.labels(), 0);
   }
 
   /**
@@ -243,10 +238,7 @@ export class WorkQueue<T> implements InFlightReporter {
   /** Releases the metrics series of a queue that is gone for good. */
   close(): void {
     if (!this.metricsOn) return;
-    unregisterInFlight(this);
-    for (const m of [workqueueMetrics.depth, workqueueMetrics.unfinished, workqueueMetrics.longest]) {
-      m.remove(this.labels());
-    }
+    unregisterInFlight(this); // its depth / in-flight series disappear at the next scrape
   }
 
   inFlightSeconds(): [number, number] {
@@ -264,7 +256,6 @@ export class WorkQueue<T> implements InFlightReporter {
   private pushReady(item: T): void {
     this.ready.push(item);
     this.addedAt.set(item, this.clock.now());
-    if (this.metricsOn) workqueueMetrics.depth.set(this.labels(), this.len());
     this.wakeGetters();
   }
 
