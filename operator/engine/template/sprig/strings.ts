@@ -6,6 +6,19 @@ import { quote as goStrQuote } from '../strconv.js';
 import { GoInt, NO_VALUE, elemType, intValue, stringMap, stringSlice } from '../value.js';
 import { strval } from './cast.js';
 import { checkCount } from './limits.js';
+import {
+  goDecode,
+  goToLower,
+  goToUpper,
+  isGoSpace as isGoSpaceRune,
+  isLowerRune,
+  isTitleRune,
+  isUpperRune,
+  runeLower,
+  runeTitle,
+  runeUpper,
+  utf8,
+} from '../gostrings.js';
 import { camelCaseToLowerCase, isConnector } from './xstrings.js';
 
 const isNil = (v: unknown): boolean => v === null || v === undefined || v === NO_VALUE;
@@ -18,32 +31,25 @@ function bytesOf(s: string): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
-/** strings.Title: upper-cases the first letter of each word (Go's isSeparator rules). */
+/** strings.Title: title-cases the first letter of each word (Go's isSeparator rules). */
 function title(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
-    out += isSeparator(prev) ? (ch.toUpperCase() === ch.toLowerCase() ? ch : titleCase(ch)) : ch;
+    out += isSeparator(prev) ? runeTitle(ch) : ch;
     prev = ch;
   }
   return out;
 }
-function titleCase(ch: string): string {
-  const u = ch.toUpperCase();
-  return [...u].length === 1 ? u : ch;
-}
 function isSeparator(ch: string): boolean {
   const c = ch.codePointAt(0)!;
-  if (c <= 0x7f) {
-    if (/[0-9a-zA-Z_]/.test(ch)) return false;
-    return true;
-  }
+  if (c <= 0x7f) return !/[0-9a-zA-Z_]/.test(ch);
   if (/[\p{L}\p{Nd}]/u.test(ch)) return false;
-  return /\s/u.test(ch);
+  return isGoSpaceRune(c);
 }
 
 function isGoSpace(ch: string): boolean {
-  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(ch);
+  return isGoSpaceRune(ch.codePointAt(0)!);
 }
 
 function trimSpace(s: string): string {
@@ -64,47 +70,68 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
   return chars.slice(a, b).join('');
 }
 
-/** goutils.Abbreviate(str, maxWidth) with offset 0 */
+/** goutils.AbbreviateFull: works on bytes, like the Go code. */
 function abbreviateFull(str: string, offset: number, maxWidth: number): string {
-  const abbrevMarker = '...';
-  if (str === '') return '';
+  const b = utf8(str);
+  const slice = (x: number, y: number): string => goDecode(b.subarray(x, y));
+  if (b.length === 0) return '';
   if (maxWidth < 4) throw new FuncError('stringutils illegal argument: Minimum abbreviation width is 4');
-  if (str.length <= maxWidth) return str;
-  if (offset > str.length) offset = str.length;
-  if (str.length - offset < maxWidth - 3) offset = str.length - (maxWidth - 3);
-  if (offset <= 4) return str.slice(0, maxWidth - 3) + abbrevMarker;
+  if (b.length <= maxWidth) return str;
+  if (offset > b.length) offset = b.length;
+  if (b.length - offset < maxWidth - 3) offset = b.length - (maxWidth - 3);
+  if (offset <= 4) return slice(0, maxWidth - 3) + '...';
   if (maxWidth < 7)
     throw new FuncError('stringutils illegal argument: Minimum abbreviation width with offset is 7');
-  if (offset + maxWidth - 3 < str.length) {
-    return abbrevMarker + abbreviateFull(str.slice(offset), 0, maxWidth - 3);
+  if (offset + maxWidth - 3 < b.length) {
+    const rest = goDecode(b.subarray(offset));
+    return '...' + (maxWidth - 3 < 4 ? '' : abbreviateBytes(b.subarray(offset), maxWidth - 3, rest));
   }
-  return abbrevMarker + str.slice(str.length - (maxWidth - 3));
+  return '...' + slice(b.length - (maxWidth - 3), b.length);
 }
 
+function abbreviateBytes(b: Buffer, maxWidth: number, asString: string): string {
+  if (b.length <= maxWidth) return asString;
+  return goDecode(b.subarray(0, maxWidth - 3)) + '...';
+}
+
+/** goutils.Initials: iterates over bytes, each byte taken as a rune (Latin-1), like the Go code. */
 function initials(s: string): string {
-  // goutils.Initials: first rune of each whitespace-delimited word
   let out = '';
   let lastWasGap = true;
-  for (const ch of s) {
-    if (/\s/u.test(ch)) lastWasGap = true;
+  for (const byte of utf8(s)) {
+    if (isGoSpaceRune(byte)) lastWasGap = true;
     else if (lastWasGap) {
-      out += ch;
+      out += String.fromCharCode(byte);
       lastWasGap = false;
     }
   }
   return out;
 }
 
+/** goutils.DeleteWhiteSpace: also byte-wise (bytes 0x85 and 0xA0 count as white space). */
+function deleteWhiteSpace(s: string): string {
+  const b = utf8(s);
+  let out = '';
+  let count = 0;
+  for (const byte of b) {
+    if (!isGoSpaceRune(byte)) {
+      out += String.fromCharCode(byte);
+      count++;
+    }
+  }
+  return count === b.length ? s : out;
+}
+
 function uncapitalize(s: string): string {
   let out = '';
-  let cap = true;
+  let next = true;
   for (const ch of s) {
-    if (/\s/u.test(ch)) {
-      cap = true;
+    if (isGoSpace(ch)) {
+      next = true;
       out += ch;
-    } else if (cap) {
-      out += ch.toLowerCase();
-      cap = false;
+    } else if (next) {
+      out += runeLower(ch);
+      next = false;
     } else out += ch;
   }
   return out;
@@ -114,52 +141,56 @@ function swapCase(s: string): string {
   let out = '';
   let whitespace = true;
   for (const ch of s) {
-    const isUpper = ch !== ch.toLowerCase() && ch === ch.toUpperCase();
-    const isLower = ch !== ch.toUpperCase() && ch === ch.toLowerCase();
-    if (isUpper) out += ch.toLowerCase();
-    else if (isLower) out += whitespace ? titleCase(ch) : ch.toUpperCase();
-    else out += ch;
-    whitespace = /\s/u.test(ch);
+    if (isUpperRune(ch) || isTitleRune(ch)) {
+      out += runeLower(ch);
+      whitespace = false;
+    } else if (isLowerRune(ch)) {
+      out += whitespace ? runeTitle(ch) : runeUpper(ch);
+      whitespace = false;
+    } else {
+      out += ch;
+      whitespace = isGoSpace(ch);
+    }
   }
   return out;
 }
 
-/** goutils.WrapCustom(str, wrapLength, newLineStr, wrapLongWords) */
+/** goutils.WrapCustom(str, wrapLength, newLineStr, wrapLongWords): byte offsets, like the Go code. */
 function wrapCustom(str: string, wrapLength: number, newLineStr: string, wrapLongWords: boolean): string {
   if (str === '') return '';
   if (newLineStr === '') newLineStr = '\n';
   if (wrapLength < 1) wrapLength = 1;
-  const inputLineLength = str.length;
+  const b = utf8(str);
+  const slice = (x: number, y?: number): string => goDecode(b.subarray(x, y));
+  const len = b.length;
   let offset = 0;
   let out = '';
-  while (inputLineLength - offset > wrapLength) {
-    if (str[offset] === ' ') {
+  while (len - offset > wrapLength) {
+    if (b[offset] === 0x20) {
       offset++;
       continue;
     }
-    const end = wrapLength + offset + 1;
-    let spaceToWrapAt = str.slice(offset, end).lastIndexOf(' ') + offset;
+    const end = Math.min(wrapLength + offset + 1, len);
+    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(0x20) + offset;
     if (spaceToWrapAt >= offset) {
-      out += str.slice(offset, spaceToWrapAt) + newLineStr;
+      out += slice(offset, spaceToWrapAt) + newLineStr;
       offset = spaceToWrapAt + 1;
+    } else if (wrapLongWords) {
+      out += slice(offset, wrapLength + offset) + newLineStr;
+      offset += wrapLength;
     } else {
-      if (wrapLongWords) {
-        out += str.slice(offset, wrapLength + offset) + newLineStr;
-        offset += wrapLength;
+      const idx = b.subarray(wrapLength + offset).indexOf(0x20);
+      if (idx >= 0) {
+        spaceToWrapAt = idx + wrapLength + offset;
+        out += slice(offset, spaceToWrapAt) + newLineStr;
+        offset = spaceToWrapAt + 1;
       } else {
-        spaceToWrapAt = str.slice(wrapLength + offset).indexOf(' ');
-        if (spaceToWrapAt >= 0) {
-          spaceToWrapAt += wrapLength + offset;
-          out += str.slice(offset, spaceToWrapAt) + newLineStr;
-          offset = spaceToWrapAt + 1;
-        } else {
-          out += str.slice(offset);
-          offset = inputLineLength;
-        }
+        out += slice(offset);
+        offset = len;
       }
     }
   }
-  return out + str.slice(offset);
+  return out + slice(offset);
 }
 
 function goSplit(s: string, sep: string, n = -1): string[] {
@@ -191,7 +222,6 @@ export function strslice(v: unknown): string[] {
 }
 
 // xstrings v1.5.0 case conversions
-const isUpperRune = (ch: string): boolean => /^\p{Lu}$/u.test(ch);
 
 /** xstrings.ToPascalCase (sprig's camelcase): connectors removed, following rune upper-cased. */
 function toPascalCase(str: string): string {
@@ -206,7 +236,7 @@ function toPascalCase(str: string): string {
     r0 = runes[k++]!;
     if (!isConnector(r0)) {
       firstUpper = isUpperRune(r0);
-      r0 = r0.toUpperCase();
+      r0 = runeUpper(r0);
       found = true;
       break;
     }
@@ -222,10 +252,10 @@ function toPascalCase(str: string): string {
     }
     if (isConnector(r1)) {
       firstUpper = isUpperRune(r0);
-      r0 = r0.toUpperCase();
+      r0 = runeUpper(r0);
     } else {
       if (firstUpper) {
-        if (isUpperRune(r0)) r0 = r0.toLowerCase();
+        if (isUpperRune(r0)) r0 = runeLower(r0);
         else firstUpper = false;
       }
       out += r1;
@@ -244,27 +274,35 @@ export const stringFuncs: FuncMap = {
   trunc: fn(['int', 'string'], (c: GoInt, s: string) => {
     const b = bytesOf(s);
     const k = n(c);
-    if (k < 0 && b.length + k > 0) return b.subarray(b.length + k).toString('utf8');
-    if (k >= 0 && b.length > k) return b.subarray(0, k).toString('utf8');
+    if (k < 0 && b.length + k > 0) return goDecode(b.subarray(b.length + k));
+    if (k >= 0 && b.length > k) return goDecode(b.subarray(0, k));
     return s;
   }),
   trim: fn(['string'], trimSpace),
-  upper: fn(['string'], (s: string) => s.toUpperCase()),
-  lower: fn(['string'], (s: string) => s.toLowerCase()),
+  upper: fn(['string'], goToUpper),
+  lower: fn(['string'], goToLower),
   title: fn(['string'], title),
   untitle: fn(['string'], uncapitalize),
   substr: fn(['int', 'int', 'string'], (start: GoInt, end: GoInt, s: string) => {
     const b = bytesOf(s);
     const a = n(start);
     const e = n(end);
-    const slice = (x: number, y: number): string => {
-      if (x < 0 || y > b.length || x > y)
-        throw new FuncError(`runtime error: slice bounds out of range [${x}:${y}]`);
-      return b.subarray(x, y).toString('utf8');
+    const oob = (m: string): never => {
+      throw new FuncError(`runtime error: slice bounds out of range ${m}`);
     };
-    if (a < 0) return slice(0, e);
-    if (e < 0 || e > b.length) return slice(a, b.length);
-    return slice(a, e);
+    if (a < 0) {
+      // s[:end]
+      if (e < 0) oob(`[:${e}]`);
+      if (e > b.length) oob(`[:${e}] with length ${b.length}`);
+      return goDecode(b.subarray(0, e));
+    }
+    if (e < 0 || e > b.length) {
+      // s[start:]
+      if (a > b.length) oob(`[${a}:${b.length}]`);
+      return goDecode(b.subarray(a));
+    }
+    if (a > e) oob(`[${a}:${e}]`);
+    return goDecode(b.subarray(a, e));
   }),
   repeat: fn(['int', 'string'], (count: GoInt, s: string) => {
     const c = n(count);
@@ -280,7 +318,7 @@ export const stringFuncs: FuncMap = {
   trimPrefix: fn(['string', 'string'], (a: string, b: string) =>
     a !== '' && b.startsWith(a) ? b.slice(a.length) : b,
   ),
-  nospace: fn(['string'], (s: string) => [...s].filter((c) => !/\s/u.test(c)).join('')),
+  nospace: fn(['string'], deleteWhiteSpace),
   initials: fn(['string'], initials),
   swapcase: fn(['string'], swapCase),
   snakecase: fn(['string'], (s: string) => camelCaseToLowerCase(s, '_')),
@@ -371,23 +409,55 @@ function adler32(b: Uint8Array): number {
   return (c * 65536 + a) >>> 0;
 }
 
-function base64Decode(s: string): string {
-  // Go's StdEncoding is strict: padding required, no whitespace except \r\n ignored
-  const clean = s.replace(/[\r\n]/g, '');
-  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) {
-    const bad = firstBadBase64(clean);
-    return `illegal base64 data at input byte ${bad}`;
-  }
-  return Buffer.from(clean, 'base64').toString('latin1') === ''
-    ? ''
-    : Buffer.from(clean, 'base64').toString('utf8');
-}
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function firstBadBase64(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    if (!/[A-Za-z0-9+/]/.test(s[i]!)) return i;
+/** encoding/base64 StdEncoding.DecodeString, with Go's error positions; sprig returns the error text. */
+function base64Decode(str: string): string {
+  const src = utf8(str);
+  const out: number[] = [];
+  let si = 0;
+  const bad = (pos: number): string => `illegal base64 data at input byte ${pos}`;
+  while (si < src.length) {
+    const dbuf: number[] = [];
+    let dlen = 4;
+    let trailing: number | null = null;
+    let j = 0;
+    for (; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return goDecode(Buffer.from(out));
+        return bad(si - j);
+      }
+      const c = src[si]!;
+      si++;
+      const v = c < 128 ? B64.indexOf(String.fromCharCode(c)) : -1;
+      if (v >= 0) {
+        dbuf[j] = v;
+        continue;
+      }
+      if (c === 0x0a || c === 0x0d) {
+        j--;
+        continue;
+      }
+      if (c !== 0x3d) return bad(si - 1);
+      if (j === 0 || j === 1) return bad(si - 1);
+      if (j === 2) {
+        while (si < src.length && (src[si] === 0x0a || src[si] === 0x0d)) si++;
+        if (si === src.length) return bad(src.length);
+        if (src[si] !== 0x3d) return bad(si - 1);
+        si++;
+      }
+      while (si < src.length && (src[si] === 0x0a || src[si] === 0x0d)) si++;
+      if (si < src.length) trailing = si;
+      dlen = j;
+      break;
+    }
+    const val = ((dbuf[0] ?? 0) << 18) | ((dbuf[1] ?? 0) << 12) | ((dbuf[2] ?? 0) << 6) | (dbuf[3] ?? 0);
+    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
+    out.push(...bytes.slice(0, dlen - 1));
+    if (trailing !== null) return bad(trailing);
+    if (dlen < 4) break;
   }
-  return s.length - (s.length % 4);
+  return goDecode(Buffer.from(out));
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -408,22 +478,42 @@ function base32Encode(b: Uint8Array): string {
   return out;
 }
 
-function base32Decode(s: string): string {
-  const clean = s.replace(/[\r\n]/g, '');
-  if (clean.length % 8 !== 0) return `illegal base32 data at input byte ${clean.length - (clean.length % 8)}`;
-  const bytes: number[] = [];
-  let bits = 0;
-  let value = 0;
-  const body = clean.replace(/=+$/, '');
-  for (let i = 0; i < body.length; i++) {
-    const k = B32.indexOf(body[i]!);
-    if (k < 0) return `illegal base32 data at input byte ${i}`;
-    value = ((value << 5) | k) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
+/** encoding/base32 StdEncoding.DecodeString (newlines stripped first), with Go's error positions. */
+function base32Decode(str: string): string {
+  const src = Buffer.from(utf8(str).filter((c) => c !== 0x0a && c !== 0x0d));
+  const olen = src.length;
+  const bad = (pos: number): string => `illegal base32 data at input byte ${pos}`;
+  const out: number[] = [];
+  let p = 0;
+  let end = false;
+  while (p < olen && !end) {
+    const dbuf = [0, 0, 0, 0, 0, 0, 0, 0];
+    let dlen = 8;
+    for (let j = 0; j < 8;) {
+      if (p === olen) return bad(olen - (olen - p) - j);
+      const c = src[p]!;
+      p++;
+      const remaining = olen - p;
+      if (c === 0x3d && j >= 2 && remaining < 8) {
+        if (remaining + j < 7) return bad(olen);
+        for (let k = 0; k < 7 - j; k++)
+          if (remaining > k && src[p + k] !== 0x3d) return bad(olen - remaining + k - 1);
+        dlen = j;
+        end = true;
+        if (dlen === 1 || dlen === 3 || dlen === 6) return bad(olen - remaining - 1);
+        break;
+      }
+      const v = c < 128 ? B32.indexOf(String.fromCharCode(c)) : -1;
+      if (v < 0) return bad(olen - remaining - 1);
+      dbuf[j] = v;
+      j++;
     }
+    let acc = 0n;
+    for (const v of dbuf) acc = (acc << 5n) | BigInt(v);
+    const bytes = [...Array(5)].map((_, k) => Number((acc >> BigInt(8 * (4 - k))) & 0xffn));
+    const nbytes = [0, 0, 1, 1, 2, 3, 3, 4, 5][dlen]!;
+    out.push(...bytes.slice(0, nbytes));
+    if (end) p = olen;
   }
-  return Buffer.from(bytes).toString('utf8');
+  return goDecode(Buffer.from(out));
 }

@@ -1,4 +1,5 @@
 /** huandu/xstrings v1.5.0 case conversions as sprig exposes them: snakecase, kebabcase, camelcase. */
+import { runeLower } from '../gostrings.js';
 
 const isGoSpace = (r: string): boolean => /^[\t\n\v\f\r \u0085\u00a0\p{Zs}\u2028\u2029]$/u.test(r);
 export const isConnector = (r: string): boolean => r === '-' || r === '_' || isGoSpace(r);
@@ -65,7 +66,7 @@ function toLower(wt: WordType, word: string, connector: string): string {
   let out = '';
   for (const r of word) {
     if (isConnector(r)) out += connector;
-    else if (isUpper(r)) out += r.toLowerCase();
+    else if (isUpper(r)) out += runeLower(r);
     else out += r;
   }
   return out;
