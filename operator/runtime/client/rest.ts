@@ -97,7 +97,9 @@ export class RestClient {
 
   /** A client for another base URL with the same credentials (e.g. `<origin>/clusters/<name>`). */
   forServer(server: string): RestClient {
-    return new RestClient(withServer(this.config, server), this.opts);
+    const derived = new RestClient(withServer(this.config, server), this.opts);
+    derived.transport.shareFrom(this.transport);
+    return derived;
   }
 
   /** Builds the full URL for an API path (with optional query) on this client's base URL. */

@@ -54,12 +54,25 @@ export class Transport {
     this.dynamicAuth = hasDynamicAuth(config.kubeConfig.getCurrentUser());
   }
 
+  private parent: Transport | undefined;
+
+  /**
+   * Makes this transport (same credentials, another base URL) use the connection pool and TLS
+   * material of another one, so clients derived for many workspaces share connections.
+   */
+  shareFrom(parent: Transport): void {
+    this.parent = parent;
+  }
+
   private prepare(): Promise<{ agent: http.Agent; headers: Record<string, string> }> {
+    if (this.parent) return this.parent.prepare();
     this.prepared ??= (async () => {
       const opts = await applyAuth(this.config);
       if (this.config.caFile) opts.ca = readFileSync(this.config.caFile);
       const isHttps = new URL(this.config.server).protocol === 'https:';
-      const agentOpts = { keepAlive: true, maxSockets: 64 };
+      // No socket cap: every watch holds one connection for its lifetime, and a cap would make
+      // ordinary requests queue behind long-lived watches.
+      const agentOpts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 };
       const agent = isHttps
         ? new https.Agent({
             ...agentOpts,
@@ -130,8 +143,9 @@ export class Transport {
     });
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Closes the connection pool (a derived transport leaves its parent's pool alone). */
   close(): void {
+    if (this.parent) return;
     void this.prepared?.then(({ agent }) => agent.destroy());
   }
 }
