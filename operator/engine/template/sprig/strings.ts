@@ -231,18 +231,17 @@ function toPascalCase(str: string): string {
   let k = 0;
   let r0 = '';
   let firstUpper = false;
-  let found = false;
   while (k < runes.length) {
     r0 = runes[k++]!;
     if (!isConnector(r0)) {
       firstUpper = isUpperRune(r0);
       r0 = runeUpper(r0);
-      found = true;
       break;
     }
     out += r0;
   }
-  if (k >= runes.length) return found ? out + r0 : out;
+  // Go writes the last rune again when the string holds only connectors ("_ " => "_  ")
+  if (k >= runes.length) return out + r0;
   while (k < runes.length) {
     const r1 = r0;
     r0 = runes[k++]!;
