@@ -5,7 +5,7 @@ import { startAgent, standardAgentArgs, type AgentProcess } from '../world/agent
 import { applyManifest, readManifests, waitForCrdEstablished } from '../world/manifests.js';
 import { REPO_ROOT } from '../world/process.js';
 import { createProvider, type ProviderOptions, type ProviderWorld } from '../world/provider.js';
-import type { KubeObject } from '../world/rest.js';
+import type { KubeObject, RestClient } from '../world/rest.js';
 import { artifactsDirFor, runKcp } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
 import { waitFor } from '../world/wait.js';
@@ -19,6 +19,8 @@ export interface AgentWorld {
   agent: AgentProcess;
   artifactsDir: string;
   agentName: string;
+  /** The flags the agent was started with (restartAgent reuses them). */
+  agentArgs: string[];
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,13 @@ export async function startAgentWorld(o: {
   agentName?: string;
   extraArgs?: string[];
   metricsPort?: number;
+  /**
+   * Runs after the provider exists and before the agent starts; may point the agent at another kcp
+   * kubeconfig and endpoint slice (e.g. a slice in another workspace than the APIExport).
+   */
+  prepareKcp?: (
+    provider: ProviderWorld,
+  ) => Promise<{ kcpKubeconfig?: string; endpointSliceName?: string } | void>;
 }): Promise<AgentWorld> {
   const artifactsDir = artifactsDirFor(o.name);
   const provider = await createProvider(runKcp(), { org: o.name, ...o.provider });
@@ -42,30 +51,31 @@ export async function startAgentWorld(o: {
     await waitForCrdEstablished(service.client, 'crontabs.example.com');
     for (const obj of o.manifests ?? []) await applyManifest(service.client, obj);
     await provider.virtualWorkspaceUrl();
+    const kcpTarget = (await o.prepareKcp?.(provider)) ?? {};
     const agentName = o.agentName ?? 'e2e-agent';
-    agent = await startAgent({
-      artifactsDir,
-      args: standardAgentArgs({
-        agentName,
-        endpointSliceName: provider.endpointSliceName,
-        serviceKubeconfig: service.kubeconfigPath,
-        kcpKubeconfig: provider.agentKubeconfigPath,
-        ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
-        extra: o.extraArgs ?? [],
-      }),
+    const agentArgs = standardAgentArgs({
+      agentName,
+      endpointSliceName: kcpTarget.endpointSliceName ?? provider.endpointSliceName,
+      serviceKubeconfig: service.kubeconfigPath,
+      kcpKubeconfig: kcpTarget.kcpKubeconfig ?? provider.agentKubeconfigPath,
+      ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
+      extra: o.extraArgs ?? [],
     });
-    const a = agent;
-    return {
+    agent = await startAgent({ artifactsDir, args: agentArgs });
+    const world: AgentWorld = {
       provider,
       service,
-      agent: a,
+      agent,
       artifactsDir,
       agentName,
+      agentArgs,
+      // Stops whichever agent process is current (restartAgent replaces it).
       stop: async () => {
-        await a.stop();
+        await world.agent.stop();
         await service.stop();
       },
     };
+    return world;
   } catch (err) {
     await agent?.stop();
     await service.stop();
@@ -108,4 +118,63 @@ export async function waitForServed(
     },
     { description: `${collectionPath} to be served in team ${teamIndex}`, timeoutMs },
   );
+}
+
+/**
+ * Stops the agent (SIGTERM) and starts it again with the same flags; the new process logs to
+ * `<artifactsDir>/<logName>.log`. `between` runs while no agent is running.
+ */
+export async function restartAgent(
+  world: AgentWorld,
+  between: () => Promise<void> = async () => undefined,
+  logName = 'agent-restarted',
+): Promise<AgentProcess> {
+  await world.agent.stop();
+  await between();
+  world.agent = await startAgent({ artifactsDir: world.artifactsDir, args: world.agentArgs, name: logName });
+  return world.agent;
+}
+
+/** GET of a PublishedResource on the service cluster. */
+export function getPublishedResource(world: AgentWorld, name: string): Promise<KubeObject> {
+  return world.service.client.get(`/apis/syncagent.kcp.io/v1alpha1/publishedresources/${name}`);
+}
+
+/** Waits until a kcp object carries the agent's finalizer (it has been accepted for sync). */
+export async function waitForFinalizer(
+  client: RestClient,
+  objectPath: string,
+  timeoutMs = 60_000,
+): Promise<KubeObject> {
+  return waitFor(
+    async () => {
+      const o = await client.getOrUndefined(objectPath);
+      return (o?.metadata.finalizers as string[] | undefined)?.includes('syncagent.kcp.io/cleanup')
+        ? o
+        : undefined;
+    },
+    { description: `${objectPath} to carry the syncagent.kcp.io/cleanup finalizer`, timeoutMs },
+  );
+}
+
+/** Waits until an object exists (GET answers 2xx) and returns it. */
+export function waitForObject(
+  client: RestClient,
+  objectPath: string,
+  timeoutMs = 60_000,
+): Promise<KubeObject> {
+  return waitFor(() => client.getOrUndefined(objectPath), {
+    description: `${objectPath} to exist at ${client.creds.server}`,
+    timeoutMs,
+  });
+}
+
+/** Events in a namespace (core/v1) whose involvedObject has the given name. */
+export async function eventsFor(
+  client: RestClient,
+  namespace: string,
+  objectName: string,
+): Promise<KubeObject[]> {
+  const list = await client.list(`/api/v1/namespaces/${namespace}/events`);
+  return list.items.filter((e) => e.involvedObject?.name === objectName);
 }
