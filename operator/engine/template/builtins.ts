@@ -14,6 +14,7 @@ import {
   intValue,
   isIntValue,
   isMap,
+  isNilSlice,
   isStringSlice,
   isUnsigned,
   stringSlice,
@@ -75,7 +76,8 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
           truth = num(arg1) === num(arg);
           break;
         default:
-          if (isNilValue(arg1) || isNilValue(arg)) truth = isNilValue(arg) === isNilValue(arg1);
+          if (isNilOrNilSlice(arg1) || isNilOrNilSlice(arg))
+            truth = isNilOrNilSlice(arg) === isNilOrNilSlice(arg1);
           else if (typeOf(arg1) !== typeOf(arg))
             throw new FuncError(
               `non-comparable types ${printForErr(arg1)}: ${typeOf(arg1)}, ${typeOf(arg)}: ${sprintf('%v', [arg])}`,
@@ -88,6 +90,11 @@ export function goEq(arg1: unknown, ...arg2: unknown[]): boolean {
     if (truth) return true;
   }
   return false;
+}
+
+/** reflect's IsNil for eq: nil interfaces, invalid values and nil slices. */
+function isNilOrNilSlice(v: unknown): boolean {
+  return isNilValue(v) || isNilSlice(v);
 }
 
 function printForErr(v: unknown): string {

@@ -312,18 +312,18 @@ export const collectionFuncs: FuncMap = {
       const ks = ps.slice(0, -2);
       if (!isMap(d))
         throw new FuncError(
-          `interface conversion: interface {} is ${typeOf(d)}, not map[string]interface {}`,
+          `interface conversion: interface {} is ${convType(d)}, not map[string]interface {}`,
         );
       for (let i = 0; i < ks.length; i++) {
         const k = ks[i];
         if (typeof k !== 'string')
-          throw new FuncError(`interface conversion: interface {} is ${typeOf(k)}, not string`);
+          throw new FuncError(`interface conversion: interface {} is ${convType(k)}, not string`);
         if (!isMap(d) || !has(d, k)) return def;
         if (i === ks.length - 1) return d[k];
         const next: unknown = d[k];
         if (!isMap(next))
           throw new FuncError(
-            `interface conversion: interface {} is ${typeOf(next)}, not map[string]interface {}`,
+            `interface conversion: interface {} is ${convType(next)}, not map[string]interface {}`,
           );
         d = next;
       }
@@ -369,6 +369,11 @@ export const collectionFuncs: FuncMap = {
   kindIs: fn(['string', 'any'], (t: string, v: unknown) => t === kindOf(v)),
   deepEqual: fn(['any', 'any'], deepEqual),
 };
+
+/** Type name in Go's interface-conversion panics (`nil` for a nil interface). */
+function convType(v: unknown): string {
+  return isNil(v) ? 'nil' : typeOf(v);
+}
 
 function safeJson(f: () => string): string {
   try {
