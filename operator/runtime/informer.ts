@@ -159,23 +159,42 @@ export class Informer {
           needList = false;
         }
         this.stats.watches++;
-        this.watchAbort = new AbortController();
-        const events = this.opts.client.watch(this.opts.gvr, {
-          ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
-          ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
-          ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
-          resourceVersion: this.resourceVersion,
-          allowWatchBookmarks: true,
-          // randomised like client-go so many watches do not reconnect at once
-          timeoutSeconds: 300 + Math.floor(Math.random() * 300),
-          signal: AbortSignal.any([signal, this.watchAbort.signal]),
-        });
-        for await (const ev of events) {
-          this.recovered();
-          backoff = min;
-          this.apply(ev.type, ev.object);
+        const watchAbort = new AbortController();
+        this.watchAbort = watchAbort;
+        // randomised like client-go so many watches do not reconnect at once
+        const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+        // The server ends the watch after timeoutSeconds; if nothing arrives well after that, the
+        // connection is dead without an error (half-open TCP): give up on it and re-watch.
+        const watchdog = this.clock.setTimer(
+          () => watchAbort.abort(new Error('watch idle past its timeout')),
+          (timeoutSeconds + 60) * 1000,
+        );
+        const startedAt = this.clock.now();
+        let received = 0;
+        try {
+          const events = this.opts.client.watch(this.opts.gvr, {
+            ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
+            ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+            ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds,
+            signal: AbortSignal.any([signal, watchAbort.signal]),
+          });
+          for await (const ev of events) {
+            received++;
+            this.recovered();
+            backoff = min;
+            this.apply(ev.type, ev.object);
+          }
+        } finally {
+          watchdog.cancel();
         }
-        // The server closed the watch (timeout): re-watch from the last resourceVersion.
+        // The server closed the watch (timeout) or it was restarted: re-watch from the last
+        // resourceVersion. A watch that ended at once without events is not retried in a tight loop.
+        if (received === 0 && this.clock.now() - startedAt < 1000 && !watchAbort.signal.aborted) {
+          await sleep(this.clock, min, signal).catch(() => undefined);
+        }
       } catch (err) {
         if (signal.aborted) break;
         this.stats.errors++;
