@@ -34,6 +34,7 @@ import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync } from './object-sync.js';
+import { RelatedSync, type PrimaryPair } from './related.js';
 import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
 
@@ -82,6 +83,8 @@ export class SyncController {
   private readonly mutator: Mutator;
   private readonly remote: WildcardInformerSet;
   private readonly unsubscribe: (() => void)[] = [];
+  /** Related resources (SPEC §8); compiled here so invalid config fails the controller's creation. */
+  private readonly related: RelatedSync;
 
   private readonly d: SyncControllerDeps;
 
@@ -123,6 +126,18 @@ export class SyncController {
         onDelete: enqueueLocal,
       }),
     );
+    this.related = new RelatedSync({
+      pr: d.pr,
+      types: d.types,
+      localClient: d.localClient,
+      state: d.state,
+      vw: d.vw,
+      recorder: d.recorder,
+      log: d.log,
+      enqueue: (req) => this.controller.enqueue(req),
+      localPrimaries: d.localObjects,
+      remotePrimaries: this.remote,
+    });
     // Newly engaged workspaces: everything already cached for them gets a look.
     this.unsubscribe.push(
       d.vw.addListener({
@@ -135,6 +150,7 @@ export class SyncController {
   }
 
   start(): void {
+    if (!this.related.empty) this.related.start();
     this.controller.start();
   }
 
@@ -142,6 +158,7 @@ export class SyncController {
     for (const u of this.unsubscribe) u();
     await this.controller.stop({ deadlineMs: 10_000 });
     await this.remote.stop();
+    await this.related.stop();
   }
 
   private event(client: RestClient, obj: Unstructured, ev: SyncEvent): void {
@@ -151,7 +168,10 @@ export class SyncController {
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { d } = this;
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
-    if (!cached) return {};
+    if (!cached) {
+      this.related.forget(req);
+      return {};
+    }
     const client = d.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
     const remote = structuredClone(cached) as Unstructured;
@@ -223,7 +243,22 @@ export class SyncController {
     const entryKey = stateKey(key);
     const storedState = d.state.read(secretName, entryKey);
 
-    // TODO(issue 7): related resources in "primary deleting" mode go here (SPEC §5.4 step 3).
+    const pair = (kcp: Unstructured, copy: Unstructured): PrimaryPair => ({
+      req,
+      workspacePath,
+      remote: kcp,
+      local: copy,
+      kcpClient: client,
+      secretName,
+      secretLabels: objectKeyLabels(key),
+      signal: ctx.signal,
+      log,
+    });
+    // SPEC §5.4 step 3 / §8.8: related resources in "primary deleting" mode before the primary.
+    if (isBeingDeleted(remote) && local && !this.related.empty) {
+      const r = await this.related.process(pair(remote, local), true);
+      if (r.requeue) return { requeueAfterMs: REQUEUE_AFTER_MS };
+    }
 
     const result = await runObjectSync({
       source: remote,
@@ -258,6 +293,11 @@ export class SyncController {
         if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
         else throw err;
       });
+    }
+    // SPEC §5.4 step 7: related resources once the primary is in a steady state.
+    if (!result.requeue && result.destination && !this.related.empty) {
+      const r = await this.related.process(pair(result.source, result.destination), false);
+      if (r.requeue) return { requeueAfterMs: REQUEUE_AFTER_MS };
     }
     if (result.writes > 0) log.debug({ writes: result.writes, requeue: result.requeue }, 'Synced');
     return result.requeue ? { requeueAfterMs: REQUEUE_AFTER_MS } : {};

@@ -1,0 +1,461 @@
+/**
+ * Related resources of one PublishedResource (SPEC §8): resolving the origin objects of each
+ * `spec.related[]` entry for one primary (listing through the right side's client), syncing each with
+ * the generic object sync (§8.4), the annotation on the kcp primary (§8.5), deleting mode (§8.8), and
+ * the watches that make a change of a related object reach its primary at once (§8.6, decision #19).
+ * Name planning is pure (engine/related); this file does the I/O.
+ */
+import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
+import { selectorFromSpec } from '../../engine/labels/selector.js';
+import { compileMutations, type Mutator } from '../../engine/mutation/index.js';
+import { relatedAnnotationPatch, type RelatedAnnotationEntry } from '../../engine/related/annotation.js';
+import {
+  compileRelated,
+  RelatedError,
+  type CompiledRelated,
+  type PlannedObject,
+  type RelatedSides,
+} from '../../engine/related/index.js';
+import type { SyncEvent } from '../../engine/sync/events.js';
+import { stateKey } from '../../engine/sync/object-key.js';
+import { remoteIdentity } from '../../engine/sync/primary.js';
+import { deepCopy, type Unstructured } from '../../engine/sync/unstructured.js';
+import { GVR_NAMESPACES } from '../../kcp/resources.js';
+import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
+import { clusterOf } from '../../runtime/cache.js';
+import { ApiError, NotFoundError } from '../../runtime/client/errors.js';
+import { gvrString, type GVR } from '../../runtime/client/paths.js';
+import type { RestClient } from '../../runtime/client/rest.js';
+import type { KubeObject } from '../../runtime/client/types.js';
+import type { EventRecorder } from '../../runtime/events.js';
+import { dropManagedFields, Informer, type EventHandler } from '../../runtime/informer.js';
+import type { Logger } from '../../runtime/log.js';
+import type { Request } from '../../runtime/reconciler.js';
+import { ensureNamespaceViaAPI, runObjectSync } from './object-sync.js';
+import { ANY_NAME, RelatedIndex, type RelatedRef } from './related-index.js';
+import type { StateStore } from './state-store.js';
+import type { SyncTypes } from './sync-types.js';
+
+/** Warning on the kcp primary when one related resource cannot be synced (the rest goes on). */
+export const EVENT_REASON_RELATED_FAILED = 'RelatedResourceFailed';
+
+interface CompiledEntry {
+  spec: RelatedResourceSpec;
+  index: number;
+  origin: 'kcp' | 'service';
+  originGVR: GVR;
+  destGVR: GVR;
+  names: CompiledRelated;
+  mutator: Mutator;
+}
+
+/** Origin GVR (§8.2): the legacy `kind` wins over group/version/resource. */
+export function relatedOriginGVR(r: RelatedResourceSpec): GVR {
+  if (r.kind === 'ConfigMap') return { group: '', version: 'v1', resource: 'configmaps' };
+  if (r.kind === 'Secret') return { group: '', version: 'v1', resource: 'secrets' };
+  return { group: r.group ?? '', version: r.version ?? '', resource: r.resource ?? '' };
+}
+
+/** Destination GVR: the origin GVR with the non-empty projection fields substituted. */
+export function relatedDestGVR(r: RelatedResourceSpec): GVR {
+  const o = relatedOriginGVR(r);
+  const p = r.projection ?? {};
+  return {
+    group: p.group || o.group,
+    version: p.version || o.version,
+    resource: p.resource || o.resource,
+  };
+}
+
+export interface RelatedDeps {
+  pr: PublishedResource;
+  types: SyncTypes;
+  localClient: RestClient;
+  state: StateStore;
+  vw: VirtualWorkspaces;
+  recorder: EventRecorder;
+  log: Logger;
+  enqueue(req: Request): void;
+  /** Local primary copies (cache) for service-side byOwner/bySelector watches. */
+  localPrimaries: Informer;
+  /** kcp primaries (cache) for kcp-side bySelector watches. */
+  remotePrimaries: WildcardInformerSet;
+}
+
+/** One primary as seen by the related sync. */
+export interface PrimaryPair {
+  req: Request;
+  workspacePath: string;
+  /** The kcp primary (updated in place when its annotations are patched). */
+  remote: Unstructured;
+  local: Unstructured;
+  kcpClient: RestClient;
+  secretName: string;
+  secretLabels: Record<string, string>;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export class RelatedSync {
+  private readonly d: RelatedDeps;
+  private readonly entries: CompiledEntry[];
+  readonly index = new RelatedIndex();
+  private readonly localInformers: Informer[] = [];
+  private readonly kcpInformers: WildcardInformerSet[] = [];
+
+  /** Compiles every related entry once per PublishedResource generation; throws on invalid config. */
+  constructor(d: RelatedDeps) {
+    this.d = d;
+    const seen = new Set<string>();
+    this.entries = (d.pr.spec.related ?? []).map((spec, index) => {
+      // Decision #16: duplicate identifiers would share state and mutators; reject them.
+      if (seen.has(spec.identifier))
+        throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
+      seen.add(spec.identifier);
+      const names = compileRelated(spec, `spec.related[${index}].object`);
+      if (names.compileErrors.length > 0) {
+        const e = names.compileErrors[0]!;
+        throw new Error(`${e.fieldPath}: ${e.message}`);
+      }
+      return {
+        spec,
+        index,
+        origin: spec.origin,
+        originGVR: relatedOriginGVR(spec),
+        destGVR: relatedDestGVR(spec),
+        names,
+        mutator: compileMutations(spec.mutation, `spec.related[${index}].mutation`),
+      };
+    });
+  }
+
+  get empty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** Starts one informer per (side, GVR) a related resource lives on; events enqueue the primaries. */
+  start(): void {
+    const kcpGVRs = new Map<string, GVR>();
+    const serviceGVRs = new Map<string, GVR>();
+    for (const e of this.entries) {
+      const kcpGVR = e.origin === 'kcp' ? e.originGVR : e.destGVR;
+      const svcGVR = e.origin === 'kcp' ? e.destGVR : e.originGVR;
+      kcpGVRs.set(gvrString(kcpGVR), kcpGVR);
+      serviceGVRs.set(gvrString(svcGVR), svcGVR);
+    }
+    for (const [key, gvr] of serviceGVRs) {
+      const inf = new Informer({
+        client: this.d.localClient,
+        gvr,
+        transform: dropManagedFields,
+        log: this.d.log,
+      });
+      inf.addEventHandler(this.handler('service', key, gvr));
+      inf.start();
+      this.localInformers.push(inf);
+    }
+    for (const [key, gvr] of kcpGVRs) {
+      const set = this.d.vw.informersFor(gvr);
+      set.addEventHandler(this.handler('kcp', key, gvr));
+      this.kcpInformers.push(set);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([
+      ...this.localInformers.map((i) => i.stop()),
+      ...this.kcpInformers.map((s) => s.stop()),
+    ]);
+  }
+
+  forget(req: Request): void {
+    this.index.delete(req);
+  }
+
+  private handler(side: 'kcp' | 'service', key: string, gvr: GVR): EventHandler {
+    const on = (obj: KubeObject) => {
+      const cluster = side === 'kcp' ? clusterOf(obj) : '';
+      const ns = obj.metadata?.namespace ?? '';
+      const name = obj.metadata?.name ?? '';
+      for (const req of this.index.lookup(side, key, cluster, ns, name)) this.d.enqueue(req);
+      this.explicitWatches(side, gvr, obj, cluster);
+    };
+    return { onAdd: on, onUpdate: (_o, n) => on(n), onDelete: on };
+  }
+
+  /** `related[].watch` (§8.6) for origin-side objects of this GVR. */
+  private explicitWatches(side: 'kcp' | 'service', gvr: GVR, obj: KubeObject, cluster: string): void {
+    const { d } = this;
+    const key = gvrString(gvr);
+    for (const e of this.entries) {
+      if (!e.spec.watch || e.origin !== side || gvrString(e.originGVR) !== key) continue;
+      const primaryType = side === 'kcp' ? d.types.remote : d.types.local;
+      const ns = obj.metadata?.namespace ?? '';
+      if (e.spec.watch.byOwner) {
+        const owner = (obj.metadata?.ownerReferences ?? []).find(
+          (o) => o.apiVersion === primaryType.apiVersion && o.kind === primaryType.kind,
+        );
+        if (!owner) continue;
+        if (side === 'kcp') d.enqueue({ cluster, namespace: ns, name: owner.name });
+        else {
+          const primary = d.localPrimaries.reader.get('', ns, owner.name);
+          const id = primary ? remoteIdentity(primary as Unstructured) : undefined;
+          if (id) d.enqueue(id);
+        }
+      } else if (e.spec.watch.bySelector) {
+        const sel = selectorFromSpec(e.spec.watch.bySelector);
+        if (side === 'kcp') {
+          for (const p of d.remotePrimaries.list({ cluster }))
+            if (sel.matches(p.metadata?.labels))
+              d.enqueue({ cluster, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' });
+        } else {
+          for (const p of d.localPrimaries.reader.list({})) {
+            if (!sel.matches(p.metadata?.labels)) continue;
+            const id = remoteIdentity(p as Unstructured);
+            if (id) d.enqueue(id);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Processes all related resources of one primary in `spec.related` order (§5.4 step 7, §8.8).
+   * A failing entry gets a Warning event on the kcp primary and does not stop the others; the first
+   * entry asking for a requeue ends the pass (like the Go agent).
+   */
+  async process(p: PrimaryPair, primaryDeleting: boolean): Promise<{ requeue: boolean }> {
+    const refs: RelatedRef[] = [];
+    let requeue = false;
+    try {
+      for (const e of this.entries) {
+        try {
+          if (await this.processEntry(e, p, primaryDeleting, refs)) {
+            requeue = true;
+            break;
+          }
+        } catch (err) {
+          if (p.signal.aborted) throw err;
+          const message = err instanceof Error ? err.message : String(err);
+          p.log.info({ identifier: e.spec.identifier, err: message }, 'Failed to sync related resource');
+          this.warn(p, `Failed to sync related resource "${e.spec.identifier}": ${message}`);
+          requeue = true; // retry later, without holding up the other entries
+        }
+      }
+    } finally {
+      this.index.set(p.req, refs);
+    }
+    return { requeue };
+  }
+
+  private warn(p: PrimaryPair, message: string): void {
+    void this.d.recorder.event(p.kcpClient, p.remote, 'Warning', EVENT_REASON_RELATED_FAILED, message);
+  }
+
+  private async processEntry(
+    e: CompiledEntry,
+    p: PrimaryPair,
+    primaryDeleting: boolean,
+    refs: RelatedRef[],
+  ): Promise<boolean> {
+    const { d } = this;
+    const signal = { signal: p.signal };
+    const originClient = e.origin === 'kcp' ? p.kcpClient : d.localClient;
+    const destClient = e.origin === 'kcp' ? d.localClient : p.kcpClient;
+    const originCluster = e.origin === 'kcp' ? p.req.cluster : '';
+    const destCluster = e.origin === 'kcp' ? '' : p.req.cluster;
+    const destSide = e.origin === 'kcp' ? 'service' : 'kcp';
+    const originKey = gvrString(e.originGVR);
+    const destKey = gvrString(e.destGVR);
+    const sides: RelatedSides = {
+      origin: e.origin,
+      remote: p.remote,
+      local: p.local,
+      clusterName: p.req.cluster,
+      clusterPath: p.workspacePath,
+    };
+
+    // What to list (selectors rendered for this primary, decision #2).
+    let namespaces: string[] | undefined;
+    const nsSel = e.names.namespaceSelector(sides);
+    if (nsSel) {
+      const list = await originClient.listAll(GVR_NAMESPACES, {
+        labelSelector: selectorFromSpec(nsSel).toString(),
+        ...signal,
+      });
+      namespaces = list.items.map((n) => n.metadata?.name ?? '');
+    }
+    const objSel = e.names.objectSelector(sides);
+    let objectsByNamespace: Map<string, KubeObject[]> | undefined;
+    if (objSel) {
+      objectsByNamespace = new Map();
+      const labelSelector = selectorFromSpec(objSel).toString();
+      for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
+        refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
+        const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
+        objectsByNamespace.set(ns, list.items);
+      }
+    }
+    const planned = e.names.plan(sides, {
+      ...(namespaces ? { namespaces } : {}),
+      ...(objectsByNamespace ? { objectsByNamespace } : {}),
+    });
+    if (objSel && planned.length === 0)
+      this.warn(
+        p,
+        `Related resource "${e.spec.identifier}": the selector matches no objects on the ${e.origin} side.`,
+      );
+
+    const destType = await destClient.findResource(e.destGVR.group, e.destGVR.version, e.destGVR.resource);
+    if (!destType) throw new RelatedError(`${gvrString(e.destGVR)} is not served on the ${destSide} side`);
+    const destApiVersion =
+      e.destGVR.group === '' ? e.destGVR.version : `${e.destGVR.group}/${e.destGVR.version}`;
+
+    let requeue = false;
+    const annotations: (RelatedAnnotationEntry | undefined)[] = [];
+    for (const obj of planned) {
+      refs.push(
+        {
+          side: e.origin,
+          gvr: originKey,
+          cluster: originCluster,
+          namespace: obj.originNamespace,
+          name: obj.originName,
+        },
+        {
+          side: destSide,
+          gvr: destKey,
+          cluster: destCluster,
+          namespace: obj.destNamespace,
+          name: obj.destName,
+        },
+      );
+      const r = await this.syncOne(
+        e,
+        p,
+        obj,
+        originClient,
+        destClient,
+        destApiVersion,
+        destType.kind,
+        primaryDeleting,
+      );
+      if (r === undefined) {
+        annotations.push(undefined);
+        continue;
+      }
+      requeue ||= r.requeue;
+      annotations.push(
+        e.origin === 'service' && r.synced
+          ? {
+              namespace: obj.destNamespace,
+              name: obj.destName,
+              apiVersion: String(r.origin.apiVersion ?? ''),
+              kind: String(r.origin.kind ?? ''),
+            }
+          : undefined,
+      );
+    }
+
+    if (e.origin === 'service' && !primaryDeleting) {
+      const patch = relatedAnnotationPatch(p.remote.metadata?.annotations, e.spec.identifier, annotations);
+      if (patch) {
+        const patched = (await p.kcpClient.patch(
+          d.types.remote.gvr,
+          p.remote.metadata.name,
+          { metadata: { annotations: patch } },
+          'merge',
+          { ...(p.remote.metadata.namespace ? { namespace: p.remote.metadata.namespace } : {}), ...signal },
+        )) as Unstructured;
+        p.remote.metadata = patched.metadata;
+        requeue = true; // §8.5: the annotation change comes back as a new reconcile
+      }
+    }
+    return requeue;
+  }
+
+  /** One related object: GET origin (missing → skipped) and destination, then the generic sync. */
+  private async syncOne(
+    e: CompiledEntry,
+    p: PrimaryPair,
+    obj: PlannedObject,
+    originClient: RestClient,
+    destClient: RestClient,
+    destApiVersion: string,
+    destKind: string,
+    primaryDeleting: boolean,
+  ): Promise<{ requeue: boolean; synced: boolean; origin: Unstructured } | undefined> {
+    const { d } = this;
+    const signal = { signal: p.signal };
+    let origin: Unstructured;
+    try {
+      origin = (await originClient.get(e.originGVR, obj.originName, {
+        namespace: obj.originNamespace,
+        ...signal,
+      })) as Unstructured;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+    let dest: Unstructured | undefined;
+    try {
+      dest = (await destClient.get(e.destGVR, obj.destName, {
+        namespace: obj.destNamespace,
+        ...signal,
+      })) as Unstructured;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      dest = undefined; // §8.4: any error counts as absent
+    }
+    const entryKey = stateKey({
+      clusterName: e.origin === 'kcp' ? p.req.cluster : '',
+      namespace: obj.originNamespace,
+      name: obj.originName,
+    });
+    const syncStatus = e.spec.syncStatus === true;
+    const forceDelete = primaryDeleting && (e.spec.cleanup === true || e.origin === 'kcp');
+    const result = await runObjectSync({
+      source: origin,
+      destination: dest,
+      storedState: d.state.read(p.secretName, entryKey),
+      options: {
+        agentName: '',
+        subresources: syncStatus ? ['status'] : [],
+        syncStatusBack: false,
+        syncStatusForward: syncStatus,
+        blockSourceDeletion: forceDelete || e.origin === 'kcp',
+        forceDelete,
+        metadataOnDestination: false,
+        sourceKey: {
+          clusterName: p.req.cluster,
+          workspacePath: p.workspacePath,
+          namespace: obj.originNamespace,
+          name: obj.originName,
+        },
+      },
+      mutateSpec: (src, other) => e.mutator.mutateSpec(src, other) as Unstructured,
+      mutateStatus: (dst, other) => e.mutator.mutateStatus(dst, other) as Unstructured,
+      buildDestination: (src) => {
+        const out = deepCopy(src);
+        out.apiVersion = destApiVersion;
+        out.kind = destKind;
+        out.metadata = { ...(out.metadata ?? {}), name: obj.destName, namespace: obj.destNamespace };
+        return out;
+      },
+      sourceSide: { client: originClient, gvr: e.originGVR },
+      destinationSide: { client: destClient, gvr: e.destGVR },
+      ensureNamespace: (ns) => ensureNamespaceViaAPI(destClient, ns, p.signal),
+      recordEvent: (ev: SyncEvent, o) =>
+        void d.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
+      eventsOn: e.origin === 'kcp' ? 'source' : 'destination',
+      signal: p.signal,
+    });
+    if (result.newState !== undefined)
+      await d.state.write(p.secretName, p.secretLabels, { [entryKey]: result.newState });
+    return {
+      requeue: result.requeue,
+      synced: !result.requeue && !!result.destination,
+      origin: result.source,
+    };
+  }
+}
