@@ -134,6 +134,15 @@ describe('bounded work', () => {
     }
   });
 
+  it('keeps list functions linear on large scalar lists', () => {
+    const start = Date.now();
+    expect(renderTemplate('{{ len (uniq (until 1000000)) }}', {})).toBe('1000000');
+    expect(Date.now() - start).toBeLessThan(5000);
+    expect(errorOf(() => renderTemplate('{{ until 2000000 }}', {})).message).toMatch(
+      /exceeds the limit of 1048576/,
+    );
+  });
+
   it('turns runaway recursion into Go’s depth error', () => {
     expect(
       errorOf(() => renderTemplate('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {}))

@@ -383,9 +383,37 @@ function safeJson(f: () => string): string {
   }
 }
 
+/** Key for values whose equality is identity of type and value (so uniq stays linear for them). */
+function scalarKey(v: unknown): string | null {
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return Number.isNaN(v) ? null : 'f' + String(v);
+    case 'bigint':
+      return 'i' + v.toString();
+    case 'boolean':
+      return 'b' + String(v);
+  }
+  if (v instanceof GoInt) return v.t + v.v.toString();
+  return null;
+}
+
 function uniq(l: unknown[]): unknown[] {
   const out: unknown[] = [];
-  for (const x of l) if (!inList(out, x)) out.push(x);
+  const seen = new Set<string>();
+  const complex: unknown[] = [];
+  for (const x of l) {
+    const k = scalarKey(x);
+    if (k !== null) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(x);
+    } else if (!inList(complex, x)) {
+      complex.push(x);
+      out.push(x);
+    }
+  }
   return out;
 }
 

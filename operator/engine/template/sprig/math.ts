@@ -3,7 +3,7 @@ import { FuncError, type FuncMap, fn } from '../funcs.js';
 import { sprint } from '../fmt.js';
 import { GoInt, intValue, typedSlice } from '../value.js';
 import { toFloat64, toInt, toInt64 } from './cast.js';
-import { checkCount } from './limits.js';
+import { checkListLength } from './limits.js';
 
 const I64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
@@ -73,12 +73,12 @@ function untilStep(start: bigint, stop: bigint, step: bigint): GoInt[] {
     s === 0n ? 0n : (b - a + s - (s > 0n ? 1n : -1n)) / s;
   if (stop < start) {
     if (step >= 0n) return typedSlice(v, 'int');
-    checkCount(Number(count(start, stop, step)), 'untilStep');
+    checkListLength(Number(count(start, stop, step)), 'untilStep');
     for (let i = start; i > stop; i += step) v.push(new GoInt(i));
     return typedSlice(v, 'int');
   }
   if (step <= 0n) return typedSlice(v, 'int');
-  checkCount(Number(count(start, stop, step)), 'untilStep');
+  checkListLength(Number(count(start, stop, step)), 'untilStep');
   for (let i = start; i < stop; i += step) v.push(new GoInt(i));
   return typedSlice(v, 'int');
 }
