@@ -14,10 +14,12 @@ import {
   type KubeObject,
   type Request,
 } from '../../operator/runtime/index.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { REPO_ROOT } from '../world/process.js';
 import { artifactsDirFor, readRunCoordinates } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
 import { waitFor } from '../world/wait.js';
@@ -342,6 +344,65 @@ describe('operator/runtime against a real kube-apiserver', () => {
       await expect(wrong.list(nsGVR)).rejects.toThrow(/certificate/i);
       right.close();
       wrong.close();
+    },
+    STEP,
+  );
+
+  it(
+    'two processes contend for the Lease; when the leader process dies the other takes over',
+    async () => {
+      const lease = `syncagent.runtime-e2e-processes`;
+      const children: ChildProcess[] = [];
+      const output = new Map<string, string>();
+      const startReplica = (id: string): ChildProcess => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            './hack/lib/ts-hooks.mjs',
+            'e2e/runtime/lease-child.ts',
+            cluster.kubeconfigPath,
+            lease,
+            id,
+          ],
+          { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        output.set(id, '');
+        const append = (c: Buffer): void => void output.set(id, (output.get(id) ?? '') + c.toString());
+        child.stdout?.on('data', append);
+        child.stderr?.on('data', append);
+        children.push(child);
+        return child;
+      };
+      try {
+        const a = startReplica('process-a');
+        await waitFor(() => output.get('process-a')?.includes('leading process-a'), {
+          description: 'process-a to lead',
+          timeoutMs: 60_000,
+          hint: () => output.get('process-a') ?? '',
+        });
+        startReplica('process-b');
+        await waitFor(() => output.get('process-b')?.includes('candidate process-b'), {
+          description: 'process-b to start',
+          timeoutMs: 60_000,
+          hint: () => output.get('process-b') ?? '',
+        });
+        await new Promise((r) => setTimeout(r, 4_000));
+        expect(output.get('process-b')).not.toContain('leading');
+        const killedAt = Date.now();
+        a.kill('SIGKILL'); // a crash: the Lease is not released
+        await waitFor(() => output.get('process-b')?.includes('leading process-b'), {
+          description: 'process-b to take over',
+          timeoutMs: 40_000,
+          intervalMs: 100,
+          hint: () => output.get('process-b') ?? '',
+        });
+        const failoverMs = Date.now() - killedAt;
+        console.log(`[runtime e2e] Lease fail-over between processes took ${failoverMs} ms`);
+        expect(failoverMs).toBeLessThanOrEqual(15_000 + 2 * 2_000 + 1_000);
+      } finally {
+        for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      }
     },
     STEP,
   );

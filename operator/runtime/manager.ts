@@ -222,6 +222,10 @@ export class Manager {
     if (this.started) throw new Error('manager already started');
     this.started = true;
     const stopped = new Promise<void>((r) => (this.stoppedResolve = r));
+    // Runtime timers are unref'd; this keeps the process alive while the manager runs, e.g. while a
+    // standby replica waits for the Lease with no server and no open watch.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    void stopped.then(() => clearInterval(keepAlive));
     const metrics = await startMetricsServer(this.opts.metricsAddress ?? '0');
     if (metrics) {
       this.servers.push(metrics);
