@@ -5,6 +5,7 @@
  * every virtual-workspace endpoint serves the projected type (zero endpoints = not yet: decision #8).
  */
 import { isSynchronizationEnabled, type PublishedResource } from '../../apis/v1alpha1/types.js';
+import { formatValidationErrors, validatePublishedResource } from '../../apis/v1alpha1/validate.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
@@ -107,6 +108,24 @@ export class SyncManager {
     if (current && current.uid === pr.metadata.uid && current.generation === pr.metadata.generation)
       return {};
     await this.stopSync(req.name); // spec changed or PR re-created
+
+    // Duplicate related identifiers are rejected (decision #16). Other findings (a mutation step or
+    // lookup with several mechanisms) work in the Go agent (the first one wins), so they only warn.
+    const findings = validatePublishedResource(pr);
+    const fatal = findings.filter((f) => f.field.endsWith('.identifier'));
+    if (findings.length > fatal.length) {
+      const text = formatValidationErrors(
+        pr,
+        findings.filter((f) => !fatal.includes(f)),
+      );
+      void d.recorder.event(d.localClient, pr as never, 'Warning', 'AmbiguousConfiguration', text);
+    }
+    if (fatal.length > 0) {
+      const err = new Error(formatValidationErrors(pr, fatal));
+      recordReconcilingError(d.recorder, d.localClient, pr, err);
+      await this.setSyncing(pr, 'False', 'InvalidConfiguration', err, ctx);
+      throw new TerminalError(err.message);
+    }
 
     let types;
     try {
