@@ -239,7 +239,9 @@ export class RelatedSync {
           const message = err instanceof Error ? err.message : String(err);
           p.log.info({ identifier: e.spec.identifier, err: message }, 'Failed to sync related resource');
           this.warn(p, `Failed to sync related resource "${e.spec.identifier}": ${message}`);
-          requeue = true; // retry later, without holding up the other entries
+          // API failures are retried; planning failures (bad data on a primary) wait for a change of
+          // the primary or a related object, which the watches deliver.
+          if (!(err instanceof RelatedError)) requeue = true;
         }
       }
     } finally {
@@ -307,7 +309,7 @@ export class RelatedSync {
       );
 
     const destType = await destClient.findResource(e.destGVR.group, e.destGVR.version, e.destGVR.resource);
-    if (!destType) throw new RelatedError(`${gvrString(e.destGVR)} is not served on the ${destSide} side`);
+    if (!destType) throw new Error(`${gvrString(e.destGVR)} is not served on the ${destSide} side`);
     const destApiVersion =
       e.destGVR.group === '' ? e.destGVR.version : `${e.destGVR.group}/${e.destGVR.version}`;
 
