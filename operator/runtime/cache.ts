@@ -1,6 +1,6 @@
 import type { KubeObject } from './client/types.js';
 import type { Indexer } from './indexer.js';
-import { matchesLabels, parseLabelSelector } from './selector.js';
+import { parseSelector } from '../engine/labels/selector.js';
 
 /** The annotation kcp sets on every object served from a workspace (its logical cluster name). */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
@@ -45,12 +45,12 @@ export function cacheReader(store: Indexer, hasSynced: () => boolean): CacheRead
     get: (cluster, namespace, name) => store.get(keyOf(cluster, namespace, name)),
     getByKey: (key) => store.get(key),
     list: (opts = {}) => {
-      const reqs = opts.labelSelector ? parseLabelSelector(opts.labelSelector) : undefined;
+      const selector = opts.labelSelector ? parseSelector(opts.labelSelector) : undefined;
       const out: KubeObject[] = [];
       for (const obj of store.list()) {
         if (opts.cluster !== undefined && clusterOf(obj) !== opts.cluster) continue;
         if (opts.namespace !== undefined && (obj.metadata?.namespace ?? '') !== opts.namespace) continue;
-        if (reqs && !matchesLabels(reqs, obj.metadata?.labels)) continue;
+        if (selector && !selector.matches(obj.metadata?.labels)) continue;
         out.push(obj);
       }
       return out;

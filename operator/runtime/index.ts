@@ -55,7 +55,6 @@ export { restClientMetrics } from './client/transport.js';
 export * from './informer.js';
 export * from './cache.js';
 export * from './indexer.js';
-export * from './selector.js';
 export * from './manager.js';
 export * from './leaderelection.js';
 export * from './httpserver.js';
