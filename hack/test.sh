@@ -28,7 +28,8 @@ run_phase "typecheck" 10m npm run -s typecheck
 run_phase "lint" 10m npm run -s lint
 run_phase "unit tests" 20m npm run -s test:unit
 run_phase "build" 10m npm run -s build
-# A cold build of kcp + kube-apiserver + etcd + kubectl takes ~10-15 min on 2 cores; warm: a second.
+# A cold build of kcp + kube-apiserver + etcd + kubectl: ~10 min on 2 quiet cores, 30 min on a busy
+# machine; warm: under a second.
 run_phase "test world binaries" 60m bash hack/world/ensure-binaries.sh
 run_phase "e2e tests" 40m npm run -s test:e2e
 
