@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1
+# Container image of the TypeScript api-syncagent: a drop-in for ghcr.io/kcp-dev/api-syncagent.
+# Contract (SPEC §12.1): ENTRYPOINT ["api-syncagent"], deployments pass only flags, runs as
+# nobody (uid 65534), needs no writable root filesystem.
+#
+#   docker build -t api-syncagent:dev .
+#
+# e2e/shipping/image.e2e.ts replays the install steps below in a staging folder (no Docker engine
+# runs in CI), so keep the layout (/opt/api-syncagent/{bin,dist,crds,node_modules}) in sync with it.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# ---- build: compile TypeScript to dist/ (dev dependencies only live here) ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY operator ./operator
+RUN npm run build
+
+# ---- deps: production dependencies only (no `node` npm package, no TypeScript, no jest) ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /opt/api-syncagent
+COPY package.json package-lock.json ./
+# No production dependency has install scripts or native code.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime ----
+FROM ${NODE_IMAGE}
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="api-syncagent" \
+      org.opencontainers.image.description="Publishes CRD-based APIs from a service cluster to kcp and syncs objects both ways (TypeScript drop-in for kcp-dev/api-syncagent)" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
+
+# npm, npx and corepack are not needed at runtime (~20 MB, and less attack surface).
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
+
+WORKDIR /opt/api-syncagent
+COPY --from=deps /opt/api-syncagent/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY crds ./crds
+COPY hack/image/api-syncagent hack/image/pubres-toolkit ./bin/
+RUN chmod 0755 bin/api-syncagent bin/pubres-toolkit \
+ && ln -s /opt/api-syncagent/bin/api-syncagent /usr/local/bin/api-syncagent \
+ && ln -s /opt/api-syncagent/bin/pubres-toolkit /usr/local/bin/pubres-toolkit
+
+# Nothing is written at runtime: logs go to stderr, state lives in Secrets.
+ENV NODE_ENV=production
+USER 65534:65534
+ENTRYPOINT ["api-syncagent"]
