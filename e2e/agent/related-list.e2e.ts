@@ -1,0 +1,125 @@
+// Related resources (SPEC §8) from a list reference (a gjson multipath yielding an array), projected
+// from kcp ConfigMaps into service-cluster Secrets, with one Secret pre-existing on the service
+// cluster. SPEC §8.4 GETs the destination first, so the pre-existing Secret is found (no AlreadyExists
+// adoption): without a stored state it gets the §5.8 "without state" update — the ConfigMap's content
+// overwrites its data, its own labels are kept. (Issue 7 expects "content kept"; the SPEC contract,
+// i.e. the Go agent's behaviour, overwrites: see the report.)
+import { createHash } from 'node:crypto';
+import { waitFor } from '../world/wait.js';
+import { startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
+
+const STEP = 180_000;
+const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
+const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('agent: related resources from a list reference, projected', () => {
+  let w: AgentWorld;
+  let cluster: string;
+  const localName = `${sha3short('default')}-${sha3short('hourly')}`;
+
+  beforeAll(async () => {
+    w = await startAgentWorld({
+      name: 'agent-related-list',
+      manifests: [
+        {
+          apiVersion: 'syncagent.kcp.io/v1alpha1',
+          kind: 'PublishedResource',
+          metadata: { name: 'publish-crontabs' },
+          spec: {
+            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
+            related: [
+              {
+                identifier: 'configs',
+                origin: 'kcp',
+                group: '',
+                version: 'v1',
+                resource: 'configmaps',
+                projection: { resource: 'secrets' },
+                object: {
+                  reference: { path: '[metadata.labels.first,metadata.labels.second]' },
+                },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    cluster = w.provider.teamClusterNames[0]!;
+  }, STEP);
+
+  afterAll(async () => {
+    await w?.stop();
+  }, STEP);
+
+  it(
+    'creates one Secret per listed ConfigMap and takes over the pre-existing one',
+    async () => {
+      await waitForServed(w, 0, CRONTABS);
+      const svc = w.service.client;
+      await svc.create('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: cluster },
+      });
+      await svc.create(`/api/v1/namespaces/${cluster}/secrets`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'cfg-b', namespace: cluster, labels: { 'made-by': 'provider' } },
+        data: { k: b64('pre-existing') },
+      });
+      const kcp = w.provider.teamAdmin(0);
+      for (const [name, value] of [
+        ['cfg-a', 'from-kcp-a'],
+        ['cfg-b', 'from-kcp-b'],
+      ] as const) {
+        await kcp.create('/api/v1/namespaces/default/configmaps', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, namespace: 'default' },
+          data: { k: b64(value) },
+        });
+      }
+      await kcp.create(CRONTABS, {
+        apiVersion: 'example.com/v1',
+        kind: 'CronTab',
+        metadata: { name: 'hourly', namespace: 'default', labels: { first: 'cfg-a', second: 'cfg-b' } },
+        spec: { cronSpec: '0 * * * *', image: 'backup:1.0', replicas: 1 },
+      });
+      await waitFor(
+        () => svc.getOrUndefined(`/apis/example.com/v1/namespaces/${cluster}/crontabs/${localName}`),
+        { description: 'the local copy of the CronTab', timeoutMs: 60_000 },
+      );
+      const a = await waitFor(() => svc.getOrUndefined(`/api/v1/namespaces/${cluster}/secrets/cfg-a`), {
+        description: 'Secret cfg-a projected from the ConfigMap',
+        timeoutMs: 60_000,
+      });
+      expect(a.data).toEqual({ k: b64('from-kcp-a') });
+      for (const name of ['cfg-a', 'cfg-b'])
+        await waitFor(
+          async () =>
+            (
+              (await kcp.get(`/api/v1/namespaces/default/configmaps/${name}`)).metadata.finalizers as
+                string[] | undefined
+            )?.includes('syncagent.kcp.io/cleanup')
+              ? true
+              : undefined,
+          { description: `the finalizer on ConfigMap ${name}`, timeoutMs: 30_000 },
+        );
+      const b = await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`);
+      expect(b.data).toEqual({ k: b64('from-kcp-b') });
+      expect(b.metadata.labels).toEqual({ 'made-by': 'provider' });
+
+      // A later kcp edit flows as a merge patch against the stored state.
+      await kcp.mergePatch('/api/v1/namespaces/default/configmaps/cfg-b', { data: { k: b64('edited') } });
+      await waitFor(
+        async () =>
+          (await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`)).data?.k === b64('edited')
+            ? true
+            : undefined,
+        { description: 'the kcp edit to reach the taken-over Secret', timeoutMs: 30_000 },
+      );
+    },
+    STEP,
+  );
+});
