@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The agent benchmark on the real world (issue 9): `bash hack/bench.sh [--quick] [--reps N] [--seed N]
+# [--agent-command "<cmd>"] [-- <extra agent flags>]`. Results go to .artifacts/bench/ (result.json,
+# result.md, latency-cdf.png). BENCH_AGENT_NODE_OPTIONS is passed to the agent as NODE_OPTIONS, e.g.
+# "--cpu-prof --cpu-prof-dir=.artifacts/bench/prof" for a CPU profile of the measured run.
+source "$(dirname "$0")/lib/node-env.sh"
+exec </dev/null
+if [ -z "${BENCH_AGENT_COMMAND:-}" ] && ! printf '%s\n' "$@" | grep -qx -- '--agent-command'; then
+  [ -f dist/operator/main.js ] || npm run -s build
+fi
+timeout --signal=TERM --kill-after=30s 60m bash hack/world/ensure-binaries.sh
+# BENCH_AGENT_NODE_OPTIONS reaches the agent only (as its NODE_OPTIONS), not the benchmark process.
+exec timeout --signal=TERM --kill-after=60s 100m \
+  node --import ./hack/lib/ts-hooks.mjs hack/bench/agent-bench.ts "$@"
