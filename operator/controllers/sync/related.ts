@@ -113,10 +113,10 @@ export class RelatedSync {
         throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
       seen.add(spec.identifier);
       const names = compileRelated(spec, `spec.related[${index}].object`);
-      if (names.compileErrors.length > 0) {
-        const e = names.compileErrors[0]!;
-        throw new Error(`${e.fieldPath}: ${e.message}`);
-      }
+      // Like the Go agent, a broken template or pattern fails only this entry, when it is evaluated
+      // (a Warning event on each primary naming the identifier); the primary and the rest keep going.
+      for (const ce of names.compileErrors)
+        d.log.info({ field: ce.fieldPath, err: ce.message }, 'Invalid related resource rule');
       return {
         spec,
         index,

@@ -1,0 +1,175 @@
+// RelatedSync.process against in-memory API servers: a failing entry warns (naming its identifier)
+// without stopping the next one; a service-origin object is created in kcp with the §8.5 annotation,
+// its state stored in the primary's Secret, and the reverse index fed.
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import { AlreadyExistsError, NotFoundError } from '../../runtime/client/errors.js';
+import { gvrString, type GVR } from '../../runtime/client/paths.js';
+import type { RestClient } from '../../runtime/client/rest.js';
+import type { KubeObject } from '../../runtime/client/types.js';
+import { silentLogger } from '../../runtime/log.js';
+import { RelatedSync, type RelatedDeps } from './related.js';
+
+type Obj = Record<string, any>;
+
+/** A tiny API server: objects by resource/namespace/name; merge patches shallow-merge metadata. */
+function fakeServer(kinds: Record<string, string>) {
+  const objs = new Map<string, Obj>();
+  const key = (gvr: GVR, ns: string | undefined, name: string) => `${gvrString(gvr)}|${ns ?? ''}|${name}`;
+  const nf = (p: string) => new NotFoundError(404, 'NotFound', undefined, 'GET', p);
+  let rv = 1;
+  const client = {
+    async get(gvr: GVR, name: string, o: { namespace?: string } = {}) {
+      const v = objs.get(key(gvr, o.namespace, name));
+      if (!v) throw nf(name);
+      return structuredClone(v);
+    },
+    async listAll(gvr: GVR, o: { namespace?: string } = {}) {
+      const items = [...objs.entries()]
+        .filter(([k]) => k.startsWith(`${gvrString(gvr)}|${o.namespace ?? ''}|`))
+        .map(([, v]) => structuredClone(v));
+      return { items, metadata: {} };
+    },
+    async create(gvr: GVR, obj: Obj) {
+      const k = key(gvr, obj.metadata.namespace, obj.metadata.name);
+      if (objs.has(k)) throw new AlreadyExistsError(409, 'AlreadyExists', undefined, 'POST', k);
+      const stored = {
+        ...structuredClone(obj),
+        metadata: { ...obj.metadata, resourceVersion: String(rv++) },
+      };
+      objs.set(k, stored);
+      return structuredClone(stored);
+    },
+    async update(gvr: GVR, obj: Obj) {
+      objs.set(key(gvr, obj.metadata.namespace, obj.metadata.name), structuredClone(obj));
+      return structuredClone(obj);
+    },
+    async patch(gvr: GVR, name: string, patch: Obj, _t: string, o: { namespace?: string } = {}) {
+      const k = key(gvr, o.namespace, name);
+      const cur = objs.get(k);
+      if (!cur) throw nf(name);
+      const next = { ...cur, ...patch, metadata: { ...cur.metadata } };
+      for (const [mk, mv] of Object.entries((patch.metadata ?? {}) as Obj)) {
+        if (mv && typeof mv === 'object' && !Array.isArray(mv)) {
+          const merged = { ...(cur.metadata[mk] ?? {}), ...mv };
+          for (const [a, b] of Object.entries(merged)) if (b === null) delete merged[a];
+          next.metadata[mk] = merged;
+        } else next.metadata[mk] = mv;
+      }
+      objs.set(k, next);
+      return structuredClone(next);
+    },
+    async findResource(_g: string, _v: string, resource: string) {
+      return kinds[resource] ? { name: resource, kind: kinds[resource], namespaced: true } : undefined;
+    },
+  };
+  return {
+    objs,
+    client: client as unknown as RestClient,
+    put: (gvr: GVR, o: Obj) => void client.create(gvr, o),
+  };
+}
+
+const SECRETS: GVR = { group: '', version: 'v1', resource: 'secrets' };
+const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs' };
+
+describe('RelatedSync.process', () => {
+  it('isolates a failing entry and syncs a service-origin Secret into kcp with the annotation', async () => {
+    const kcp = fakeServer({ secrets: 'Secret' });
+    const svc = fakeServer({ secrets: 'Secret' });
+    const remote = {
+      apiVersion: 'example.com/v1',
+      kind: 'CronTab',
+      metadata: { name: 'nightly', namespace: 'default', labels: { a: 'x' } },
+    };
+    const local = { ...remote, metadata: { name: 'hash', namespace: 'ws1', labels: {} } };
+    await kcp.client.create(CRONTABS, remote);
+    await svc.client.create(SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hash-creds', namespace: 'ws1', uid: 'u1' },
+      data: { password: 'c2VjcmV0' },
+    });
+    const events: string[] = [];
+    const state = new Map<string, string>();
+    const pr = {
+      metadata: { name: 'pr' },
+      spec: {
+        resource: { apiGroup: 'example.com', kind: 'CronTab' },
+        related: [
+          {
+            // label `a` exists on kcp only: 1 name on the origin (kcp), 0 on the destination.
+            identifier: 'broken',
+            origin: 'kcp',
+            kind: 'Secret',
+            object: { reference: { path: 'metadata.labels.a' } },
+          },
+          {
+            identifier: 'creds',
+            origin: 'service',
+            kind: 'Secret',
+            object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
+          },
+        ],
+      },
+    } as unknown as PublishedResource;
+    const deps = {
+      pr,
+      types: { remote: { gvr: CRONTABS, apiVersion: 'example.com/v1', kind: 'CronTab' } },
+      localClient: svc.client,
+      state: {
+        read: (_s: string, k: string) => state.get(k),
+        write: async (_s: string, _l: unknown, e: Record<string, string>) => {
+          for (const [k, v] of Object.entries(e)) state.set(k, v);
+        },
+      },
+      recorder: {
+        event: async (_c: unknown, o: KubeObject, type: string, reason: string, message: string) => {
+          events.push(`${type} ${reason} ${o.metadata?.name}: ${message}`);
+        },
+      },
+      log: silentLogger(),
+      enqueue: () => undefined,
+    } as unknown as RelatedDeps;
+    const rs = new RelatedSync(deps);
+    const req = { cluster: 'ws1', namespace: 'default', name: 'nightly' };
+    const pair = {
+      req,
+      workspacePath: '',
+      remote: structuredClone(remote),
+      local,
+      kcpClient: kcp.client,
+      secretName: 's',
+      secretLabels: {},
+      signal: new AbortController().signal,
+      log: silentLogger(),
+    };
+    const r = await rs.process(pair, false);
+
+    expect(events[0]).toBe(
+      'Warning RelatedResourceFailed nightly: Failed to sync related resource "broken": failed to resolve objects: failed to find objects on origin side: cannot sync related resources: found 1 names on the origin, but 0 on the destination side',
+    );
+    const copy = kcp.objs.get('v1/secrets|default|nightly-creds');
+    expect(copy?.data).toEqual({ password: 'c2VjcmV0' });
+    expect(copy?.metadata.uid).toBeUndefined();
+    expect(events).toContain('Normal ObjectPlaced nightly-creds: Object has been placed.');
+    expect(kcp.objs.get('example.com/v1/crontabs|default|nightly')?.metadata.annotations).toEqual({
+      'related-resources.syncagent.kcp.io/creds.0':
+        '{"namespace":"default","name":"nightly-creds","apiVersion":"v1","kind":"Secret"}',
+    });
+    expect(r.requeue).toBe(true); // the annotation patch asks for another look
+    expect(state.size).toBe(1);
+    expect(rs.index.lookup('service', 'v1/secrets', '', 'ws1', 'hash-creds')).toEqual([req]);
+    expect(rs.index.lookup('kcp', 'v1/secrets', 'ws1', 'default', 'nightly-creds')).toEqual([req]);
+  });
+
+  it('rejects duplicate identifiers (decision #16)', () => {
+    const rel = { identifier: 'x', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } };
+    expect(
+      () =>
+        new RelatedSync({
+          pr: { metadata: {}, spec: { related: [rel, rel] } },
+          log: silentLogger(),
+        } as unknown as RelatedDeps),
+    ).toThrow('spec.related[1].identifier: duplicate identifier "x"');
+  });
+});
