@@ -23,10 +23,12 @@ import type { Logger } from '../../runtime/log.js';
 import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
 import {
   CONDITION_SCHEMA_PUBLISHED,
+  GVR_PUBLISHED_RESOURCES,
   recordReconcilingError,
   updatePublishedResourceStatus,
 } from '../published-resources.js';
 import { publishedSchema } from '../source-schema.js';
+import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
 
 export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
 
@@ -49,10 +51,14 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
   });
   const enqueuePR = (o: KubeObject) =>
     controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
+  // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
+  const enqueueAllPRs = () => {
+    for (const pr of d.publishedResources.reader.list()) enqueuePR(pr);
+  };
   d.publishedResources.addEventHandler({
     onAdd: enqueuePR,
     onUpdate: (_o, n) => enqueuePR(n),
-    onDelete: enqueuePR,
+    onDelete: enqueueAllPRs,
   });
   // A changed CRD re-publishes every PublishedResource of its group and kind.
   const enqueueForCRD = (crd: KubeObject) => {
@@ -85,6 +91,21 @@ async function reconcile(
   const pr = structuredClone(cached);
   try {
     const { projected, schemaName } = await publishedSchema(d.localClient, pr);
+    const owner = collidingOwner(pr, schemaName, await olderSchemaOwners(d, pr));
+    if (owner) {
+      // Not published; a name recorded earlier goes, so the APIExport and syncmanager drop it too.
+      if (pr.status?.resourceSchemaName) {
+        await d.localClient.patch(
+          GVR_PUBLISHED_RESOURCES,
+          pr.metadata.name,
+          { status: { resourceSchemaName: null } },
+          'merge',
+          { subresource: 'status' },
+        );
+        delete pr.status.resourceSchemaName;
+      }
+      throw new Error(collisionMessage(pr, schemaName, owner));
+    }
     await ensureSchema(d, projected, schemaName, ctx);
     await updatePublishedResourceStatus(d.localClient, pr, {
       resourceSchemaName: schemaName,
@@ -112,6 +133,30 @@ async function reconcile(
     }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
     throw err;
   }
+}
+
+/**
+ * The other, older PublishedResources with their schema names: from the status when recorded, else
+ * computed (an older PR wins its group/resource even before its own reconcile ran). PRs whose schema
+ * cannot be determined claim nothing.
+ */
+async function olderSchemaOwners(
+  d: APIResourceSchemaControllerDeps,
+  pr: PublishedResource,
+): Promise<SchemaOwner[]> {
+  const owners: SchemaOwner[] = [];
+  for (const other of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+    if (other.metadata.name === pr.metadata.name || other.metadata.deletionTimestamp) continue;
+    if (!isOlder(other, pr)) continue;
+    const schemaName =
+      other.status?.resourceSchemaName ??
+      (await publishedSchema(d.localClient, other).then(
+        (s) => s.schemaName,
+        () => undefined,
+      ));
+    if (schemaName) owners.push({ pr: other, schemaName });
+  }
+  return owners;
 }
 
 async function ensureSchema(
