@@ -14,17 +14,27 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# `npm install` (not `npm ci`): the lock file was resolved against a registry mirror that lacks the
+# non-linux optional packages of @swc/core, which makes `npm ci` refuse it; versions still come from
+# the lock. No install scripts: tsc needs none (and the `node` devDependency would fetch a second Node).
+RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY operator ./operator
-RUN npm run build
+# = `npm run build`, with the image's Node.
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
 # ---- deps: production dependencies only (no `node` npm package, no TypeScript, no jest) ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /opt/api-syncagent
 COPY package.json package-lock.json ./
-# No production dependency has install scripts or native code.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Dropping devDependencies first makes npm prune the locked tree to production packages without
+# resolving dev-only optional packages; versions are exactly those of package-lock.json. No production
+# dependency has install scripts or native code. Source maps and type declarations are dead weight
+# at runtime (93 MB -> 52 MB, mostly @kubernetes/client-node).
+RUN npm pkg delete devDependencies \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+ && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
+ && npm cache clean --force
 
 # ---- runtime ----
 FROM ${NODE_IMAGE}
@@ -44,7 +54,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 WORKDIR /opt/api-syncagent
 COPY --from=deps /opt/api-syncagent/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY package.json ./
+COPY --from=deps /opt/api-syncagent/package.json ./
 COPY crds ./crds
 COPY hack/image/api-syncagent hack/image/pubres-toolkit ./bin/
 RUN chmod 0755 bin/api-syncagent bin/pubres-toolkit \
