@@ -39,7 +39,15 @@ const agentCommand = opt('--agent-command') ?? process.env.BENCH_AGENT_COMMAND;
 const reps = Number(opt('--reps') ?? (quick ? 1 : 3));
 const seed = Number(opt('--seed') ?? 42);
 const TEAMS = 10;
-const RATES = quick ? [{ rate: 20, n: 100 }, { rate: 100, n: 200 }] : [{ rate: 20, n: 400 }, { rate: 100, n: 1000 }];
+const RATES = quick
+  ? [
+      { rate: 20, n: 100 },
+      { rate: 100, n: 200 },
+    ]
+  : [
+      { rate: 20, n: 400 },
+      { rate: 100, n: 1000 },
+    ];
 const STATUS_N = quick ? 50 : 200;
 const STATUS_RATE = 10;
 const BURST_N = 1000;
@@ -82,15 +90,23 @@ async function startWorld(): Promise<{ provider: ProviderWorld; agent: AgentHand
   const metricsPort = await freePort();
   // The flags of a production run (SPEC §2.1), without debug logging (it would measure log I/O).
   const args = [
-    '--agent-name', 'bench-agent',
-    '--apiexportendpointslice-ref', provider.endpointSliceName,
+    '--agent-name',
+    'bench-agent',
+    '--apiexportendpointslice-ref',
+    provider.endpointSliceName,
     '--enable-leader-election=false',
-    '--kubeconfig', svc.kubeconfigPath,
-    '--kcp-kubeconfig', provider.agentKubeconfigPath,
-    '--namespace', 'kube-system',
-    '--log-format', 'Console',
-    '--health-address', '0',
-    '--metrics-address', `127.0.0.1:${metricsPort}`,
+    '--kubeconfig',
+    svc.kubeconfigPath,
+    '--kcp-kubeconfig',
+    provider.agentKubeconfigPath,
+    '--namespace',
+    'kube-system',
+    '--log-format',
+    'Console',
+    '--health-address',
+    '0',
+    '--metrics-address',
+    `127.0.0.1:${metricsPort}`,
     ...extraAgentFlags,
   ];
   // BENCH_AGENT_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=...") reaches the agent as NODE_OPTIONS.
@@ -99,7 +115,13 @@ async function startWorld(): Promise<{ provider: ProviderWorld; agent: AgentHand
   if (agentCommand) {
     const [cmd, ...cmdArgs] = agentCommand.split(/\s+/).filter(Boolean);
     say(`starting the agent: ${agentCommand} ${args.join(' ')}`);
-    const p = startProcess({ name: 'agent', command: cmd!, args: [...cmdArgs, ...args], logPath: path.join(outDir, 'agent.log'), env });
+    const p = startProcess({
+      name: 'agent',
+      command: cmd!,
+      args: [...cmdArgs, ...args],
+      logPath: path.join(outDir, 'agent.log'),
+      env,
+    });
     pid = await waitFor(async () => p.serverPid(), { description: 'the agent pid', timeoutMs: 10_000 });
     stopAgent = () => p.stop(30_000);
   } else {
@@ -162,7 +184,8 @@ async function startWatches(provider: ProviderWorld): Promise<void> {
     const onKcp = (type: string, o: KubeObject, at: number): void => {
       if (type !== 'MODIFIED') return;
       const t = tracks.get(`${i}/${o.metadata.name}`);
-      if (t?.statusExpected && t.statusSeen === undefined && o.status?.phase === t.statusExpected) t.statusSeen = at;
+      if (t?.statusExpected && t.statusSeen === undefined && o.status?.phase === t.statusExpected)
+        t.statusSeen = at;
     };
     watchers.push(await watchCollection(provider.teamAdmin(i), CRONTABS, onKcp));
   }
@@ -220,8 +243,15 @@ async function steadyRate(prefix: string, n: number, rate: number): Promise<numb
     inflight.push(createOne(keys[i]!).catch((e) => say(`create ${keys[i]!.key}: ${(e as Error).message}`)));
   }
   await Promise.all(inflight);
-  await waitAll(keys.map((k) => k.key), 'synced', 'synced');
-  return keys.map((k) => tracks.get(k.key)!).filter((t) => t.synced !== undefined).map((t) => t.synced! - t.created!);
+  await waitAll(
+    keys.map((k) => k.key),
+    'synced',
+    'synced',
+  );
+  return keys
+    .map((k) => tracks.get(k.key)!)
+    .filter((t) => t.synced !== undefined)
+    .map((t) => t.synced! - t.created!);
 }
 
 async function statusUp(keys: string[], rate: number, tag: string): Promise<number[]> {
@@ -248,7 +278,10 @@ async function statusUp(keys: string[], rate: number, tag: string): Promise<numb
   }
   await Promise.all(inflight);
   await waitAll(keys, 'statusSeen', 'status-synced');
-  return keys.map((k) => tracks.get(k)!).filter((t) => t.statusSeen !== undefined).map((t) => t.statusSeen! - t.statusWritten!);
+  return keys
+    .map((k) => tracks.get(k)!)
+    .filter((t) => t.statusSeen !== undefined)
+    .map((t) => t.statusSeen! - t.statusWritten!);
 }
 
 async function burst(prefix: string, n: number): Promise<{ seconds: number; createSeconds: number }> {
@@ -257,7 +290,11 @@ async function burst(prefix: string, n: number): Promise<{ seconds: number; crea
   const errors = await pool(keys, 50, createOne);
   const created = performance.now();
   if (errors.length) say(`burst: ${errors.length} creates failed, first: ${errors[0]!.message}`);
-  await waitAll(keys.map((k) => k.key), 'synced', 'synced');
+  await waitAll(
+    keys.map((k) => k.key),
+    'synced',
+    'synced',
+  );
   const last = Math.max(...keys.map((k) => tracks.get(k.key)?.synced ?? Number.NaN));
   return { seconds: (last - t0) / 1000, createSeconds: (created - t0) / 1000 };
 }
@@ -303,7 +340,8 @@ async function main(): Promise<void> {
       const before = await scrapeRequests(agent.metricsPort);
       const lat = await steadyRate(`r${r}-rate${rate}`, n, rate);
       await sleep(2_000); // let the agent's own follow-up writes settle before the second scrape
-      if (rate === RATES[0]!.rate) cost = costPerObject(before, await scrapeRequests(agent.metricsPort), n, kcpHost);
+      if (rate === RATES[0]!.rate)
+        cost = costPerObject(before, await scrapeRequests(agent.metricsPort), n, kcpHost);
       specDown[`${rate}/s`] = summarize(lat);
       (samples[`spec-down ${rate}/s`] ??= []).push(...lat);
       say(`rep ${r + 1}: spec-down at ${rate}/s: ${fmt(specDown[`${rate}/s`]!)}; load ${loadAverage()}`);
@@ -369,13 +407,45 @@ async function main(): Promise<void> {
   const reqs = med((r) => r.requestsPerObject.total);
   const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
   const targets = [
-    { name: `spec-down p50 at ${rate0}`, value: p50.median, unit: 'ms', target: '< 100 ms', ok: p50.median < 100 },
-    { name: `spec-down p99 at ${rate0}`, value: p99.median, unit: 'ms', target: '< 500 ms', ok: p99.median < 500 },
-    { name: `${BURST_N} objects at once fully synced`, value: burstS.median, unit: 's', target: '< 30 s', ok: burstS.median < 30 },
+    {
+      name: `spec-down p50 at ${rate0}`,
+      value: p50.median,
+      unit: 'ms',
+      target: '< 100 ms',
+      ok: p50.median < 100,
+    },
+    {
+      name: `spec-down p99 at ${rate0}`,
+      value: p99.median,
+      unit: 'ms',
+      target: '< 500 ms',
+      ok: p99.median < 500,
+    },
+    {
+      name: `${BURST_N} objects at once fully synced`,
+      value: burstS.median,
+      unit: 's',
+      target: '< 30 s',
+      ok: burstS.median < 30,
+    },
     ...(rssBig !== undefined
-      ? [{ name: `RSS at ${syncedBig} synced objects`, value: rssBig, unit: 'MiB', target: '< 250 MB', ok: rssBig * 1.048576 < 250 }]
+      ? [
+          {
+            name: `RSS at ${syncedBig} synced objects`,
+            value: rssBig,
+            unit: 'MiB',
+            target: '< 250 MB',
+            ok: rssBig * 1.048576 < 250,
+          },
+        ]
       : []),
-    { name: 'API requests per new object', value: reqs.median, unit: '', target: '<= 6', ok: reqs.median <= 6.05 },
+    {
+      name: 'API requests per new object',
+      value: reqs.median,
+      unit: '',
+      target: '<= 6',
+      ok: reqs.median <= 6.05,
+    },
   ].map((t) => ({ ...t, verdict: verdict(t.ok) }));
 
   const result = {
@@ -387,14 +457,34 @@ async function main(): Promise<void> {
     agent: agentCommand ?? `node ${path.relative(REPO_ROOT, AGENT_ENTRYPOINT)}`,
     extraAgentFlags,
     loadAverage: { start: loadStart, end: loadEnd },
-    config: { teams: TEAMS, rates: RATES, statusN: STATUS_N, statusRate: STATUS_RATE, burstN: BURST_N, bigN: BIG_N },
-    rss: { idleMiB: rssIdle, afterBurstMiB: rssAfterBurst, afterBurstObjects: syncedAfterBurst, bigMiB: rssBig, bigObjects: syncedBig },
+    config: {
+      teams: TEAMS,
+      rates: RATES,
+      statusN: STATUS_N,
+      statusRate: STATUS_RATE,
+      burstN: BURST_N,
+      bigN: BIG_N,
+    },
+    rss: {
+      idleMiB: rssIdle,
+      afterBurstMiB: rssAfterBurst,
+      afterBurstObjects: syncedAfterBurst,
+      bigMiB: rssBig,
+      bigObjects: syncedBig,
+    },
     repetitionsDetail: repResults,
     targets,
+    /** Every latency sample in ms (0.1 ms resolution), all repetitions, for re-plotting. */
+    samples: Object.fromEntries(
+      Object.entries(samples).map(([k, v]) => [k, v.map((x) => Math.round(x * 10) / 10)]),
+    ),
   };
   writeFileSync(path.join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
   const seriesNames = Object.keys(samples);
-  writeFileSync(path.join(outDir, 'latency-cdf.png'), renderCdfPng(seriesNames.map((n) => ({ samples: samples[n]! }))));
+  writeFileSync(
+    path.join(outDir, 'latency-cdf.png'),
+    renderCdfPng(seriesNames.map((n) => ({ samples: samples[n]! }))),
+  );
   const md = markdown(result, repResults, seriesNames, med);
   writeFileSync(path.join(outDir, 'result.md'), md);
   console.log('\n' + md);
@@ -412,7 +502,9 @@ function markdown(
   med: (f: (r: RepResult) => number) => { min: number; median: number; max: number },
 ): string {
   const mmm = (s: { min: number; median: number; max: number }, d = 0): string =>
-    reps.length > 1 ? `${s.median.toFixed(d)} (${s.min.toFixed(d)} – ${s.max.toFixed(d)})` : s.median.toFixed(d);
+    reps.length > 1
+      ? `${s.median.toFixed(d)} (${s.min.toFixed(d)} – ${s.max.toFixed(d)})`
+      : s.median.toFixed(d);
   const lines = [
     `# Agent benchmark (${result.mode}, ${result.repetitions} repetition(s), seed ${result.seed})`,
     '',
@@ -424,30 +516,58 @@ function markdown(
   ];
   for (const rate of Object.keys(reps[0]!.specDown)) {
     const f = (k: keyof LatencySummary) => mmm(med((r) => r.specDown[rate]![k]));
-    lines.push(`| spec-down at ${rate} | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`);
+    lines.push(
+      `| spec-down at ${rate} | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
+    );
   }
   {
     const f = (k: keyof LatencySummary) => mmm(med((r) => r.statusUp[k]));
-    lines.push(`| status-up at ${STATUS_RATE}/s | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`);
+    lines.push(
+      `| status-up at ${STATUS_RATE}/s | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
+    );
   }
   lines.push(
     '',
     '| figure | value |',
     '|---|---|',
-    `| ${BURST_N} objects created at once (50 parallel creates): all synced after | ${mmm(med((r) => r.burstSeconds), 1)} s (creating them took ${mmm(med((r) => r.burstCreateSeconds), 1)} s) |`,
-    `| burst throughput | ${mmm(med((r) => r.burstObjectsPerSecond), 0)} objects/s |`,
-    `| CPU per 1,000 objects (burst, agent utime+stime) | ${mmm(med((r) => r.cpuSecondsPer1000), 1)} s |`,
+    `| ${BURST_N} objects created at once (50 parallel creates): all synced after | ${mmm(
+      med((r) => r.burstSeconds),
+      1,
+    )} s (creating them took ${mmm(
+      med((r) => r.burstCreateSeconds),
+      1,
+    )} s) |`,
+    `| burst throughput | ${mmm(
+      med((r) => r.burstObjectsPerSecond),
+      0,
+    )} objects/s |`,
+    `| CPU per 1,000 objects (burst, agent utime+stime) | ${mmm(
+      med((r) => r.cpuSecondsPer1000),
+      1,
+    )} s |`,
     `| RSS idle (after warm-up) | ${result.rss.idleMiB.toFixed(0)} MiB |`,
     `| RSS with ${result.rss.afterBurstObjects} synced objects | ${result.rss.afterBurstMiB.toFixed(0)} MiB |`,
     ...(result.rss.bigMiB !== undefined
       ? [`| RSS with ${result.rss.bigObjects} synced objects | ${result.rss.bigMiB.toFixed(0)} MiB |`]
       : []),
-    `| API requests per new object (at ${RATES[0]!.rate}/s) | ${mmm(med((r) => r.requestsPerObject.total), 2)} |`,
+    `| API requests per new object (at ${RATES[0]!.rate}/s) | ${mmm(
+      med((r) => r.requestsPerObject.total),
+      2,
+    )} |`,
   );
   const verbs = Object.keys(reps[0]!.requestsPerObject.bySideVerb).sort();
-  for (const v of verbs) lines.push(`| &nbsp;&nbsp;${v} | ${mmm(med((r) => r.requestsPerObject.bySideVerb[v] ?? 0), 2)} |`);
+  for (const v of verbs)
+    lines.push(
+      `| &nbsp;&nbsp;${v} | ${mmm(
+        med((r) => r.requestsPerObject.bySideVerb[v] ?? 0),
+        2,
+      )} |`,
+    );
   lines.push('', '| target | measured | verdict |', '|---|---|---|');
-  for (const t of result.targets) lines.push(`| ${t.name} ${t.target} | ${t.value.toFixed(t.unit === 'ms' ? 0 : 2)} ${t.unit} | ${t.verdict} |`);
+  for (const t of result.targets)
+    lines.push(
+      `| ${t.name} ${t.target} | ${t.value.toFixed(t.unit === 'ms' ? 0 : 2)} ${t.unit} | ${t.verdict} |`,
+    );
   lines.push(
     '',
     `Chart: latency-cdf.png (x: ms, y: share of objects); ${seriesNames.map((n, i) => `${COLOUR_NAMES[i]} = ${n}`).join(', ')}.`,

@@ -25,7 +25,10 @@ const hits = new Map<number, number>();
 for (const id of p.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
 
 const shortUrl = (u: string): string =>
-  u.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'nm:').replace(/.*\/dist\//, 'dist/');
+  u
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, 'nm:')
+    .replace(/.*\/dist\//, 'dist/');
 const byFn = new Map<string, number>();
 const byFile = new Map<string, number>();
 for (const n of p.nodes) {
@@ -34,14 +37,21 @@ for (const n of p.nodes) {
   const url = shortUrl(n.callFrame.url) || '(native/VM)';
   const fn = `${n.callFrame.functionName || '(anonymous)'}  ${url}:${n.callFrame.lineNumber + 1}`;
   byFn.set(fn, (byFn.get(fn) ?? 0) + h);
-  const fileKey = url.startsWith('nm:') ? url.split('/').slice(0, url.startsWith('nm:@') ? 2 : 1).join('/') : url;
+  const fileKey = url.startsWith('nm:')
+    ? url
+        .split('/')
+        .slice(0, url.startsWith('nm:@') ? 2 : 1)
+        .join('/')
+    : url;
   byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + h);
 }
 const print = (title: string, m: Map<string, number>): void => {
   console.log(`\n${title}`);
   for (const [k, h] of [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     const ms = h * msPerSample;
-    console.log(`${ms.toFixed(0).padStart(8)} ms ${((100 * h) / p.samples.length).toFixed(1).padStart(5)}%  ${k}`);
+    console.log(
+      `${ms.toFixed(0).padStart(8)} ms ${((100 * h) / p.samples.length).toFixed(1).padStart(5)}%  ${k}`,
+    );
   }
 };
 console.log(`profile ${file}: ${(totalMs / 1000).toFixed(1)} s wall, ${p.samples.length} samples`);

@@ -39,13 +39,19 @@ export function jsonClient(creds: Credentials, maxSockets = 32, timeoutMs = 30_0
             res.on('data', (c: string) => (data += c));
             res.on('end', () => {
               if ((res.statusCode ?? 0) >= 300) {
-                reject(new Error(`${method} ${creds.server}${path}: HTTP ${res.statusCode}: ${data.slice(0, 300)}`));
+                reject(
+                  new Error(
+                    `${method} ${creds.server}${path}: HTTP ${res.statusCode}: ${data.slice(0, 300)}`,
+                  ),
+                );
               } else resolve(data ? JSON.parse(data) : undefined);
             });
             res.on('error', reject);
           },
         );
-        req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs}ms`)));
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs}ms`)),
+        );
         req.on('error', reject);
         req.end(payload);
       });

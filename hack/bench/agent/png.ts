@@ -103,16 +103,10 @@ class Canvas {
   }
 }
 
-function niceStep(range: number, ticks: number): number {
-  const raw = range / ticks;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * mag >= raw) return m * mag;
-  return 10 * mag;
-}
-
 /**
- * CDF plot: x = latency in ms (0 .. the largest p99 x 1.25, so single outliers do not squash the plot),
- * y = fraction of objects synced (0..100 %). One line per series, in SERIES_COLOURS order.
+ * CDF plot: x = latency in ms on a log scale (1 ms .. the largest sample, decades 1, 10, 100, ...), so
+ * a 20 ms and a 10 s distribution are both readable; y = share of objects (0..100 %). One line per
+ * series, in SERIES_COLOURS order.
  */
 export function renderCdfPng(series: { samples: number[] }[], width = 900, height = 480): Buffer {
   const c = new Canvas(width, height);
@@ -120,19 +114,18 @@ export function renderCdfPng(series: { samples: number[] }[], width = 900, heigh
   const right = width - 20;
   const top = 20;
   const bottom = height - 40;
-  const p99s = series
-    .filter((s) => s.samples.length)
-    .map((s) => [...s.samples].sort((a, b) => a - b)[Math.floor(s.samples.length * 0.99) - 1] ?? 0);
-  const xmax = Math.max(10, ...p99s) * 1.25;
-  const step = niceStep(xmax, 8);
+  const all = series.flatMap((s) => s.samples);
+  const decades = Math.max(2, Math.ceil(Math.log10(Math.max(10, ...all))));
   const grey: Rgb = [220, 220, 220];
   const black: Rgb = [0, 0, 0];
-  const X = (ms: number): number => left + ((right - left) * Math.min(ms, xmax)) / xmax;
+  const X = (ms: number): number => left + ((right - left) * Math.log10(Math.max(1, ms))) / decades;
   const Y = (f: number): number => bottom - (bottom - top) * f;
-  for (let v = 0; v <= xmax + 1e-9; v += step) {
-    c.line(X(v), top, X(v), bottom, grey);
-    const label = `${Number(v.toPrecision(6))}`;
-    c.text(X(v) - label.length * 4, bottom + 8, label, black);
+  for (let d = 0; d <= decades; d++) {
+    for (let m = 2; m < 10 && d < decades; m++)
+      c.line(X(m * 10 ** d), top, X(m * 10 ** d), bottom, [240, 240, 240]);
+    c.line(X(10 ** d), top, X(10 ** d), bottom, grey);
+    const label = `${10 ** d}`;
+    c.text(X(10 ** d) - label.length * 4, bottom + 8, label, black);
   }
   c.text(right - 30, bottom + 24, 'ms', black);
   for (let f = 0; f <= 1.0001; f += 0.25) {
