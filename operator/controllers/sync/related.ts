@@ -23,7 +23,7 @@ import { deepCopy, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { clusterOf } from '../../runtime/cache.js';
-import { ApiError, NotFoundError } from '../../runtime/client/errors.js';
+import { ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import { gvrString, type GVR } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
@@ -94,6 +94,15 @@ export interface PrimaryPair {
   secretLabels: Record<string, string>;
   signal: AbortSignal;
   log: Logger;
+}
+
+/** The related type is not in the discovery of a side (for kcp: often a claim not accepted). */
+class NotServedError extends Error {}
+
+/** The kcp-side resource of an entry as its permission claim is printed (§4.2.4): `resource` or `group/resource`. */
+function claimName(e: CompiledEntry): string {
+  const gvr = e.origin === 'kcp' ? e.originGVR : e.destGVR;
+  return gvr.group === '' ? gvr.resource : `${gvr.group}/${gvr.resource}`;
 }
 
 export class RelatedSync {
@@ -236,7 +245,9 @@ export class RelatedSync {
           }
         } catch (err) {
           if (p.signal.aborted) throw err;
-          const message = err instanceof Error ? err.message : String(err);
+          let message = err instanceof Error ? err.message : String(err);
+          if (err instanceof ForbiddenError || err instanceof NotServedError)
+            message += ` (is the permission claim for ${claimName(e)} accepted in this workspace?)`;
           p.log.info({ identifier: e.spec.identifier, err: message }, 'Failed to sync related resource');
           this.warn(p, `Failed to sync related resource "${e.spec.identifier}": ${message}`);
           // API failures are retried; planning failures (bad data on a primary) wait for a change of
@@ -309,7 +320,7 @@ export class RelatedSync {
       );
 
     const destType = await destClient.findResource(e.destGVR.group, e.destGVR.version, e.destGVR.resource);
-    if (!destType) throw new Error(`${gvrString(e.destGVR)} is not served on the ${destSide} side`);
+    if (!destType) throw new NotServedError(`${gvrString(e.destGVR)} is not served on the ${destSide} side`);
     const destApiVersion =
       e.destGVR.group === '' ? e.destGVR.version : `${e.destGVR.group}/${e.destGVR.version}`;
 
