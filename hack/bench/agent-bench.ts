@@ -151,6 +151,8 @@ async function startWorld(): Promise<{ provider: ProviderWorld; agent: AgentHand
 /** key "<team index>/<name>" -> timestamps (performance.now() ms) */
 interface Track {
   created?: number;
+  /** When kcp answered the create (created..createAnswered is kcp's own write latency). */
+  createAnswered?: number;
   synced?: number;
   localNs?: string;
   localName?: string;
@@ -209,13 +211,15 @@ function newKeys(prefix: string, n: number): { team: number; name: string; key: 
 }
 
 async function createOne(k: { team: number; name: string; key: string }): Promise<void> {
-  track(k.key).created = performance.now();
+  const t = track(k.key);
+  t.created = performance.now();
   await kcpClients[k.team]!.send('POST', CRONTABS, {
     apiVersion: 'example.com/v1',
     kind: 'CronTab',
     metadata: { name: k.name, namespace: 'default' },
     spec: { cronSpec: '* * * * */5', image: 'bench', replicas: 1 },
   });
+  t.createAnswered = performance.now();
 }
 
 async function waitAll(keys: string[], field: 'synced' | 'statusSeen', what: string): Promise<void> {
@@ -306,6 +310,8 @@ const syncedCount = (): number => [...tracks.values()].filter((t) => t.synced !=
 // ---- main ----------------------------------------------------------------------------------------
 interface RepResult {
   specDown: Record<string, LatencySummary>;
+  /** kcp's answer time to the benchmark's own creates: how loaded kcp is, independent of the agent. */
+  kcpCreate: Record<string, LatencySummary>;
   statusUp: LatencySummary;
   burstSeconds: number;
   burstCreateSeconds: number;
@@ -335,6 +341,7 @@ async function main(): Promise<void> {
   const samples: Record<string, number[]> = {};
   for (let r = 0; r < reps; r++) {
     const specDown: Record<string, LatencySummary> = {};
+    const kcpCreate: Record<string, LatencySummary> = {};
     let cost = { total: Number.NaN, bySideVerb: {} as Record<string, number> };
     for (const { rate, n } of RATES) {
       const before = await scrapeRequests(agent.metricsPort);
@@ -344,7 +351,13 @@ async function main(): Promise<void> {
         cost = costPerObject(before, await scrapeRequests(agent.metricsPort), n, kcpHost);
       specDown[`${rate}/s`] = summarize(lat);
       (samples[`spec-down ${rate}/s`] ??= []).push(...lat);
+      kcpCreate[`${rate}/s`] = summarize(
+        [...tracks.entries()]
+          .filter(([k, t]) => k.includes(`/r${r}-rate${rate}-`) && t.createAnswered !== undefined)
+          .map(([, t]) => t.createAnswered! - t.created!),
+      );
       say(`rep ${r + 1}: spec-down at ${rate}/s: ${fmt(specDown[`${rate}/s`]!)}; load ${loadAverage()}`);
+      say(`rep ${r + 1}: kcp create answer time at ${rate}/s: ${fmt(kcpCreate[`${rate}/s`]!)}`);
     }
     const statusKeys = [...tracks.entries()]
       .filter(([k, t]) => k.includes(`/r${r}-rate${RATES[0]!.rate}-`) && t.synced !== undefined)
@@ -364,6 +377,7 @@ async function main(): Promise<void> {
     );
     repResults.push({
       specDown,
+      kcpCreate,
       statusUp: statusSummary,
       burstSeconds: b.seconds,
       burstCreateSeconds: b.createSeconds,
@@ -518,6 +532,12 @@ function markdown(
     const f = (k: keyof LatencySummary) => mmm(med((r) => r.specDown[rate]![k]));
     lines.push(
       `| spec-down at ${rate} | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
+    );
+  }
+  for (const rate of Object.keys(reps[0]!.kcpCreate)) {
+    const f = (k: keyof LatencySummary) => mmm(med((r) => r.kcpCreate[rate]![k]));
+    lines.push(
+      `| (kcp answering the benchmark's creates at ${rate}) | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
     );
   }
   {
