@@ -21,7 +21,7 @@ import { waitFor } from '../../e2e/world/wait.js';
 import { jsonClient, pool, type JsonClient } from './agent/http.js';
 import { costPerObject, scrapeRequests } from './agent/metrics.js';
 import { COLOUR_NAMES, renderCdfPng } from './agent/png.js';
-import { cpuSeconds, loadAverage, rssMiB } from './agent/proc.js';
+import { cpuSeconds, loadAverage, rssDetail, rssMiB } from './agent/proc.js';
 import { seededPermutation, seededRandom, spread, summarize, type LatencySummary } from './agent/stats.js';
 import { watchCollection, type Watcher } from './agent/watch.js';
 
@@ -335,6 +335,7 @@ async function main(): Promise<void> {
   await steadyRate('warm', 20, 10);
   await sleep(5_000);
   const rssIdle = rssMiB(agent.pid);
+  const rssIdleDetail = rssDetail(agent.pid);
   say(`idle RSS ${rssIdle.toFixed(1)} MiB (after warm-up, ${syncedCount()} objects), load ${loadAverage()}`);
 
   const repResults: RepResult[] = [];
@@ -389,11 +390,13 @@ async function main(): Promise<void> {
   }
   await sleep(5_000);
   const rssAfterBurst = rssMiB(agent.pid);
+  const rssAfterBurstDetail = rssDetail(agent.pid);
   const syncedAfterBurst = syncedCount();
   say(`RSS ${rssAfterBurst.toFixed(1)} MiB with ${syncedAfterBurst} synced objects`);
 
   let rssBig: number | undefined;
   let syncedBig: number | undefined;
+  let rssBigDetail: string | undefined;
   if (BIG_N > 0) {
     const missing = BIG_N - syncedCount();
     if (missing > 0) {
@@ -402,6 +405,7 @@ async function main(): Promise<void> {
     }
     await sleep(10_000);
     rssBig = rssMiB(agent.pid);
+    rssBigDetail = rssDetail(agent.pid);
     syncedBig = syncedCount();
     say(`RSS ${rssBig.toFixed(1)} MiB with ${syncedBig} synced objects`);
   }
@@ -484,6 +488,7 @@ async function main(): Promise<void> {
       afterBurstMiB: rssAfterBurst,
       afterBurstObjects: syncedAfterBurst,
       bigMiB: rssBig,
+      detail: { idle: rssIdleDetail, afterBurst: rssAfterBurstDetail, big: rssBigDetail },
       bigObjects: syncedBig,
     },
     repetitionsDetail: repResults,
@@ -565,10 +570,10 @@ function markdown(
       med((r) => r.cpuSecondsPer1000),
       1,
     )} s |`,
-    `| RSS idle (after warm-up) | ${result.rss.idleMiB.toFixed(0)} MiB |`,
-    `| RSS with ${result.rss.afterBurstObjects} synced objects | ${result.rss.afterBurstMiB.toFixed(0)} MiB |`,
+    `| RSS idle (after warm-up) | ${result.rss.detail.idle} |`,
+    `| RSS with ${result.rss.afterBurstObjects} synced objects | ${result.rss.detail.afterBurst} |`,
     ...(result.rss.bigMiB !== undefined
-      ? [`| RSS with ${result.rss.bigObjects} synced objects | ${result.rss.bigMiB.toFixed(0)} MiB |`]
+      ? [`| RSS with ${result.rss.bigObjects} synced objects | ${result.rss.detail.big} |`]
       : []),
     `| API requests per new object (at ${RATES[0]!.rate}/s) | ${mmm(
       med((r) => r.requestsPerObject.total),

@@ -9,6 +9,18 @@ export function rssMiB(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
+/**
+ * VmRSS split into anonymous memory (JS heap, buffers, malloc) and file-backed pages (mostly the
+ * ~125 MB node binary's touched code), in MiB, formatted "total (anon + file)".
+ */
+export function rssDetail(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string): number =>
+    Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm'))?.[1] ?? NaN);
+  const mib = (v: number): string => (v / 1024).toFixed(0);
+  return `${mib(kb('VmRSS'))} MiB (anon ${mib(kb('RssAnon'))} + file ${mib(kb('RssFile'))})`;
+}
+
 /** utime + stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat, clock ticks of 1/100 s). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
