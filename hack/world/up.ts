@@ -8,11 +8,16 @@ import path from 'node:path';
 import { AGENT_ENTRYPOINT, standardAgentArgs, startAgent, type AgentProcess } from '../../e2e/world/agent.js';
 import { startKcp, type Kcp } from '../../e2e/world/kcp.js';
 import { worldBinaries } from '../../e2e/world/binaries.js';
-import { applyManifest, readManifests, waitForCrdEstablished } from '../../e2e/world/manifests.js';
+import {
+  applyManifest,
+  discoverResource,
+  readManifests,
+  waitForCrdEstablished,
+} from '../../e2e/world/manifests.js';
 import { freePort } from '../../e2e/world/ports.js';
 import { REPO_ROOT, killAllLive, logTail } from '../../e2e/world/process.js';
 import { createProvider } from '../../e2e/world/provider.js';
-import { ApiError } from '../../e2e/world/rest.js';
+import { ApiError, resourcePath } from '../../e2e/world/rest.js';
 import { startServiceCluster, type ServiceCluster } from '../../e2e/world/service-cluster.js';
 import { waitFor } from '../../e2e/world/wait.js';
 
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
       lines.push(
         `agent:               pid ${agent.pid}, log ${agent.logPath}, metrics http://127.0.0.1:${metricsPort}/metrics`,
       );
-      await createSampleConsumerObject(kcp, provider.teamPaths[0]!, agent, lines);
+      await createSampleConsumerObject(kcp, svc, provider.teamPaths[0]!, agent, lines);
     } else {
       lines.push(
         `agent:               not started (${path.relative(REPO_ROOT, AGENT_ENTRYPOINT)} does not exist; run "npm run build")`,
@@ -134,9 +139,13 @@ async function main(): Promise<void> {
   }
 }
 
-/** Waits for the agent to publish the sample API in the team workspace, then creates the sample CronTab. */
+/**
+ * Waits for the agent to publish the sample API in the team workspace, creates the sample CronTab
+ * there, and waits for the agent's copy on the service cluster.
+ */
 async function createSampleConsumerObject(
   kcp: Kcp,
+  svc: ServiceCluster,
   teamPath: string,
   agent: AgentProcess,
   lines: string[],
@@ -159,6 +168,17 @@ async function createSampleConsumerObject(
       });
       lines.push(
         `sample object:       ${obj.kind} ${obj.metadata.namespace ?? 'default'}/${obj.metadata.name} in ${teamPath}`,
+      );
+      // The agent names the copy itself (SPEC §5.15), so look for any object of the kind.
+      const r = await discoverResource(svc.client, obj.apiVersion!, obj.kind!);
+      const copy = await waitFor(async () => (await svc.client.list(resourcePath(r))).items[0], {
+        description: `the agent to sync ${obj.kind} ${obj.metadata.name} into the service cluster`,
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+        hint: () => `agent log ${agent.logPath}:\n${logTail(agent.logPath)}`,
+      });
+      lines.push(
+        `synced copy:         ${obj.kind} ${copy.metadata.namespace}/${copy.metadata.name} on the service cluster`,
       );
     }
   } catch (err) {
