@@ -32,7 +32,6 @@ export default {
       testMatch: ['**/*.e2e.ts'],
       globalSetup: '<rootDir>/e2e/setup/global-setup.ts',
       globalTeardown: '<rootDir>/e2e/setup/global-teardown.ts',
-      testTimeout: 300000,
     },
   ],
 };
