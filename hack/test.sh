@@ -31,6 +31,8 @@ run_phase "build" 10m npm run -s build
 # A cold build of kcp + kube-apiserver + etcd + kubectl: ~10 min on 2 quiet cores, 30 min on a busy
 # machine; warm: under a second.
 run_phase "test world binaries" 60m bash hack/world/ensure-binaries.sh
-run_phase "e2e tests" 40m npm run -s test:e2e
+# helm for the chart test (e2e/shipping/chart.e2e.ts): ~2 min cold, cached afterwards.
+run_phase "helm binary" 15m bash hack/image/ensure-helm.sh
+run_phase "e2e tests" 45m npm run -s test:e2e
 
 echo; echo "all phases passed in $(( $(date +%s) - t_all ))s:"; printf '  %s\n' "${summary[@]}"
