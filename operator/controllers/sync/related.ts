@@ -181,15 +181,18 @@ export class RelatedSync {
     this.index.delete(req);
   }
 
-  private handler(side: 'kcp' | 'service', key: string, gvr: GVR): EventHandler {
-    const on = (obj: KubeObject) => {
-      const cluster = side === 'kcp' ? clusterOf(obj) : '';
-      const ns = obj.metadata?.namespace ?? '';
-      const name = obj.metadata?.name ?? '';
-      for (const req of this.index.lookup(side, key, cluster, ns, name)) this.d.enqueue(req);
-      this.explicitWatches(side, gvr, obj, cluster);
-    };
+  private handler(side: 'kcp' | 'service', _key: string, gvr: GVR): EventHandler {
+    const on = (obj: KubeObject) => this.notice(side, gvr, obj);
     return { onAdd: on, onUpdate: (_o, n) => on(n), onDelete: on };
+  }
+
+  /** An add/update/delete of a related-type object on one side: enqueue the primaries it concerns. */
+  notice(side: 'kcp' | 'service', gvr: GVR, obj: KubeObject): void {
+    const cluster = side === 'kcp' ? clusterOf(obj) : '';
+    const ns = obj.metadata?.namespace ?? '';
+    const name = obj.metadata?.name ?? '';
+    for (const req of this.index.lookup(side, gvrString(gvr), cluster, ns, name)) this.d.enqueue(req);
+    this.explicitWatches(side, gvr, obj, cluster);
   }
 
   /** `related[].watch` (§8.6) for origin-side objects of this GVR. */
