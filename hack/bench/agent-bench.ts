@@ -20,7 +20,8 @@ import { startServiceCluster, type ServiceCluster } from '../../e2e/world/servic
 import { waitFor } from '../../e2e/world/wait.js';
 import { jsonClient, pool, type JsonClient } from './agent/http.js';
 import { costPerObject, scrapeRequests } from './agent/metrics.js';
-import { COLOUR_NAMES, renderCdfPng } from './agent/png.js';
+import { renderCdfPng } from './agent/png.js';
+import { fmt, markdown, type BenchResult, type RepResult } from './agent/report.js';
 import { cpuSeconds, loadAverage, rssDetail, rssMiB } from './agent/proc.js';
 import { seededPermutation, seededRandom, spread, summarize, type LatencySummary } from './agent/stats.js';
 import { watchCollection, type Watcher } from './agent/watch.js';
@@ -333,19 +334,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const syncedCount = (): number => [...tracks.values()].filter((t) => t.synced !== undefined).length;
 
 // ---- main ----------------------------------------------------------------------------------------
-interface RepResult {
-  specDown: Record<string, LatencySummary>;
-  /** kcp's answer time to the benchmark's own creates: how loaded kcp is, independent of the agent. */
-  kcpCreate: Record<string, LatencySummary>;
-  statusUp: LatencySummary;
-  burstSeconds: number;
-  burstCreateSeconds: number;
-  burstObjectsPerSecond: number;
-  requestsPerObject: { total: number; bySideVerb: Record<string, number> };
-  cpuSecondsPer1000: number;
-  load: string;
-}
-
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const started = new Date().toISOString();
@@ -491,7 +479,7 @@ async function main(): Promise<void> {
     },
   ].map((t) => ({ ...t, verdict: verdict(t.ok) }));
 
-  const result = {
+  const result: BenchResult = {
     started,
     finished: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -532,102 +520,10 @@ async function main(): Promise<void> {
     path.join(outDir, 'latency-cdf.png'),
     renderCdfPng(seriesNames.map((n) => ({ samples: samples[n]! }))),
   );
-  const md = markdown(result, repResults, seriesNames, med);
+  const md = markdown(result, seriesNames);
   writeFileSync(path.join(outDir, 'result.md'), md);
   console.log('\n' + md);
   say(`wrote ${path.relative(REPO_ROOT, outDir)}/result.json, result.md, latency-cdf.png`);
-}
-
-function fmt(s: LatencySummary): string {
-  return `n=${s.count} p50 ${s.p50.toFixed(0)} p90 ${s.p90.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)} ms`;
-}
-
-function markdown(
-  result: any,
-  reps: RepResult[],
-  seriesNames: string[],
-  med: (f: (r: RepResult) => number) => { min: number; median: number; max: number },
-): string {
-  const mmm = (s: { min: number; median: number; max: number }, d = 0): string =>
-    reps.length > 1
-      ? `${s.median.toFixed(d)} (${s.min.toFixed(d)} – ${s.max.toFixed(d)})`
-      : s.median.toFixed(d);
-  const lines = [
-    `# Agent benchmark (${result.mode}, ${result.repetitions} repetition(s), seed ${result.seed})`,
-    '',
-    `Agent: \`${result.agent}${result.extraAgentFlags.length ? ' ' + result.extraAgentFlags.join(' ') : ''}\`; ${result.started} – ${result.finished}; load average at start ${result.loadAverage.start}, at end ${result.loadAverage.end} (2 cores, shared).`,
-    reps.length > 1 ? 'Figures are median (min – max) over repetitions.' : '',
-    '',
-    '| latency (ms) | n | p50 | p90 | p99 | max |',
-    '|---|---|---|---|---|---|',
-  ];
-  for (const rate of Object.keys(reps[0]!.specDown)) {
-    const f = (k: keyof LatencySummary) => mmm(med((r) => r.specDown[rate]![k]));
-    lines.push(
-      `| spec-down at ${rate} | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
-    );
-  }
-  for (const rate of Object.keys(reps[0]!.kcpCreate)) {
-    const f = (k: keyof LatencySummary) => mmm(med((r) => r.kcpCreate[rate]![k]));
-    lines.push(
-      `| (kcp answering the benchmark's creates at ${rate}) | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
-    );
-  }
-  {
-    const f = (k: keyof LatencySummary) => mmm(med((r) => r.statusUp[k]));
-    lines.push(
-      `| status-up at ${STATUS_RATE}/s | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
-    );
-  }
-  lines.push(
-    '',
-    '| figure | value |',
-    '|---|---|',
-    `| ${BURST_N} objects created at once (50 parallel creates): all synced after | ${mmm(
-      med((r) => r.burstSeconds),
-      1,
-    )} s (creating them took ${mmm(
-      med((r) => r.burstCreateSeconds),
-      1,
-    )} s) |`,
-    `| creates kcp throttled (429, retried) / failed for good | ${result.throttledCreates} / ${result.failedObjects} |`,
-    `| burst throughput | ${mmm(
-      med((r) => r.burstObjectsPerSecond),
-      0,
-    )} objects/s |`,
-    `| CPU per 1,000 objects (burst, agent utime+stime) | ${mmm(
-      med((r) => r.cpuSecondsPer1000),
-      1,
-    )} s |`,
-    `| RSS idle (after warm-up) | ${result.rss.detail.idle} |`,
-    `| RSS with ${result.rss.afterBurstObjects} synced objects | ${result.rss.detail.afterBurst} |`,
-    ...(result.rss.bigMiB !== undefined
-      ? [`| RSS with ${result.rss.bigObjects} synced objects | ${result.rss.detail.big} |`]
-      : []),
-    `| API requests per new object (at ${RATES[0]!.rate}/s) | ${mmm(
-      med((r) => r.requestsPerObject.total),
-      2,
-    )} |`,
-  );
-  const verbs = Object.keys(reps[0]!.requestsPerObject.bySideVerb).sort();
-  for (const v of verbs)
-    lines.push(
-      `| &nbsp;&nbsp;${v} | ${mmm(
-        med((r) => r.requestsPerObject.bySideVerb[v] ?? 0),
-        2,
-      )} |`,
-    );
-  lines.push('', '| target | measured | verdict |', '|---|---|---|');
-  for (const t of result.targets)
-    lines.push(
-      `| ${t.name} ${t.target} | ${t.value.toFixed(t.unit === 'ms' ? 0 : 2)} ${t.unit} | ${t.verdict} |`,
-    );
-  lines.push(
-    '',
-    `Chart: latency-cdf.png (x: ms, y: share of objects); ${seriesNames.map((n, i) => `${COLOUR_NAMES[i]} = ${n}`).join(', ')}.`,
-    '',
-  );
-  return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
 }
 
 const HARD_LIMIT_MS = (quick ? 20 : 90) * 60_000;
