@@ -23,6 +23,17 @@ describe('EventRecorder', () => {
     expect(eventNameSuffix(1_700_000_000_000)).toBe(1_700_000_000_000_000_000n.toString(16));
   });
 
+  it('gives two different events in the same millisecond different names', async () => {
+    const clock = new FakeClock(Date.parse('2026-11-21T10:00:00Z'));
+    const rec = new EventRecorder({ component: 'my-agent', host: 'h', clock });
+    await rec.event(client, obj, 'Normal', 'AddingResourceSchemas', 'added');
+    await rec.event(client, obj, 'Warning', 'RemovingResourceSchemas', 'removed');
+    const names = server.log.map((l) => (l.body as { metadata: { name: string } }).metadata.name);
+    expect(names).toHaveLength(2);
+    expect(names[0]).toBe(`my-thing.${eventNameSuffix(Date.parse('2026-11-21T10:00:00Z'))}`);
+    expect(names[1]).not.toBe(names[0]);
+  });
+
   it('creates an Event, then aggregates repeats into count and lastTimestamp', async () => {
     const clock = new FakeClock(Date.parse('2026-11-21T10:00:00Z'));
     const rec = new EventRecorder({ component: 'my-agent', host: 'h', clock });

@@ -44,6 +44,8 @@ export class EventRecorder {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly host: string;
+  /** Last name suffix handed out: names must stay unique when events share a millisecond. */
+  private lastNanos = 0n;
 
   private readonly opts: EventRecorderOptions;
 
@@ -52,6 +54,17 @@ export class EventRecorder {
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger()).child({ logger: 'events' });
     this.host = opts.host ?? hostname();
+  }
+
+  /**
+   * The Event name suffix: unix nanoseconds like client-go, but strictly increasing, because the clock
+   * only has milliseconds and two events on one object in the same millisecond must not collide (409).
+   */
+  private nextSuffix(): string {
+    let n = BigInt(Math.floor(this.clock.now())) * 1_000_000n;
+    if (n <= this.lastNanos) n = this.lastNanos + 1n;
+    this.lastNanos = n;
+    return n.toString(16);
   }
 
   async event(
@@ -116,7 +129,7 @@ export class EventRecorder {
         // the Event expired (TTL) or was deleted: start a new one
       }
     }
-    const name = `${meta.name ?? 'unknown'}.${eventNameSuffix(this.clock.now())}`;
+    const name = `${meta.name ?? 'unknown'}.${this.nextSuffix()}`;
     await client.create(eventGVR, {
       apiVersion: 'v1',
       kind: 'Event',
