@@ -53,6 +53,25 @@ describe('agent: related resource mechanisms', () => {
                 },
               },
               {
+                // Namespaces chosen by a selector on the kcp side, rewritten per workspace; objects
+                // by a selector inside them.
+                identifier: 'shared-config',
+                origin: 'kcp',
+                kind: 'ConfigMap',
+                object: {
+                  namespace: {
+                    selector: {
+                      matchLabels: { shared: 'yes' },
+                      rewrite: { template: { template: '{{ .ClusterName }}-{{ .Value }}' } },
+                    },
+                  },
+                  selector: {
+                    matchLabels: { export: 'yes' },
+                    rewrite: { regex: { pattern: '^(.*)$', replacement: 'shared-$1' } },
+                  },
+                },
+              },
+              {
                 identifier: 'nothing-here',
                 origin: 'kcp',
                 kind: 'ConfigMap',
@@ -102,6 +121,41 @@ describe('agent: related resource mechanisms', () => {
         { description: 'the ConfigMap "cfg" on the service cluster', timeoutMs: 60_000 },
       );
       expect(cfg.data).toEqual({ k: 'v' });
+
+      // Namespace selector in kcp: the namespace is created on the service cluster as rewritten.
+      await kcp.create('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'common', labels: { shared: 'yes' } },
+      });
+      await kcp.create('/api/v1/namespaces/common/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'limits', namespace: 'common', labels: { export: 'yes' } },
+        data: { cpu: '1' },
+      });
+      // No edit of the primary needed: the namespace and the ConfigMap events reach it (decision #19).
+      const shared = await waitFor(
+        () =>
+          w.service.client.getOrUndefined(`/api/v1/namespaces/${cluster}-common/configmaps/shared-limits`),
+        { description: 'the namespace-selected ConfigMap on the service cluster', timeoutMs: 30_000 },
+      );
+      expect(shared.data).toEqual({ cpu: '1' });
+      const t0 = performance.now();
+      await kcp.mergePatch('/api/v1/namespaces/common/configmaps/limits', { data: { cpu: '2' } });
+      await waitFor(
+        async () =>
+          (await w.service.client.get(`/api/v1/namespaces/${cluster}-common/configmaps/shared-limits`)).data
+            ?.cpu === '2'
+            ? true
+            : undefined,
+        {
+          description: 'a kcp ConfigMap edit to reach the service cluster',
+          timeoutMs: 30_000,
+          intervalMs: 25,
+        },
+      );
+      console.log(`kcp ConfigMap edit -> service cluster: ${Math.round(performance.now() - t0)} ms`);
 
       // Written after the primary is in sync: the selector's wildcard watch notices it.
       const start = performance.now();

@@ -151,6 +151,9 @@ export class RelatedSync {
       const svcGVR = e.origin === 'kcp' ? e.destGVR : e.originGVR;
       kcpGVRs.set(gvrString(kcpGVR), kcpGVR);
       serviceGVRs.set(gvrString(svcGVR), svcGVR);
+      // A namespace selector: a namespace getting (or losing) the labels changes the plan.
+      if (e.spec.object.namespace?.selector)
+        (e.origin === 'kcp' ? kcpGVRs : serviceGVRs).set(gvrString(GVR_NAMESPACES), GVR_NAMESPACES);
     }
     for (const [key, gvr] of serviceGVRs) {
       const inf = new Informer({
@@ -295,6 +298,13 @@ export class RelatedSync {
     let namespaces: string[] | undefined;
     const nsSel = e.names.namespaceSelector(sides);
     if (nsSel) {
+      refs.push({
+        side: e.origin,
+        gvr: gvrString(GVR_NAMESPACES),
+        cluster: originCluster,
+        namespace: '',
+        name: ANY_NAME,
+      });
       const list = await originClient.listAll(GVR_NAMESPACES, {
         labelSelector: selectorFromSpec(nsSel).toString(),
         ...signal,
