@@ -162,6 +162,55 @@ describe('RelatedSync.process', () => {
     expect(rs.index.lookup('kcp', 'v1/secrets', 'ws1', 'default', 'nightly-creds')).toEqual([req]);
   });
 
+  it('does not hold a primary deletion back for a failing entry with nothing to clean up', async () => {
+    for (const cleanup of [false, true]) {
+      const kcp = fakeServer({}); // the Secret type is not served in kcp (claim not accepted)
+      const svc = fakeServer({ secrets: 'Secret' });
+      await svc.client.create(SECRETS, { metadata: { name: 'p-creds', namespace: 'ws1' } });
+      const events: string[] = [];
+      const rs = new RelatedSync({
+        pr: {
+          metadata: {},
+          spec: {
+            related: [
+              {
+                identifier: 'creds',
+                origin: 'service',
+                kind: 'Secret',
+                cleanup,
+                object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
+              },
+            ],
+          },
+        },
+        localClient: svc.client,
+        state: { read: () => undefined, write: async () => undefined },
+        recorder: {
+          event: async (_c: unknown, _o: unknown, _t: string, _r: string, m: string) => events.push(m),
+        },
+        log: silentLogger(),
+      } as unknown as RelatedDeps);
+      const r = await rs.process(
+        {
+          req: { cluster: 'ws1', namespace: 'default', name: 'p' },
+          workspacePath: '',
+          remote: { metadata: { name: 'p', namespace: 'default', deletionTimestamp: 'now' } },
+          local: { metadata: { name: 'p', namespace: 'ws1' } },
+          kcpClient: kcp.client,
+          secretName: 's',
+          secretLabels: {},
+          signal: new AbortController().signal,
+          log: silentLogger(),
+        },
+        true,
+      );
+      expect(r.requeue).toBe(cleanup);
+      expect(events).toEqual([
+        'Failed to sync related resource "creds": v1/secrets is not served on the kcp side (is the permission claim for secrets accepted in this workspace?)',
+      ]);
+    }
+  });
+
   it('rejects duplicate identifiers (decision #16)', () => {
     const rel = { identifier: 'x', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } };
     expect(

@@ -258,7 +258,10 @@ export class RelatedSync {
           this.warn(p, `Failed to sync related resource "${e.spec.identifier}": ${message}`);
           // API failures are retried; planning failures (bad data on a primary) wait for a change of
           // the primary or a related object, which the watches deliver.
-          if (!(err instanceof RelatedError)) requeue = true;
+          // While the primary is deleted, an entry with nothing to clean up (service origin without
+          // `cleanup`) must not hold the deletion back.
+          const cleans = e.origin === 'kcp' || e.spec.cleanup === true;
+          if (!(err instanceof RelatedError) && (!primaryDeleting || cleans)) requeue = true;
         }
       }
     } finally {
