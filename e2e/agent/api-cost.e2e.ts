@@ -3,10 +3,14 @@
 // is a regression bound, the benchmark (issue 9) owns the target.
 import { freePort } from '../world/ports.js';
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForSchemaName, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+import {
+  startAgentWorld,
+  waitForSchemaName,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+} from './helpers.js';
 
 type Counts = Map<string, number>;
 

@@ -3,7 +3,6 @@
 // the PR, the others keep syncing), an object that stops matching the filter but carries our finalizer
 // (still cleaned up on deletion, decision #4, and its state Secret removed, decision #10), and a deleted
 // PublishedResource whose sync controller stops (decision #1).
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -15,13 +14,13 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha1,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 const THINGS = '/apis/cel.example.com/v1/namespaces/default/things';
 const ODDS = '/apis/regex.example.com/v1/namespaces/default/odds';
 

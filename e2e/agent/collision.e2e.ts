@@ -1,7 +1,6 @@
 // Bad input: two PublishedResources projecting onto the same kcp group/resource. The older one keeps
 // it; the younger gets a Warning event and SchemaPublished=False, is not put into the APIExport, and
 // other PublishedResources keep syncing. Once the older one is deleted, the younger is published.
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -12,10 +11,10 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  STEP,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 
 function crd(group: string, kind: string, plural: string, field: string): KubeObject {

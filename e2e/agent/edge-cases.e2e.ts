@@ -3,7 +3,6 @@
 // and flows down, decision #6), a local copy deleted on the service cluster (recreated), adoption of a
 // pre-existing local object (its content is kept, quirk #3), and a naming change that does not move
 // existing copies (SPEC §5.3).
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -13,13 +12,13 @@ import {
   waitForObject,
   waitForServed,
   type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha1,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 
 function crd(group: string, kind: string, plural: string, scope: 'Namespaced' | 'Cluster'): KubeObject {
   return {

@@ -1,7 +1,6 @@
 // An APIExportEndpointSlice in another workspace than its APIExport (SPEC §3.3): the agent's kcp
 // kubeconfig points at the slice's workspace, it follows `spec.export.path` to the APIExport, publishes
 // the schema there and syncs consumer objects.
-import { createHash } from 'node:crypto';
 import { grantAgentPermissions } from '../world/provider.js';
 import { runKcp } from '../world/run.js';
 import { waitFor } from '../world/wait.js';
@@ -12,12 +11,12 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  CRONTABS,
+  sha1,
+  sha3short,
 } from './helpers.js';
 
 const STEP = 240_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 const SLICE = 'crontabs-elsewhere';
 
 describe('agent: endpoint slice in another workspace', () => {

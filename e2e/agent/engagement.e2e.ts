@@ -1,6 +1,5 @@
 // Consumer workspaces come and go (SPEC §3.4): an APIBinding deleted in one workspace disengages it
 // without disturbing the others, and binding again engages it anew so its objects sync again.
-import { createHash } from 'node:crypto';
 import { bindExport } from '../world/provider.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -9,11 +8,10 @@ import {
   waitForObject,
   waitForServed,
   type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha3short,
 } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 
 describe('agent: engagement of consumer workspaces', () => {
   let w: AgentWorld;

@@ -1,5 +1,6 @@
 // Shared setup of agent e2e tests: a provider in kcp (own org workspace and APIExport per test file),
 // a fresh service cluster with the PublishedResource CRD, and the agent started as a user would.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startAgent, standardAgentArgs, type AgentProcess } from '../world/agent.js';
 import { applyManifest, readManifests, waitForCrdEstablished } from '../world/manifests.js';
@@ -9,6 +10,15 @@ import type { KubeObject, RestClient } from '../world/rest.js';
 import { artifactsDirFor, runKcp } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
 import { waitFor } from '../world/wait.js';
+
+/** Time limit of one e2e step (hooks and tests pass it explicitly). */
+export const STEP = 180_000;
+/** The sample CronTab collection in a team workspace's `default` namespace. */
+export const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+export const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+/** The agent's `sha3short` (first 20 hex chars of SHA3-256): default local names are built from it. */
+export const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
+export const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 export const PR_CRD = path.join(REPO_ROOT, 'crds/syncagent.kcp.io_publishedresources.yaml');
 export const CRONTAB_CRD = path.join(REPO_ROOT, 'manifests/examples/crontab-crd.yaml');

@@ -2,7 +2,6 @@
 // down is cleaned up after the restart (its finalizer held it), SIGTERM ends the agent with exit code 0,
 // a changed projection replaces the old schema in the APIExport (exactly one per group/resource) and
 // syncing continues, and `filter.namespace` matches the labels of the kcp Namespace.
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -13,10 +12,10 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  STEP,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 const CRONTABS = (ns: string) => `/apis/example.com/v1/namespaces/${ns}/crontabs`;
 const GADGETS = '/apis/kcp.example.net/v1/namespaces/default/gadgets';

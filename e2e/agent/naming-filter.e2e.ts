@@ -1,7 +1,6 @@
 // Naming rules and filters: legacy `$variable` naming, Go-template naming, a template that fails for one
 // object (a Warning event on that object in kcp, the others keep syncing), the `filter.resource` label
 // selector, and `enableWorkspacePaths`.
-import { createHash } from 'node:crypto';
 import { DEFAULT_PERMISSION_CLAIMS } from '../world/provider.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
@@ -12,11 +11,10 @@ import {
   waitForObject,
   waitForServed,
   type AgentWorld,
+  STEP,
+  sha1,
+  sha3short,
 } from './helpers.js';
-
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 
 function crd(group: string, kind: string, plural: string): KubeObject {
   return {

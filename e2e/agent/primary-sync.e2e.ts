@@ -1,14 +1,17 @@
 // The agent end to end against a real kcp and a real kube-apiserver: publishing a CRD, syncing
 // consumer objects down with the exact names, labels and annotations, status up, edits both ways,
 // deletion with the finalizer released.
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForSchemaName, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+import {
+  startAgentWorld,
+  waitForSchemaName,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha1,
+  sha3short,
+} from './helpers.js';
 
 describe('agent: primary objects', () => {
   let w: AgentWorld;

@@ -2,13 +2,16 @@
 // configmaps, events and namespaces but not for secrets. The service-origin Secret cannot be written
 // into kcp: a Warning event on the primary names the related identifier and the claim, while the
 // primary and the kcp-origin ConfigMap keep syncing.
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { eventsFor, startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+import {
+  eventsFor,
+  startAgentWorld,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha3short,
+} from './helpers.js';
 
 describe('agent: related resources with a rejected permission claim', () => {
   let w: AgentWorld;

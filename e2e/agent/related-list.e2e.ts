@@ -4,14 +4,16 @@
 // adoption): without a stored state it gets the §5.8 "without state" update — the ConfigMap's content
 // overwrites its data, its own labels are kept. (Issue 7 expects "content kept"; the SPEC contract,
 // i.e. the Go agent's behaviour, overwrites: see the report.)
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
-const b64 = (s: string) => Buffer.from(s).toString('base64');
+import {
+  startAgentWorld,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  b64,
+  sha3short,
+} from './helpers.js';
 
 describe('agent: related resources from a list reference, projected', () => {
   let w: AgentWorld;

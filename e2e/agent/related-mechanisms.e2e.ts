@@ -2,14 +2,17 @@
 // around the template) with a rewrite template and `cleanup: true` (service origin), namespace and
 // name templates that differ per side (kcp origin), a selector that matches nothing (Warning event
 // naming the identifier, everything else keeps syncing), and cleanup on primary deletion.
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { eventsFor, startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
-const b64 = (s: string) => Buffer.from(s).toString('base64');
+import {
+  eventsFor,
+  startAgentWorld,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  b64,
+  sha3short,
+} from './helpers.js';
 
 describe('agent: related resource mechanisms', () => {
   let w: AgentWorld;

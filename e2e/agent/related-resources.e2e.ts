@@ -2,14 +2,16 @@
 // service-origin Secret (credentials written by "the provider's operator") named by template appears
 // next to the kcp primary with the §8.5 annotation; a kcp-origin ConfigMap named by reference is synced
 // down and cleaned up with the primary (finalizer released); a rotated Secret reaches kcp at once.
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
-const b64 = (s: string) => Buffer.from(s).toString('base64');
+import {
+  startAgentWorld,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  b64,
+  sha3short,
+} from './helpers.js';
 
 describe('agent: related resources', () => {
   let w: AgentWorld;

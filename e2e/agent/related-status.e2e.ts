@@ -2,13 +2,8 @@
 // next to the primary's copy appears in kcp (a type with a status subresource, served by the export)
 // and its status follows through the status subresource. The copy is kept out of the primary sync by
 // a resource filter (it carries the label `child`).
-import { createHash } from 'node:crypto';
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForServed, type AgentWorld } from './helpers.js';
-
-const STEP = 180_000;
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
+import { startAgentWorld, waitForServed, type AgentWorld, STEP, CRONTABS, sha3short } from './helpers.js';
 
 describe('agent: related resources with syncStatus', () => {
   let w: AgentWorld;

@@ -1,7 +1,6 @@
 // An agent restart resumes where it stopped (copies updated in place, nothing duplicated, the state
 // Secret reused), a built-in type (ConfigMap) published through the OpenAPI fallback, and the
 // `sync_agent_published_resource` gauge following PublishedResources being added and removed.
-import { createHash } from 'node:crypto';
 import { freePort } from '../world/ports.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
@@ -13,12 +12,12 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha1,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
-const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 
 /** `obj-state-<cluster>-<20 hex>` of SPEC §5.6, computed independently of the agent. */

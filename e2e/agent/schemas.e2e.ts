@@ -2,7 +2,6 @@
 // plural, shortNames, scope), a PublishedResource with synchronization disabled, and one whose CRD
 // does not exist (it is reported on that PR while every other PR keeps working).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +18,11 @@ import {
   waitForSchemaName,
   waitForServed,
   type AgentWorld,
+  STEP,
+  sha1,
+  sha3short,
 } from './helpers.js';
 
-const STEP = 180_000;
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 const ARS = '/apis/apis.kcp.io/v1alpha1/apiresourceschemas';
 
 const objectSchema = {
