@@ -22,6 +22,8 @@ const iType = fields.indexOf('type');
 const iName = fields.indexOf('name');
 const iSize = fields.indexOf('self_size');
 const groups = new Map<string, { size: number; count: number }>();
+// Strings grouped by their first 50 characters (hex runs and digits folded), to tell what they are.
+const stringGroups = new Map<string, { size: number; count: number }>();
 let total = 0;
 for (let i = 0; i < snap.nodes.length; i += width) {
   const type = types[snap.nodes[i + iType]!] ?? '?';
@@ -32,12 +34,30 @@ for (let i = 0; i < snap.nodes.length; i += width) {
     ? snap.strings[snap.nodes[i + iName]!]
     : '';
   const key = `${type} ${(name ?? '').slice(0, 60)}`.trim();
+  if (type === 'string') {
+    const text = snap.strings[snap.nodes[i + iName]!] ?? '';
+    const prefix = JSON.stringify(
+      text
+        .replace(/[0-9a-f]{8,}/g, 'H')
+        .replace(/\d+/g, 'N')
+        .slice(0, 50),
+    );
+    const sg = stringGroups.get(prefix) ?? { size: 0, count: 0 };
+    sg.size += size;
+    sg.count++;
+    stringGroups.set(prefix, sg);
+  }
   const g = groups.get(key) ?? { size: 0, count: 0 };
   g.size += size;
   g.count++;
   groups.set(key, g);
 }
+const print = (m: Map<string, { size: number; count: number }>, n: number): void => {
+  for (const [k, g] of [...m.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, n)) {
+    console.log(`${(g.size / 1048576).toFixed(2).padStart(8)} MiB ${String(g.count).padStart(9)}  ${k}`);
+  }
+};
 console.log(`${file}: ${(total / 1048576).toFixed(1)} MiB in ${snap.nodes.length / width} nodes`);
-for (const [k, g] of [...groups.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, top)) {
-  console.log(`${(g.size / 1048576).toFixed(1).padStart(8)} MiB ${String(g.count).padStart(9)}  ${k}`);
-}
+print(groups, top);
+console.log('largest string groups (by prefix):');
+print(stringGroups, 15);
