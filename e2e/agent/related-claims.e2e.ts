@@ -11,6 +11,7 @@ import {
   STEP,
   CRONTABS,
   sha3short,
+  publishCronTabs,
 } from './helpers.js';
 
 describe('agent: related resources with a rejected permission claim', () => {
@@ -29,28 +30,22 @@ describe('agent: related resources with a rejected permission claim', () => {
         ],
       },
       manifests: [
-        {
-          apiVersion: 'syncagent.kcp.io/v1alpha1',
-          kind: 'PublishedResource',
-          metadata: { name: 'publish-crontabs' },
-          spec: {
-            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
-            related: [
-              {
-                identifier: 'credentials',
-                origin: 'service',
-                kind: 'Secret',
-                object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
-              },
-              {
-                identifier: 'settings',
-                origin: 'kcp',
-                kind: 'ConfigMap',
-                object: { template: { template: 'settings' } },
-              },
-            ],
-          },
-        },
+        publishCronTabs({
+          related: [
+            {
+              identifier: 'credentials',
+              origin: 'service',
+              kind: 'Secret',
+              object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
+            },
+            {
+              identifier: 'settings',
+              origin: 'kcp',
+              kind: 'ConfigMap',
+              object: { template: { template: 'settings' } },
+            },
+          ],
+        }),
       ],
     });
     cluster = w.provider.teamClusterNames[0]!;

@@ -13,6 +13,7 @@ import {
   CRONTABS,
   b64,
   sha3short,
+  publishCronTabs,
 } from './helpers.js';
 
 describe('agent: related resources from a list reference, projected', () => {
@@ -24,27 +25,21 @@ describe('agent: related resources from a list reference, projected', () => {
     w = await startAgentWorld({
       name: 'agent-related-list',
       manifests: [
-        {
-          apiVersion: 'syncagent.kcp.io/v1alpha1',
-          kind: 'PublishedResource',
-          metadata: { name: 'publish-crontabs' },
-          spec: {
-            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
-            related: [
-              {
-                identifier: 'configs',
-                origin: 'kcp',
-                group: '',
-                version: 'v1',
-                resource: 'configmaps',
-                projection: { resource: 'secrets' },
-                object: {
-                  reference: { path: '[metadata.labels.first,metadata.labels.second]' },
-                },
+        publishCronTabs({
+          related: [
+            {
+              identifier: 'configs',
+              origin: 'kcp',
+              group: '',
+              version: 'v1',
+              resource: 'configmaps',
+              projection: { resource: 'secrets' },
+              object: {
+                reference: { path: '[metadata.labels.first,metadata.labels.second]' },
               },
-            ],
-          },
-        },
+            },
+          ],
+        }),
       ],
     });
     cluster = w.provider.teamClusterNames[0]!;

@@ -12,6 +12,7 @@ import {
   CRONTABS,
   b64,
   sha3short,
+  publishCronTabs,
 } from './helpers.js';
 
 describe('agent: related resource mechanisms', () => {
@@ -23,71 +24,65 @@ describe('agent: related resource mechanisms', () => {
     w = await startAgentWorld({
       name: 'agent-related-mech',
       manifests: [
-        {
-          apiVersion: 'syncagent.kcp.io/v1alpha1',
-          kind: 'PublishedResource',
-          metadata: { name: 'publish-crontabs' },
-          spec: {
-            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
-            related: [
-              {
-                identifier: 'connection',
-                origin: 'service',
-                group: '',
-                version: 'v1',
-                resource: 'secrets',
-                cleanup: true,
-                object: {
+        publishCronTabs({
+          related: [
+            {
+              identifier: 'connection',
+              origin: 'service',
+              group: '',
+              version: 'v1',
+              resource: 'secrets',
+              cleanup: true,
+              object: {
+                selector: {
+                  matchLabels: { ' {{ "owner" }} ': ' {{ .RemoteObject.metadata.name }} ' },
+                  rewrite: { template: { template: '{{ .Value }}-conn' } },
+                },
+              },
+            },
+            {
+              identifier: 'config',
+              origin: 'kcp',
+              kind: 'ConfigMap',
+              object: {
+                namespace: { template: { template: '{{ .Object.metadata.namespace }}' } },
+                template: {
+                  template: '{{ if eq .Side "kcp" }}{{ .Object.metadata.name }}-cfg{{ else }}cfg{{ end }}',
+                },
+              },
+            },
+            {
+              // Namespaces chosen by a selector on the kcp side, rewritten per workspace; objects
+              // by a selector inside them.
+              identifier: 'shared-config',
+              origin: 'kcp',
+              kind: 'ConfigMap',
+              object: {
+                namespace: {
                   selector: {
-                    matchLabels: { ' {{ "owner" }} ': ' {{ .RemoteObject.metadata.name }} ' },
-                    rewrite: { template: { template: '{{ .Value }}-conn' } },
+                    matchLabels: { shared: 'yes' },
+                    rewrite: { template: { template: '{{ .ClusterName }}-{{ .Value }}' } },
                   },
                 },
-              },
-              {
-                identifier: 'config',
-                origin: 'kcp',
-                kind: 'ConfigMap',
-                object: {
-                  namespace: { template: { template: '{{ .Object.metadata.namespace }}' } },
-                  template: {
-                    template: '{{ if eq .Side "kcp" }}{{ .Object.metadata.name }}-cfg{{ else }}cfg{{ end }}',
-                  },
+                selector: {
+                  matchLabels: { export: 'yes' },
+                  rewrite: { regex: { pattern: '^(.*)$', replacement: 'shared-$1' } },
                 },
               },
-              {
-                // Namespaces chosen by a selector on the kcp side, rewritten per workspace; objects
-                // by a selector inside them.
-                identifier: 'shared-config',
-                origin: 'kcp',
-                kind: 'ConfigMap',
-                object: {
-                  namespace: {
-                    selector: {
-                      matchLabels: { shared: 'yes' },
-                      rewrite: { template: { template: '{{ .ClusterName }}-{{ .Value }}' } },
-                    },
-                  },
-                  selector: {
-                    matchLabels: { export: 'yes' },
-                    rewrite: { regex: { pattern: '^(.*)$', replacement: 'shared-$1' } },
-                  },
+            },
+            {
+              identifier: 'nothing-here',
+              origin: 'kcp',
+              kind: 'ConfigMap',
+              object: {
+                selector: {
+                  matchLabels: { 'matches-nothing': 'true' },
+                  rewrite: { regex: { pattern: '', replacement: 'x' } },
                 },
               },
-              {
-                identifier: 'nothing-here',
-                origin: 'kcp',
-                kind: 'ConfigMap',
-                object: {
-                  selector: {
-                    matchLabels: { 'matches-nothing': 'true' },
-                    rewrite: { regex: { pattern: '', replacement: 'x' } },
-                  },
-                },
-              },
-            ],
-          },
-        },
+            },
+          ],
+        }),
       ],
     });
     cluster = w.provider.teamClusterNames[0]!;

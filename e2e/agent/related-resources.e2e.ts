@@ -11,6 +11,7 @@ import {
   CRONTABS,
   b64,
   sha3short,
+  publishCronTabs,
 } from './helpers.js';
 
 describe('agent: related resources', () => {
@@ -22,30 +23,24 @@ describe('agent: related resources', () => {
     w = await startAgentWorld({
       name: 'agent-related',
       manifests: [
-        {
-          apiVersion: 'syncagent.kcp.io/v1alpha1',
-          kind: 'PublishedResource',
-          metadata: { name: 'publish-crontabs' },
-          spec: {
-            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
-            related: [
-              {
-                identifier: 'credentials',
-                origin: 'service',
-                kind: 'Secret',
-                object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
-              },
-              {
-                identifier: 'settings',
-                origin: 'kcp',
-                group: '',
-                version: 'v1',
-                resource: 'configmaps',
-                object: { reference: { path: 'metadata.labels.settings' } },
-              },
-            ],
-          },
-        },
+        publishCronTabs({
+          related: [
+            {
+              identifier: 'credentials',
+              origin: 'service',
+              kind: 'Secret',
+              object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
+            },
+            {
+              identifier: 'settings',
+              origin: 'kcp',
+              group: '',
+              version: 'v1',
+              resource: 'configmaps',
+              object: { reference: { path: 'metadata.labels.settings' } },
+            },
+          ],
+        }),
       ],
     });
     cluster = w.provider.teamClusterNames[0]!;

@@ -3,7 +3,15 @@
 // and its status follows through the status subresource. The copy is kept out of the primary sync by
 // a resource filter (it carries the label `child`).
 import { waitFor } from '../world/wait.js';
-import { startAgentWorld, waitForServed, type AgentWorld, STEP, CRONTABS, sha3short } from './helpers.js';
+import {
+  startAgentWorld,
+  waitForServed,
+  type AgentWorld,
+  STEP,
+  CRONTABS,
+  sha3short,
+  publishCronTabs,
+} from './helpers.js';
 
 describe('agent: related resources with syncStatus', () => {
   let w: AgentWorld;
@@ -14,36 +22,30 @@ describe('agent: related resources with syncStatus', () => {
     w = await startAgentWorld({
       name: 'agent-related-status',
       manifests: [
-        {
-          apiVersion: 'syncagent.kcp.io/v1alpha1',
-          kind: 'PublishedResource',
-          metadata: { name: 'publish-crontabs' },
-          spec: {
-            resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
-            filter: { resource: { matchExpressions: [{ key: 'child', operator: 'DoesNotExist' }] } },
-            related: [
-              {
-                identifier: 'child',
-                origin: 'service',
-                group: 'example.com',
-                version: 'v1',
-                resource: 'crontabs',
-                syncStatus: true,
-                watch: { byOwner: {} },
-                object: { template: { template: '{{ .Object.metadata.name }}-child' } },
-              },
-              {
-                identifier: 'kcp-child',
-                origin: 'kcp',
-                group: 'example.com',
-                version: 'v1',
-                resource: 'crontabs',
-                syncStatus: true,
-                object: { template: { template: '{{ .Object.metadata.name }}-kchild' } },
-              },
-            ],
-          },
-        },
+        publishCronTabs({
+          filter: { resource: { matchExpressions: [{ key: 'child', operator: 'DoesNotExist' }] } },
+          related: [
+            {
+              identifier: 'child',
+              origin: 'service',
+              group: 'example.com',
+              version: 'v1',
+              resource: 'crontabs',
+              syncStatus: true,
+              watch: { byOwner: {} },
+              object: { template: { template: '{{ .Object.metadata.name }}-child' } },
+            },
+            {
+              identifier: 'kcp-child',
+              origin: 'kcp',
+              group: 'example.com',
+              version: 'v1',
+              resource: 'crontabs',
+              syncStatus: true,
+              object: { template: { template: '{{ .Object.metadata.name }}-kchild' } },
+            },
+          ],
+        }),
       ],
     });
     cluster = w.provider.teamClusterNames[0]!;
