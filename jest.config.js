@@ -1,5 +1,5 @@
 // Jest runs TypeScript through SWC (fast, no type checking: `npm run typecheck` does that) as native
-// ESM, because @kubernetes/client-node 2.x is ESM-only. Two projects: `unit` (pure, no servers) and
+// ESM (the project is ESM: "type": "module"). Two projects: `unit` (pure, no servers) and
 // `e2e` (real kcp + real kube-apiserver, started by e2e/setup/global-setup.ts).
 const swc = [
   '@swc/jest',

@@ -18,7 +18,7 @@
  *   ItemExponentialFailureRateLimiter, BucketRateLimiter, MaxOfRateLimiter; Clock, RealClock, FakeClock.
  *
  * Client (client/*): loadRestConfig({ kubeconfig?, explicitOnly?, context?, hostOverride?, caFileOverride? }),
- *   restConfigFromKubeConfig, withServer(cfg, url), serverOrigin(cfg); RestClient(cfg) with get, list,
+ *   inClusterConfig(host, port), withServer(cfg, url), serverOrigin(cfg); RestClient(cfg) with get, list,
  *   listAll, watch, create, update, updateStatus, patch(gvr, name, body, 'merge'|'json'|'strategic'|'apply'),
  *   delete, request, forServer(url), apiGroups/apiResources/findResource/openAPIV2/invalidateDiscovery.
  *   resourcePath({ gvr, namespace?, name?, subresource? }). Typed errors: ApiError and NotFoundError,

@@ -60,7 +60,7 @@ export async function runCrdCommand(
 export const crdCommandDeps: CrdCommandDeps = {
   readText: (p) => readFileSync(p, 'utf8'),
   env: process.env,
-  // Loaded lazily: @kubernetes/client-node is only needed when talking to a cluster.
+  // Loaded lazily: the REST client is only needed when talking to a cluster.
   client: async (kubeconfig, context) => {
     const { KubeConfigJSONGetter, loadKubeConfig } = await import('./kube-get.js');
     return new KubeConfigJSONGetter(loadKubeConfig(kubeconfig, context));

@@ -1,11 +1,11 @@
 /**
- * A minimal kubeconfig-based JSON GET for pubres-toolkit: @kubernetes/client-node resolves the
- * kubeconfig (context, certificates, tokens, exec plugins) and Node's https module does the request.
- * It implements the engine's `JSONGetter`, so the full REST client of operator/runtime can replace it.
+ * A kubeconfig-based JSON GET for pubres-toolkit on the agent's own REST transport (context,
+ * certificates, tokens, exec plugins), answering errors with the server's Status message like the
+ * Go tool. It implements the engine's `JSONGetter`.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadRestConfig } from '../runtime/client/config.js';
+import { RestClient } from '../runtime/client/rest.js';
+import { readBody } from '../runtime/client/transport.js';
 import type { JSONGetter } from '../engine/schema/fetch-source-schema.js';
 
 export class HTTPStatusError extends Error {
@@ -30,43 +30,28 @@ function statusMessage(status: number, path: string, body: string): string {
   return `GET ${path}: HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`;
 }
 
-export function loadKubeConfig(file: string, context?: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(file);
-  if (context) {
-    if (!kc.getContextObject(context)) throw new Error(`context "${context}" does not exist`);
-    kc.setCurrentContext(context);
-  }
-  if (!kc.getCurrentCluster()) throw new Error('no cluster configured in the kubeconfig');
-  return kc;
+/** A REST client for one kubeconfig file and context (the same loader and transport as the agent). */
+export function loadKubeConfig(file: string, context?: string): RestClient {
+  return new RestClient(
+    loadRestConfig({ kubeconfig: file, explicitOnly: true, ...(context ? { context } : {}) }),
+  );
 }
 
 export class KubeConfigJSONGetter implements JSONGetter {
-  private readonly kc: KubeConfig;
+  private readonly client: RestClient;
 
-  constructor(kc: KubeConfig) {
-    this.kc = kc;
+  constructor(client: RestClient) {
+    this.client = client;
   }
 
   async getJSON(path: string): Promise<unknown> {
-    const cluster = this.kc.getCurrentCluster()!;
-    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-    await this.kc.applyToHTTPSOptions(opts);
-    const mod = url.protocol === 'http:' ? http : https;
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = mod.request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    if (status < 200 || status >= 300) throw new HTTPStatusError(status, path, body);
+    const res = await this.client.transport.send({ method: 'GET', url: this.client.url(path) });
+    const body = await readBody(res);
+    if (res.status < 200 || res.status >= 300) throw new HTTPStatusError(res.status, path, body);
     return JSON.parse(body) as unknown;
+  }
+
+  close(): void {
+    this.client.close();
   }
 }

@@ -275,7 +275,7 @@ current-context: x
       kubeconfig: join(dir, 'kubeconfig'),
       hostOverride: base + '/clusters/root:org',
     });
-    expect(cfg.tokenFile).toBe(join(dir, 'token'));
+    expect(cfg.credentials.tokenFilePath).toBe(join(dir, 'token'));
     const c = new RestClient(cfg);
     await c.list(things);
     expect(server.requests[0]?.headers.authorization).toBe('Bearer first');
@@ -292,7 +292,7 @@ current-context: x
     expect(server.requests[2]?.headers.authorization).toBe('Bearer second-token');
   });
 
-  it('authenticates with an exec credential plugin (via client-node)', async () => {
+  it('authenticates with an exec credential plugin', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-exec-'));
     const cred = JSON.stringify({
       apiVersion: 'client.authentication.k8s.io/v1',
@@ -313,5 +313,38 @@ current-context: x
     const c = new RestClient(loadRestConfig({ kubeconfig: join(dir, 'kubeconfig') }));
     await c.list(things);
     expect(server.requests[0]?.headers.authorization).toBe('Bearer exec-token');
+  });
+
+  it('asks the exec plugin again when the server rejects its token with 401, and retries once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-exec401-'));
+    // the plugin hands out token-1, token-2, ... (a counter file), without an expiry
+    writeFileSync(
+      join(dir, 'plugin.sh'),
+      `#!/bin/sh
+n=$(cat ${join(dir, 'n')} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${join(dir, 'n')}
+echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"token-'$n'"}}'
+`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      `current-context: x
+clusters: [{name: c, cluster: {server: "${base}/clusters/root:org"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./plugin.sh}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+`,
+    );
+    server.scripted.push({
+      match: () => true,
+      status: 401,
+      body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 },
+      once: true,
+    });
+    const c = new RestClient(loadRestConfig({ kubeconfig: join(dir, 'kubeconfig') }));
+    await c.list(things);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+    await c.list(things); // the new token is cached
+    expect(server.requests[2]?.headers.authorization).toBe('Bearer token-2');
+    c.close();
   });
 });

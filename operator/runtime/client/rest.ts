@@ -127,6 +127,8 @@ export class RestClient {
       const text = await readBody(res);
       if (res.status >= 200 && res.status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
       const err = apiErrorFrom(res.status, text, method, url.pathname);
+      // a rejected exec-plugin credential was forgotten by the transport: ask once more with a new one
+      if (res.status === 401 && attempt === 0 && this.transport.retriesUnauthorized) continue;
       if (res.status === 429 && attempt < this.maxRetries) {
         await sleep(this.clock, retryAfterMs(res.headers['retry-after']), ro.signal);
         continue;

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import { readFileSync } from 'node:fs';
 import { USER_AGENT } from '../../version.js';
 import { counter, histogram } from '../metrics.js';
-import { hasDynamicAuth, TokenFileSource, type RestConfig } from './config.js';
+import type { RestConfig } from './config.js';
+import type { TLSOptions } from './credentials.js';
 
 export const restClientMetrics = {
   requests: counter<'code' | 'method' | 'host'>(
@@ -37,21 +37,18 @@ export interface RawRequest {
 }
 
 /**
- * Sends HTTP requests with the credentials of a RestConfig: TLS material and static headers are
- * resolved once; exec plugins / auth providers are asked per request (client-node caches their
- * tokens); a tokenFile is re-read when it changes. One keep-alive agent per transport.
+ * Sends HTTP requests with the credentials of a RestConfig over one keep-alive pool per transport.
+ * TLS material is resolved when the pool is built (again when an exec plugin hands out a new client
+ * certificate); the Authorization header is asked for per request (see Credentials). A 401 answer
+ * tells the credentials, so a rejected plugin token is not used again.
  */
 export class Transport {
-  private prepared: Promise<{ agent: http.Agent; headers: Record<string, string> }> | undefined;
-  private readonly tokenSource: TokenFileSource | undefined;
-  private readonly dynamicAuth: boolean;
+  private prepared: Promise<{ agent: http.Agent; cert: TLSOptions['cert'] }> | undefined;
 
   readonly config: RestConfig;
 
   constructor(config: RestConfig) {
     this.config = config;
-    this.tokenSource = config.tokenFile ? new TokenFileSource(config.tokenFile) : undefined;
-    this.dynamicAuth = hasDynamicAuth(config.kubeConfig.getCurrentUser());
   }
 
   private parent: Transport | undefined;
@@ -64,51 +61,40 @@ export class Transport {
     this.parent = parent;
   }
 
-  private prepare(): Promise<{ agent: http.Agent; headers: Record<string, string> }> {
-    if (this.parent) return this.parent.prepare();
+  /** True when a request answered 401 may succeed when sent again (fresh plugin credential). */
+  get retriesUnauthorized(): boolean {
+    return this.config.credentials.refreshable;
+  }
+
+  private async agent(): Promise<http.Agent> {
+    if (this.parent) return this.parent.agent();
+    const creds = this.config.credentials;
+    if (this.prepared && creds.refreshable) {
+      // an exec plugin may rotate its client certificate: build a new pool when it did
+      const [{ cert }, tls] = await Promise.all([this.prepared, creds.tlsOptions()]);
+      if (tls.cert !== cert) this.prepared = undefined;
+    }
     this.prepared ??= (async () => {
-      const opts = await applyAuth(this.config);
-      if (this.config.caFile) opts.ca = readFileSync(this.config.caFile);
+      const tls = await creds.tlsOptions();
       const isHttps = new URL(this.config.server).protocol === 'https:';
       // No socket cap: every watch holds one connection for its lifetime, and a cap would make
       // ordinary requests queue behind long-lived watches.
       const agentOpts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 };
-      const agent = isHttps
-        ? new https.Agent({
-            ...agentOpts,
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-            ...(opts.servername ? { servername: opts.servername } : {}),
-          })
-        : new http.Agent(agentOpts);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-      const user = this.config.kubeConfig.getCurrentUser();
-      if (user?.username)
-        headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
-      return { agent, headers };
+      const agent = isHttps ? new https.Agent({ ...agentOpts, ...tls }) : new http.Agent(agentOpts);
+      return { agent, cert: tls.cert };
     })();
-    return this.prepared;
-  }
-
-  private async authHeaders(base: Record<string, string>): Promise<Record<string, string>> {
-    if (this.tokenSource) return { ...base, Authorization: `Bearer ${this.tokenSource.get()}` };
-    if (!this.dynamicAuth) return base;
-    const opts = await applyAuth(this.config);
-    const out = { ...base };
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) out[k] = String(v);
-    return out;
+    return (await this.prepared).agent;
   }
 
   /** Sends one request; resolves with the response head (body unread). Counts it in the metrics. */
   async send(req: RawRequest): Promise<RawResponse> {
-    const { agent, headers: base } = await this.prepare();
+    const agent = await this.agent();
+    const credentials = this.config.credentials;
+    const authorization = await credentials.authorization();
     const headers: Record<string, string> = {
       'User-Agent': this.config.userAgent ?? USER_AGENT,
       Accept: 'application/json',
-      ...(await this.authHeaders(base)),
+      ...(authorization.header ? { Authorization: authorization.header } : {}),
       ...req.headers,
     };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
@@ -128,6 +114,7 @@ export class Transport {
         (res) => {
           restClientMetrics.requests.inc({ code: String(res.statusCode ?? 0), method: req.method, host });
           restClientMetrics.latency.observe({ verb: req.method, host }, (performance.now() - started) / 1000);
+          if (res.statusCode === 401) credentials.rejected(authorization);
           resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res });
         },
       );
@@ -148,19 +135,6 @@ export class Transport {
     if (this.parent) return;
     void this.prepared?.then(({ agent }) => agent.destroy());
   }
-}
-
-/**
- * TLS material and Authorization header of the kubeconfig's current user (client certificates, token,
- * exec plugin, auth provider), via client-node. Its public applyToHTTPSOptions also builds an undici
- * agent and refuses plain-HTTP servers, so the option-filling step it is built on is called directly.
- */
-async function applyAuth(cfg: RestConfig): Promise<https.RequestOptions> {
-  const opts: https.RequestOptions = {};
-  const kc = cfg.kubeConfig as unknown as { applyOptions?: (o: https.RequestOptions) => Promise<void> };
-  if (typeof kc.applyOptions === 'function') await kc.applyOptions(opts);
-  else await cfg.kubeConfig.applyToHTTPSOptions(opts);
-  return opts;
 }
 
 export async function readBody(res: RawResponse): Promise<string> {
