@@ -1,9 +1,7 @@
 // Related resources (SPEC §8) from a list reference (a gjson multipath yielding an array), projected
 // from kcp ConfigMaps into service-cluster Secrets, with one Secret pre-existing on the service
-// cluster. SPEC §8.4 GETs the destination first, so the pre-existing Secret is found (no AlreadyExists
-// adoption): without a stored state it gets the §5.8 "without state" update — the ConfigMap's content
-// overwrites its data, its own labels are kept. (Issue 7 expects "content kept"; the SPEC contract,
-// i.e. the Go agent's behaviour, overwrites: see the report.)
+// cluster. Issue 7 (which wins over SPEC §5.8 here): the pre-existing Secret is adopted with its
+// content kept (the Go agent would overwrite it from the ConfigMap); later kcp edits flow to it.
 import { waitFor } from '../world/wait.js';
 import {
   startAgentWorld,
@@ -50,7 +48,7 @@ describe('agent: related resources from a list reference, projected', () => {
   }, STEP);
 
   it(
-    'creates one Secret per listed ConfigMap and takes over the pre-existing one',
+    'creates one Secret per listed ConfigMap and adopts the pre-existing one with its content kept',
     async () => {
       await waitForServed(w, 0, CRONTABS);
       const svc = w.service.client;
@@ -104,8 +102,11 @@ describe('agent: related resources from a list reference, projected', () => {
           { description: `the finalizer on ConfigMap ${name}`, timeoutMs: 30_000 },
         );
       const b = await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`);
-      expect(b.data).toEqual({ k: b64('from-kcp-b') });
-      expect(b.metadata.labels).toEqual({ 'made-by': 'provider' });
+      expect(b.data).toEqual({ k: b64('pre-existing') });
+      expect(b.metadata.labels).toMatchObject({
+        'made-by': 'provider',
+        'syncagent.kcp.io/remote-object-cluster': cluster,
+      });
 
       // A later kcp edit flows as a merge patch against the stored state.
       await kcp.mergePatch('/api/v1/namespaces/default/configmaps/cfg-b', { data: { k: b64('edited') } });
@@ -114,7 +115,7 @@ describe('agent: related resources from a list reference, projected', () => {
           (await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`)).data?.k === b64('edited')
             ? true
             : undefined,
-        { description: 'the kcp edit to reach the taken-over Secret', timeoutMs: 30_000 },
+        { description: 'the kcp edit to reach the adopted Secret', timeoutMs: 30_000 },
       );
     },
     STEP,

@@ -455,6 +455,7 @@ export class RelatedSync {
         blockSourceDeletion: forceDelete || e.origin === 'kcp',
         forceDelete,
         metadataOnDestination: false,
+        adoptExisting: true,
         sourceKey: {
           clusterName: p.req.cluster,
           workspacePath: p.workspacePath,

@@ -284,6 +284,58 @@ describe('planSync: related objects', () => {
     expect(p.actions.map((a) => a.type)).toEqual(['patchDestination', 'updateDestinationStatus']);
     expect(p.actions[1]).toMatchObject({ object: { status: { phase: 'x' } } });
   });
+
+  test('a destination found without state is adopted with its content kept (issue 7), then patched', () => {
+    const source = secret({ a: 'ZnJvbS1zb3VyY2U=' });
+    const existing = secret(
+      { a: 'cHJlLWV4aXN0aW5n', b: 'b3du' },
+      { metadata: { name: 's', namespace: 'ns', resourceVersion: '7', labels: { own: 'x' } } },
+    );
+    const adopt = planSync(
+      input({
+        source,
+        destination: existing,
+        options: { ...relatedOptions, adoptExisting: true },
+        buildDestination: (s) => s,
+      }),
+    );
+    const a = adopt.actions[0]!;
+    if (a.type !== 'updateDestination') throw new Error(a.type);
+    expect(a.event.reason).toBe('ObjectPlaced');
+    expect(a.object.data).toEqual({ a: 'cHJlLWV4aXN0aW5n', b: 'b3du' });
+    expect(a.object.metadata.resourceVersion).toBe('7');
+    expect(a.object.metadata.labels).toMatchObject({ own: 'x', ...objectKeyLabels(key) });
+    // the stored state is the source, so only later source changes flow
+    const state = decodeState(a.state);
+    const again = planSync(
+      input({
+        source,
+        destination: a.object,
+        lastKnownState: state,
+        options: { ...relatedOptions, adoptExisting: true },
+        buildDestination: (s) => s,
+      }),
+    );
+    expect(again.actions).toEqual([]);
+    const edited = planSync(
+      input({
+        source: secret({ a: 'ZWRpdGVk' }),
+        destination: a.object,
+        lastKnownState: state,
+        options: { ...relatedOptions, adoptExisting: true },
+        buildDestination: (s) => s,
+      }),
+    );
+    expect(edited.actions[0]).toMatchObject({ type: 'patchDestination', patch: { data: { a: 'ZWRpdGVk' } } });
+    // without adoptExisting (SPEC §5.8) the source overwrites
+    const overwrite = planSync(
+      input({ source, destination: existing, options: relatedOptions, buildDestination: (s) => s }),
+    );
+    expect(overwrite.actions[0]).toMatchObject({
+      type: 'updateDestination',
+      object: { data: { a: 'ZnJvbS1zb3VyY2U=' } },
+    });
+  });
 });
 
 describe('mutations and adoption', () => {

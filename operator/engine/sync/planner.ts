@@ -39,6 +39,12 @@ export interface SyncOptions {
   metadataOnDestination: boolean;
   /** Identity of the source for those labels and annotations (primaries). */
   sourceKey: ObjectKey;
+  /**
+   * Related objects: a destination that exists without a stored state is adopted with its content
+   * kept (as after AlreadyExists, SPEC §5.10 step 6), instead of being overwritten from the source
+   * (SPEC §5.8 "without state"). Issue 7 asks for this and wins over the spec; primaries keep §5.8.
+   */
+  adoptExisting?: boolean;
 }
 
 export interface SyncInput {
@@ -152,6 +158,11 @@ function planSpecSync(
     const patch = createMergePatch(last, desired);
     if (isEmptyPatch(patch)) return undefined;
     return { type: 'patchDestination', patch, event: EVENT_OBJECT_SYNCED, state };
+  }
+
+  if (options.adoptExisting) {
+    const adopted = planAdoption(destination, options);
+    if (adopted) return { type: 'updateDestination', object: adopted, event: EVENT_OBJECT_PLACED, state };
   }
 
   // No (usable) state: overwrite every spec key and merge labels/annotations, then PUT.
