@@ -198,3 +198,28 @@ export async function eventsFor(
   const list = await client.list(`/api/v1/namespaces/${namespace}/events`);
   return list.items.filter((e) => e.involvedObject?.name === objectName);
 }
+
+/** The local copy's path of a CronTab in team `teamIndex`'s `default` namespace (default naming). */
+export function localCronTabPath(world: AgentWorld, name: string, teamIndex = 0): string {
+  const cluster = world.provider.teamClusterNames[teamIndex];
+  return `/apis/example.com/v1/namespaces/${cluster}/crontabs/${sha3short('default')}-${sha3short(name)}`;
+}
+
+/**
+ * Creates a sample CronTab in team `teamIndex`'s `default` namespace (labels optional) and waits
+ * until the agent has made its local copy, which it returns.
+ */
+export async function createCronTabAndWaitForCopy(
+  world: AgentWorld,
+  name: string,
+  labels: Record<string, string> = {},
+  teamIndex = 0,
+): Promise<KubeObject> {
+  await world.provider.teamAdmin(teamIndex).create(CRONTABS, {
+    apiVersion: 'example.com/v1',
+    kind: 'CronTab',
+    metadata: { name, namespace: 'default', labels },
+    spec: { cronSpec: '0 3 * * *', image: 'backup:1.0', replicas: 1 },
+  });
+  return waitForObject(world.service.client, localCronTabPath(world, name, teamIndex));
+}
