@@ -4,7 +4,8 @@
 // one service cluster with the sample CronTab CRD and its PublishedResource, and the agent (this one by
 // default; any binary via --agent-command, started with the same flags). Measures spec-down and
 // status-up latency (watches on both sides, one clock), burst throughput, agent RSS, API requests per
-// object (the agent's own rest_client_requests_total) and CPU per 1,000 objects. Writes JSON, Markdown
+// object (the agent's own rest_client_requests_total), CPU per 1,000 objects, and (last) related-object
+// latency: a service-side Secret rotated until its kcp copy matches. Writes JSON, Markdown
 // and a PNG CDF chart to .artifacts/bench/. Every loop is bounded by a count and a time limit.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { costPerObject, scrapeRequests } from './agent/metrics.js';
 import { renderCdfPng } from './agent/png.js';
 import { fmt, markdown, type BenchResult, type RepResult } from './agent/report.js';
 import { cpuSeconds, loadAverage, rssDetail, rssMiB } from './agent/proc.js';
+import { rotateSecrets, setUpRelated } from './agent/related-phase.js';
 import { seededPermutation, seededRandom, spread, summarize, type LatencySummary } from './agent/stats.js';
 import { watchCollection, type Watcher } from './agent/watch.js';
 
@@ -53,6 +55,9 @@ const STATUS_N = quick ? 50 : 200;
 const STATUS_RATE = 10;
 const BURST_N = 1000;
 const BIG_N = quick ? 0 : 10_000;
+/** Related-object phase: objects with one service-origin Secret each, rotated once per repetition. */
+const RELATED_N = quick ? 20 : 50;
+const RELATED_RATE = 10;
 const SYNC_TIMEOUT_MS = 180_000;
 const outDir = path.join(REPO_ROOT, '.artifacts', 'bench');
 const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
@@ -422,6 +427,19 @@ async function main(): Promise<void> {
     syncedBig = syncedCount();
     say(`RSS ${rssBig.toFixed(1)} MiB with ${syncedBig} synced objects`);
   }
+
+  // Related objects last: the second API and its Secret informer must not change the figures above.
+  const relatedDeps = { svc: svc!, svcClient: svcClient!, provider, teams: TEAMS, watchers, say };
+  const relatedFixture = await setUpRelated(relatedDeps, RELATED_N);
+  const relatedPerRep: LatencySummary[] = [];
+  for (let r = 0; r < reps; r++) {
+    const lat = await rotateSecrets(relatedDeps, relatedFixture, `r${r}`, RELATED_RATE);
+    (samples['related service→kcp'] ??= []).push(...lat);
+    relatedPerRep.push(summarize(lat));
+    say(
+      `rep ${r + 1}: related Secret rotation service → kcp at ${RELATED_RATE}/s: ${fmt(relatedPerRep[r]!)}`,
+    );
+  }
   const loadEnd = loadAverage();
   // The agent's whole /metrics page at the end (reconcile/queue/request histograms explain the figures).
   writeFileSync(
@@ -504,6 +522,7 @@ async function main(): Promise<void> {
       detail: { idle: rssIdleDetail, afterBurst: rssAfterBurstDetail, big: rssBigDetail },
       bigObjects: syncedBig,
     },
+    related: { objects: RELATED_N, rate: RELATED_RATE, perRep: relatedPerRep },
     /** Creates kcp answered with 429 (max in-flight) and that were retried: kcp was saturated. */
     throttledCreates,
     failedObjects: [...tracks.values()].filter((t) => t.failed).length,

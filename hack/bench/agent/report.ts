@@ -50,6 +50,11 @@ export interface BenchResult {
     bigObjects?: number | undefined;
     detail: { idle: string; afterBurst: string; big?: string | undefined };
   };
+  /**
+   * Related-object latency: a service-cluster Secret rotated until its kcp copy carries the new
+   * value (one summary per repetition), measured after the memory figures so it does not change them.
+   */
+  related?: { objects: number; rate: number; perRep: LatencySummary[] } | undefined;
   throttledCreates: number;
   failedObjects: number;
   repetitionsDetail: RepResult[];
@@ -98,6 +103,18 @@ export function markdown(result: BenchResult, seriesNames: string[]): string {
     const f = (k: keyof LatencySummary) => mmm(med((r) => r.statusUp[k]));
     lines.push(
       `| status-up at ${STATUS_RATE}/s | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
+    );
+  }
+  if (result.related && result.related.perRep.length > 0) {
+    const rel = result.related;
+    const f = (k: keyof LatencySummary) => {
+      const sp = spread(rel.perRep.map((r) => r[k]));
+      return rel.perRep.length > 1
+        ? `${sp.median.toFixed(0)} (${sp.min.toFixed(0)} – ${sp.max.toFixed(0)})`
+        : sp.median.toFixed(0);
+    };
+    lines.push(
+      `| related Secret rotated on the service cluster → kcp copy, at ${rel.rate}/s | ${f('count')} | ${f('p50')} | ${f('p90')} | ${f('p99')} | ${f('max')} |`,
     );
   }
   lines.push(
