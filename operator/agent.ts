@@ -86,10 +86,12 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
     gvr: GVR_APIEXPORTS,
     fieldSelector: `metadata.name=${endpoint.exportName}`,
   });
+  // One state Secret per synced object: keep the cache lean (managedFields are never read).
   const stateSecrets = manager.informer({
     gvr: GVR_SECRETS,
     namespace: o.namespace,
     labelSelector: `${LABEL_OBJECT_STATE}=true`,
+    transform: dropManagedFields,
   });
 
   const vw = new VirtualWorkspaces(

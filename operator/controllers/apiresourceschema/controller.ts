@@ -57,7 +57,9 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
   };
   d.publishedResources.addEventHandler({
     onAdd: enqueuePR,
-    onUpdate: (_o, n) => enqueuePR(n),
+    onUpdate: (o, n) => {
+      if (affectsSchema(o, n)) enqueuePR(n);
+    },
     onDelete: enqueueAllPRs,
   });
   // A changed CRD re-publishes every PublishedResource of its group and kind.
@@ -78,6 +80,21 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
     onDelete: enqueueForCRD,
   });
   return controller;
+}
+
+/**
+ * Whether a PublishedResource update can change what this controller publishes: its spec (generation),
+ * deletion, or the recorded schema name. Condition writes (this agent's own, three controllers) are
+ * not, and each used to cost a full discovery + CRD read here.
+ */
+export function affectsSchema(o: KubeObject, n: KubeObject): boolean {
+  const name = (x: KubeObject) =>
+    (x.status as { resourceSchemaName?: string } | undefined)?.resourceSchemaName;
+  return (
+    o.metadata?.generation !== n.metadata?.generation ||
+    o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp ||
+    name(o) !== name(n)
+  );
 }
 
 async function reconcile(

@@ -1,0 +1,30 @@
+import type { KubeObject } from '../../runtime/client/types.js';
+import { affectsSchema } from './controller.js';
+
+const pr = (
+  generation: number,
+  status: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): KubeObject =>
+  ({
+    apiVersion: 'syncagent.kcp.io/v1alpha1',
+    kind: 'PublishedResource',
+    metadata: { name: 'p', generation, resourceVersion: String(Math.random()), ...extra },
+    status,
+  }) as KubeObject;
+
+describe('apiresourceschema: which PublishedResource updates are reconciled', () => {
+  it('ignores condition-only status writes', () => {
+    expect(
+      affectsSchema(
+        pr(1, { resourceSchemaName: 'v1.x', conditions: [] }),
+        pr(1, { resourceSchemaName: 'v1.x', conditions: [{ type: 'Ready', status: 'True' }] }),
+      ),
+    ).toBe(false);
+  });
+  it('reconciles spec changes, deletion and a changed recorded schema name', () => {
+    expect(affectsSchema(pr(1), pr(2))).toBe(true);
+    expect(affectsSchema(pr(1), pr(1, {}, { deletionTimestamp: '2026-01-01T00:00:00Z' }))).toBe(true);
+    expect(affectsSchema(pr(1, { resourceSchemaName: 'v1.x' }), pr(1, {}))).toBe(true);
+  });
+});
