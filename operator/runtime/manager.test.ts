@@ -2,6 +2,7 @@ import { Controller } from './controller.js';
 import { RestClient } from './client/rest.js';
 import { parseAddress } from './httpserver.js';
 import { enqueueObjects, Manager } from './manager.js';
+import type { KubeObject } from './client/types.js';
 import type { Request } from './reconciler.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
 import { testRestConfig } from './testing/config.js';
@@ -28,6 +29,11 @@ describe('Manager', () => {
     const inf = mgr.informer({ gvr });
     expect(mgr.informer({ gvr })).toBe(inf);
     expect(mgr.informer({ gvr, fieldSelector: 'metadata.name=a' })).not.toBe(inf);
+    // a different transform stores different objects: not shared; a second user's indexers are added
+    const strip = (o: KubeObject) => o;
+    expect(mgr.informer({ gvr, transform: strip })).not.toBe(inf);
+    expect(mgr.informer({ gvr, transform: strip })).toBe(mgr.informer({ gvr, transform: strip }));
+    expect(mgr.informer({ gvr, indexers: { byNs: (o) => [o.metadata?.namespace ?? ''] } })).toBe(inf);
     const seen: Request[] = [];
     const ctl = new Controller({
       name: 'mgr-test',
@@ -39,6 +45,7 @@ describe('Manager', () => {
     const t0 = Date.now();
     while (seen.length === 0 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([{ cluster: '', namespace: 'ns', name: 'a' }]);
+    expect(inf.reader.byIndex('byNs', 'ns').map((o) => o.metadata?.name)).toEqual(['a']);
 
     const health = await fetch(`http://${mgr.healthServerAddress}/healthz`);
     expect([health.status, await health.text()]).toEqual([200, 'ok']);

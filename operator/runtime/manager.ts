@@ -65,7 +65,10 @@ export class Manager {
   readonly client: RestClient;
   readonly log: Logger;
   private readonly clock: Clock;
-  private readonly informers = new Map<string, { informer: Informer; refs: number }>();
+  private readonly informers = new Map<
+    string,
+    { informer: Informer; refs: number; indexerNames: Set<string> }
+  >();
   private readonly controllers = new Set<ControllerEntry>();
   private readonly runnables: Runnable[] = [];
   private readonly healthz = new Map<string, Check>();
@@ -147,14 +150,27 @@ export class Manager {
    */
   informer(o: SharedInformerOptions): Informer {
     const client = o.client ?? this.client;
-    const key = informerKey(client.baseUrl, o.gvr, o.namespace, o.labelSelector, o.fieldSelector);
+    const key = informerKey(
+      client.baseUrl,
+      o.gvr,
+      o.namespace,
+      o.labelSelector,
+      o.fieldSelector,
+      transformId(o.transform),
+    );
     const existing = this.informers.get(key);
     if (existing) {
+      // a second user's indexes are added to the shared cache (same name = same index)
+      for (const [name, fn] of Object.entries(o.indexers ?? {}))
+        if (!existing.indexerNames.has(name)) {
+          existing.informer.addIndexer(name, fn);
+          existing.indexerNames.add(name);
+        }
       existing.refs++;
       return existing.informer;
     }
     const informer = new Informer({ ...o, client, clock: this.clock, log: this.opts.log ?? silentLogger() });
-    this.informers.set(key, { informer, refs: 1 });
+    this.informers.set(key, { informer, refs: 1, indexerNames: new Set(Object.keys(o.indexers ?? {})) });
     if (this.started) informer.start();
     return informer;
   }
@@ -292,8 +308,34 @@ export class Manager {
   }
 }
 
-function informerKey(base: string, gvr: GVR, ns?: string, labels?: string, fields?: string): string {
-  return JSON.stringify([base, gvr.group, gvr.version, gvr.resource, ns ?? '', labels ?? '', fields ?? '']);
+function informerKey(
+  base: string,
+  gvr: GVR,
+  ns: string | undefined,
+  labels: string | undefined,
+  fields: string | undefined,
+  transform: number,
+): string {
+  return JSON.stringify([
+    base,
+    gvr.group,
+    gvr.version,
+    gvr.resource,
+    ns ?? '',
+    labels ?? '',
+    fields ?? '',
+    transform,
+  ]);
+}
+
+/** Informers that store differently transformed objects cannot be shared: the transform is part of the key. */
+const transformIds = new WeakMap<object, number>();
+let lastTransformId = 0;
+function transformId(fn: object | undefined): number {
+  if (!fn) return 0;
+  let id = transformIds.get(fn);
+  if (id === undefined) transformIds.set(fn, (id = ++lastTransformId));
+  return id;
 }
 
 /** Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller. */
