@@ -1,2 +1,2 @@
-export { GoRegexp, GoRegexpSyntaxError } from './regexp.js';
+export { GoRegexp, GoRegexpSyntaxError, quoteMeta } from './regexp.js';
 export { translateGoRegexp, type Translated } from './translate.js';

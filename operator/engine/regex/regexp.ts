@@ -1,8 +1,10 @@
 /**
- * A compiled Go regexp with Go's `ReplaceAllString` (template
- * expansion `$1`, `${1}`, `${name}`, `$name` with greedy names, `$$`; a match of the empty string
- * directly after the previous match is not replaced, and the search always advances by at least one
- * character) and `MatchString`.
+ * A compiled Go regexp (package regexp semantics on JS strings) with Go's `MatchString`,
+ * `FindString`, `FindAllString(s, n)`, `ReplaceAllString` (template expansion `$1`, `${1}`,
+ * `${name}`, `$name` with greedy names, `$$`), `ReplaceAllLiteralString`, `Split(s, n)` and the
+ * package function `QuoteMeta`. Iteration follows Go: FindAll/Split drop an empty match directly after
+ * the previous match, ReplaceAll does not replace it, and the search always advances by at least one
+ * character (a code point).
  */
 import { RE2JS } from 're2js';
 import { translateGoRegexp, GoRegexpSyntaxError } from './translate.js';
@@ -11,7 +13,10 @@ export { GoRegexpSyntaxError };
 
 type Piece = string | { group: number } | { name: string };
 
-/** One match: its bounds and the text of each group (undefined when the group did not take part). */
+/**
+ * One match: its bounds and the text of each group (undefined when the group did not take part).
+ * `group` is valid only until the next search on the same input (re2js computes submatches lazily).
+ */
 interface Match {
   start: number;
   end: number;
@@ -37,11 +42,8 @@ function re2Matcher(pattern: string): Matcher | undefined {
     const m = re.matcher(s);
     return (from) => {
       if (!m.find(from)) return undefined;
-      const start = m.start();
-      const end = m.end();
-      const groups: (string | undefined)[] = [];
-      for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
-      return { start, end, group: (i) => groups[i] };
+      // submatches are computed on demand: FindAll and Split only need the bounds
+      return { start: m.start(), end: m.end(), group: (i) => m.group(i) ?? undefined };
     };
   };
 }
@@ -78,7 +80,7 @@ export class GoRegexp {
     this.pattern = pattern;
     const t = translateGoRegexp(pattern);
     this.groupNames = t.groupNames;
-    this.find = re2Matcher(pattern) ?? jsFallback(pattern, t.source);
+    this.find = re2Matcher(t.unnamedPattern) ?? jsFallback(pattern, t.source);
   }
 
   /** regexp.Compile: throws GoRegexpSyntaxError with Go's message. */
@@ -86,13 +88,87 @@ export class GoRegexp {
     return new GoRegexp(pattern);
   }
 
+  /** regexp.MatchString. */
   matchString(s: string): boolean {
     return this.find(s)(0) !== undefined;
   }
 
-  /** regexp.ReplaceAllString. */
+  /** regexp.FindString: the leftmost match, "" when there is none. */
+  findString(s: string): string {
+    const m = this.find(s)(0);
+    return m ? s.slice(m.start, m.end) : '';
+  }
+
+  /** regexp.FindAllString: at most n matches (all when n < 0, none when n == 0). */
+  findAllString(s: string, n: number): string[] {
+    const out: string[] = [];
+    this.allMatches(s, n, (m) => out.push(s.slice(m.start, m.end)));
+    return out;
+  }
+
+  /** regexp.ReplaceAllString: the replacement is a template (`$1`, `${name}`, `$$`). */
   replaceAllString(src: string, template: string): string {
     const pieces = this.compileTemplate(template);
+    return this.replaceAll(src, (m) => this.expand(pieces, m));
+  }
+
+  /** regexp.ReplaceAllLiteralString: the replacement is used as is (`$` is not special). */
+  replaceAllLiteralString(src: string, repl: string): string {
+    return this.replaceAll(src, () => repl);
+  }
+
+  /**
+   * regexp.Split: the substrings between matches, at most n of them (the last holds the rest; all when
+   * n < 0, none when n == 0).
+   */
+  split(s: string, n: number): string[] {
+    if (n === 0) return [];
+    if (this.pattern.length > 0 && s.length === 0) return [''];
+    const out: string[] = [];
+    let beg = 0;
+    let end = 0;
+    this.allMatches(s, n, (m) => {
+      if (n > 0 && out.length === n - 1) return false;
+      end = m.start;
+      if (m.end !== 0) out.push(s.slice(beg, end));
+      beg = m.end;
+      return true;
+    });
+    if (end !== s.length) out.push(s.slice(beg));
+    return out;
+  }
+
+  /**
+   * Go's allMatches: successive leftmost matches, at most n (all when n < 0); an empty match right
+   * after the previous match is skipped. `deliver` returning false stops the iteration.
+   */
+  private allMatches(s: string, n: number, deliver: (m: Match) => unknown): void {
+    const limit = n < 0 ? Infinity : n;
+    const next = this.find(s);
+    let delivered = 0;
+    let prevMatchEnd = -1;
+    let pos = 0;
+    while (delivered < limit && pos <= s.length) {
+      const m = next(pos);
+      if (!m) break;
+      let accept = true;
+      if (m.end === pos) {
+        // an empty match at pos: not allowed directly after the previous match; move one character on
+        if (m.start === prevMatchEnd) accept = false;
+        pos += charWidth(s, pos);
+      } else {
+        pos = m.end;
+      }
+      prevMatchEnd = m.end;
+      if (accept) {
+        if (deliver(m) === false) return;
+        delivered++;
+      }
+    }
+  }
+
+  /** Go's replaceAll loop, shared by the template and literal variants. */
+  private replaceAll(src: string, repl: (m: Match) => string): string {
     const next = this.find(src);
     let out = '';
     let lastMatchEnd = 0;
@@ -100,17 +176,15 @@ export class GoRegexp {
     while (searchPos <= src.length) {
       const m = next(searchPos);
       if (!m) break;
-      const a0 = m.start;
-      const a1 = m.end;
-      out += src.slice(lastMatchEnd, a0);
-      if (a1 > lastMatchEnd || a0 === 0) out += this.expand(pieces, m);
-      lastMatchEnd = a1;
-      // advance past this match; always advance at least one character (code point)
-      const cp = src.codePointAt(searchPos);
-      const width = searchPos < src.length ? (cp! > 0xffff ? 2 : 1) : 1;
-      if (searchPos + width > a1) searchPos += width;
-      else if (searchPos + 1 > a1) searchPos++;
-      else searchPos = a1;
+      out += src.slice(lastMatchEnd, m.start);
+      // no replacement for an empty match directly after the previous match
+      if (m.end > lastMatchEnd || m.start === 0) out += repl(m);
+      lastMatchEnd = m.end;
+      // advance past this match; always advance at least one character
+      const width = charWidth(src, searchPos);
+      if (searchPos + width > m.end) searchPos += width;
+      else if (searchPos + 1 > m.end) searchPos++;
+      else searchPos = m.end;
     }
     return out + src.slice(lastMatchEnd);
   }
@@ -199,4 +273,14 @@ function extractName(s: string): { name: string; num: number; rest: string } | u
   }
   if (name[0] === '0' && name.length > 1) num = -1;
   return { name, num, rest: str.slice(i) };
+}
+
+/** Width in UTF-16 units of the code point at i (1 at the end of the input, like Go's step past it). */
+function charWidth(s: string, i: number): number {
+  return i < s.length && s.codePointAt(i)! > 0xffff ? 2 : 1;
+}
+
+/** regexp.QuoteMeta: escapes every regexp metacharacter (`\.+*?()|[]{}^$`) with a backslash. */
+export function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }

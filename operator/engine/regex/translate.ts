@@ -24,6 +24,11 @@ export interface Translated {
   source: string;
   /** Name of each capture group by index (index 0 = whole match, name ""). */
   groupNames: string[];
+  /**
+   * The Go pattern with every group name removed (`(?P<n>x)` -> `(x)`): same groups by index, and
+   * accepted by re2js, which rejects duplicate names that Go allows since 1.22.
+   */
+  unnamedPattern: string;
 }
 
 interface Flags {
@@ -116,6 +121,8 @@ function isJsPropertyValid(expr: string): boolean {
 class Parser {
   private pos = 0;
   private readonly groupNames: string[] = [''];
+  /** Code point ranges [from, to) of group-name headers (`?P<n>`, `?<n>`), dropped by unnamedPattern. */
+  private readonly nameHeaders: [number, number][] = [];
   private readonly cps: number[];
   private depth = 0;
 
@@ -142,7 +149,17 @@ class Parser {
     const flags: Flags = { i: false, m: false, s: false, U: false };
     const source = this.alternation(flags, true);
     if (this.pos < this.cps.length) throw new GoRegexpSyntaxError('unexpected )', this.src);
-    return { source, groupNames: this.groupNames };
+    return { source, groupNames: this.groupNames, unnamedPattern: this.unnamedPattern() };
+  }
+
+  private unnamedPattern(): string {
+    let out = '';
+    let from = 0;
+    for (const [a, b] of this.nameHeaders) {
+      out += this.text(from, a);
+      from = b;
+    }
+    return out + this.rest(from);
   }
 
   /** Parses alternatives until `)` or end. `flags` is mutated by `(?flags)` for the rest of the group. */
@@ -360,8 +377,9 @@ class Parser {
             throw new GoRegexpSyntaxError('invalid named capture', whole);
           this.pos = end + 1;
           this.groupNames.push(name);
+          this.nameHeaders.push([start + 1, end + 1]);
           const inner = this.alternation({ ...flags }, false);
-          this.close(start);
+          this.close();
           return { src: `(${inner})`, quantifiable: true };
         }
         // flags: (?flags) or (?flags:...)
@@ -392,7 +410,7 @@ class Parser {
               return null;
             }
             const inner = this.alternation(nf, false);
-            this.close(start);
+            this.close();
             return { src: `(?:${inner})`, quantifiable: true };
           }
           break;
@@ -402,15 +420,16 @@ class Parser {
       }
       this.groupNames.push('');
       const inner = this.alternation({ ...flags }, false);
-      this.close(start);
+      this.close();
       return { src: `(${inner})`, quantifiable: true };
     } finally {
       this.depth--;
     }
   }
 
-  private close(start: number): void {
-    if (this.peek() !== 0x29) throw new GoRegexpSyntaxError('missing closing )', this.rest(start));
+  private close(): void {
+    // Go reports the whole expression, wherever the unclosed group starts
+    if (this.peek() !== 0x29) throw new GoRegexpSyntaxError('missing closing )', this.src);
     this.pos++;
   }
 
