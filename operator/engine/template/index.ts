@@ -36,12 +36,6 @@ export {
 } from './value.js';
 export { TemplateError } from './errors.js';
 export { FuncError, fn, type FuncDef, type ParamType } from './funcs.js';
-export {
-  compileGoRegexp,
-  findAll as regexpFindAll,
-  replaceAll as regexpReplaceAll,
-  expand as regexpExpand,
-} from './sprig/goregexp.js';
 export { sha3sum, sha3short, shortHash } from './agent.js';
 export { formatValue, sprint, sprintf } from './fmt.js';
 

@@ -5,6 +5,7 @@ import { collectionFuncs } from './collections.js';
 import { cryptoFuncs } from './crypto.js';
 import { mathFuncs } from './math.js';
 import { miscFuncs } from './misc.js';
+import { regexFuncs } from './regex.js';
 import { semverFuncs } from './semver.js';
 import { stringFuncs } from './strings.js';
 
@@ -13,6 +14,7 @@ export const sprigFuncs: FuncMap = {
   ...mathFuncs,
   ...collectionFuncs,
   ...miscFuncs,
+  ...regexFuncs,
   ...semverFuncs,
   ...cryptoFuncs,
   ...certFuncs,

@@ -1,32 +1,11 @@
-/** Sprig v3.3.0 regex, path, URL, date, environment, random and crypto functions. */
+/** Sprig v3.3.0 path, URL, date, environment, random and crypto functions. */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { FuncError, type FuncMap, fn } from '../funcs.js';
-import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap, stringSlice } from '../value.js';
+import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap } from '../value.js';
 import { durationString, formatTime } from '../gotime.js';
 import { strval } from './cast.js';
-import { GoRegexpError, compileGoRegexp, findAll, quoteMeta, replaceAll, split } from './goregexp.js';
 import { checkCount } from './limits.js';
 import { sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
-
-function mustCompile(expr: string): ReturnType<typeof compileGoRegexp> {
-  try {
-    return compileGoRegexp(expr);
-  } catch (e) {
-    if (e instanceof GoRegexpError) throw new FuncError(`regexp: Compile(${quoteRe(expr)}): ${e.message}`);
-    throw e;
-  }
-}
-function quoteRe(s: string): string {
-  return '`' + s + '`';
-}
-function tryCompile(expr: string): ReturnType<typeof compileGoRegexp> {
-  try {
-    return compileGoRegexp(expr);
-  } catch (e) {
-    if (e instanceof GoRegexpError) throw new FuncError(e.message);
-    throw e;
-  }
-}
 
 // ---- path (slash-separated, Go's path package) ----
 export function pathClean(p: string): string {
@@ -194,52 +173,6 @@ function urlJoin(d: Record<string, unknown> | null): string {
 }
 
 export const miscFuncs: FuncMap = {
-  regexMatch: fn(['string', 'string'], (re: string, s: string) => {
-    try {
-      const r = compileGoRegexp(re);
-      return findAll(r, s, 1).length > 0;
-    } catch {
-      return false;
-    }
-  }),
-  mustRegexMatch: fn(
-    ['string', 'string'],
-    (re: string, s: string) => findAll(tryCompile(re), s, 1).length > 0,
-  ),
-  regexFindAll: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
-    stringSlice(findAll(mustCompile(re), s, Number(n.v)).map((m) => m[0])),
-  ),
-  mustRegexFindAll: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
-    stringSlice(findAll(tryCompile(re), s, Number(n.v)).map((m) => m[0])),
-  ),
-  regexFind: fn(
-    ['string', 'string'],
-    (re: string, s: string) => findAll(mustCompile(re), s, 1)[0]?.[0] ?? '',
-  ),
-  mustRegexFind: fn(
-    ['string', 'string'],
-    (re: string, s: string) => findAll(tryCompile(re), s, 1)[0]?.[0] ?? '',
-  ),
-  regexReplaceAll: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
-    replaceAll(mustCompile(re), s, repl, false),
-  ),
-  mustRegexReplaceAll: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
-    replaceAll(tryCompile(re), s, repl, false),
-  ),
-  regexReplaceAllLiteral: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
-    replaceAll(mustCompile(re), s, repl, true),
-  ),
-  mustRegexReplaceAllLiteral: fn(['string', 'string', 'string'], (re: string, s: string, repl: string) =>
-    replaceAll(tryCompile(re), s, repl, true),
-  ),
-  regexSplit: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
-    stringSlice(split(mustCompile(re), s, Number(n.v))),
-  ),
-  mustRegexSplit: fn(['string', 'string', 'int'], (re: string, s: string, n: GoInt) =>
-    stringSlice(split(tryCompile(re), s, Number(n.v))),
-  ),
-  regexQuoteMeta: fn(['string'], quoteMeta),
-
   base: fn(['string'], pathBase),
   dir: fn(['string'], pathDir),
   clean: fn(['string'], pathClean),
