@@ -223,3 +223,39 @@ export async function createCronTabAndWaitForCopy(
   });
   return waitForObject(world.service.client, localCronTabPath(world, name, teamIndex));
 }
+
+/**
+ * Waits until the kcp primary at `primaryPath` carries the §8.5 annotation
+ * `related-resources.syncagent.kcp.io/<identifier>.<index>` and returns its value.
+ */
+export function waitForRelatedAnnotation(
+  client: RestClient,
+  primaryPath: string,
+  identifier: string,
+  index = 0,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const key = `related-resources.syncagent.kcp.io/${identifier}.${index}`;
+  return waitFor(
+    async () => (await client.get(primaryPath)).metadata.annotations?.[key] as string | undefined,
+    { description: `the annotation ${key} on ${primaryPath}`, timeoutMs },
+  );
+}
+
+/**
+ * Registers the enclosing describe block's beforeAll/afterAll hooks that start an agent world (see
+ * startAgentWorld) and stop it; returns a getter for use inside the tests.
+ */
+export function useAgentWorld(o: Parameters<typeof startAgentWorld>[0]): () => AgentWorld {
+  let world: AgentWorld | undefined;
+  beforeAll(async () => {
+    world = await startAgentWorld(o);
+  }, STEP);
+  afterAll(async () => {
+    await world?.stop();
+  }, STEP);
+  return () => {
+    if (!world) throw new Error(`the agent world "${o.name}" did not start (see beforeAll)`);
+    return world;
+  };
+}

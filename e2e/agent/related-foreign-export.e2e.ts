@@ -18,6 +18,7 @@ import {
   eventsFor,
   startAgentWorld,
   waitForSchemaName,
+  waitForRelatedAnnotation,
   waitForServed,
   type AgentWorld,
   STEP,
@@ -125,11 +126,14 @@ describe('agent: related object from another APIExport (identityHash, two agents
         async () => {
           const e = await w.provider.admin.get(`${APIS}/apiexports/${w.provider.exportName}`);
           const claims = (e.spec.permissionClaims ?? []) as (PermissionClaim & { all?: boolean })[];
-          return claims.some((c) => c.resource === 'widgets' && c.identityHash === identityHash)
-            ? e
-            : undefined;
+          const claimed = claims.some((c) => c.resource === 'widgets' && c.identityHash === identityHash);
+          // The claims and the schema may land in separate updates.
+          return claimed && (e.spec.latestResourceSchemas ?? []).length > 0 ? e : undefined;
         },
-        { description: 'agent A to claim widgets (with identityHash) on export A', timeoutMs: 60_000 },
+        {
+          description: 'agent A to claim widgets (with identityHash) and publish its schema on export A',
+          timeoutMs: 60_000,
+        },
       );
       console.log(`export A claims: ${JSON.stringify(exportA.spec.permissionClaims)}`);
       expect(exportA.spec.latestResourceSchemas).toEqual([crontabSchema]);
@@ -225,14 +229,7 @@ describe('agent: related object from another APIExport (identityHash, two agents
         timeoutMs: 60_000,
       });
       expect(output.spec).toEqual({ color: 'green', size: 3 });
-      const primary = await waitFor(
-        async () => {
-          const p = await kcp.get(`${CRONTABS}/nightly`);
-          return p.metadata.annotations?.['related-resources.syncagent.kcp.io/output.0'] ? p : undefined;
-        },
-        { description: 'the related-resources annotation for the Widget', timeoutMs: 30_000 },
-      );
-      expect(primary.metadata.annotations?.['related-resources.syncagent.kcp.io/output.0']).toBe(
+      expect(await waitForRelatedAnnotation(kcp, `${CRONTABS}/nightly`, 'output')).toBe(
         '{"namespace":"default","name":"nightly-output","apiVersion":"widgets.example.com/v1","kind":"Widget"}',
       );
 

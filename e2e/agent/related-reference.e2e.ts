@@ -9,9 +9,9 @@ import {
   createCronTabAndWaitForCopy,
   eventsFor,
   localCronTabPath,
-  startAgentWorld,
+  useAgentWorld,
+  waitForRelatedAnnotation,
   waitForServed,
-  type AgentWorld,
   STEP,
   CRONTABS,
   b64,
@@ -21,65 +21,56 @@ import {
 const SETTINGS_NS = 'team-settings';
 
 describe('agent: related objects in a namespace chosen by reference; count mismatches', () => {
-  let w: AgentWorld;
-  let cluster: string;
   let localName: string;
-
-  beforeAll(async () => {
-    w = await startAgentWorld({
-      name: 'agent-related-reference',
-      manifests: [
-        publishCronTabs({
-          mutation: { spec: [{ delete: { path: 'metadata.labels.stripped' } }] },
-          related: [
-            // Bad input first: the entries after them must still be synced.
-            {
-              identifier: 'mismatched-names',
-              origin: 'kcp',
-              kind: 'ConfigMap',
-              object: { reference: { path: 'metadata.labels.stripped' } },
+  const world = useAgentWorld({
+    name: 'agent-related-reference',
+    manifests: [
+      publishCronTabs({
+        mutation: { spec: [{ delete: { path: 'metadata.labels.stripped' } }] },
+        related: [
+          // Bad input first: the entries after them must still be synced.
+          {
+            identifier: 'mismatched-names',
+            origin: 'kcp',
+            kind: 'ConfigMap',
+            object: { reference: { path: 'metadata.labels.stripped' } },
+          },
+          {
+            identifier: 'mismatched-namespaces',
+            origin: 'kcp',
+            kind: 'ConfigMap',
+            object: {
+              namespace: { reference: { path: 'metadata.labels.stripped' } },
+              template: { template: 'anything' },
             },
-            {
-              identifier: 'mismatched-namespaces',
-              origin: 'kcp',
-              kind: 'ConfigMap',
-              object: {
-                namespace: { reference: { path: 'metadata.labels.stripped' } },
-                template: { template: 'anything' },
-              },
+          },
+          {
+            identifier: 'limits',
+            origin: 'kcp',
+            kind: 'ConfigMap',
+            object: {
+              namespace: { reference: { path: 'metadata.labels.config-namespace' } },
+              reference: { path: 'metadata.labels.config-name' },
             },
-            {
-              identifier: 'limits',
-              origin: 'kcp',
-              kind: 'ConfigMap',
-              object: {
-                namespace: { reference: { path: 'metadata.labels.config-namespace' } },
-                reference: { path: 'metadata.labels.config-name' },
-              },
+          },
+          {
+            identifier: 'credentials',
+            origin: 'service',
+            kind: 'Secret',
+            object: {
+              namespace: { reference: { path: 'metadata.labels.config-namespace' } },
+              template: { template: '{{ .Object.metadata.name }}-creds' },
             },
-            {
-              identifier: 'credentials',
-              origin: 'service',
-              kind: 'Secret',
-              object: {
-                namespace: { reference: { path: 'metadata.labels.config-namespace' } },
-                template: { template: '{{ .Object.metadata.name }}-creds' },
-              },
-            },
-          ],
-        }),
-      ],
-    });
-    cluster = w.provider.teamClusterNames[0]!;
-  }, STEP);
-
-  afterAll(async () => {
-    await w?.stop();
-  }, STEP);
+          },
+        ],
+      }),
+    ],
+  });
 
   it(
     'syncs related objects in the referenced namespace both ways',
     async () => {
+      const w = world();
       await waitForServed(w, 0, CRONTABS);
       const kcp = w.provider.teamAdmin(0);
       const svc = w.service.client;
@@ -137,14 +128,7 @@ describe('agent: related objects in a namespace chosen by reference; count misma
         },
       );
       expect(creds.data).toEqual({ password: b64('s3cret') });
-      const primary = await waitFor(
-        async () => {
-          const p = await kcp.get(`${CRONTABS}/daily`);
-          return p.metadata.annotations?.['related-resources.syncagent.kcp.io/credentials.0'] ? p : undefined;
-        },
-        { description: 'the related-resources annotation for the Secret', timeoutMs: 30_000 },
-      );
-      expect(primary.metadata.annotations?.['related-resources.syncagent.kcp.io/credentials.0']).toBe(
+      expect(await waitForRelatedAnnotation(kcp, `${CRONTABS}/daily`, 'credentials')).toBe(
         `{"namespace":"${SETTINGS_NS}","name":"daily-creds","apiVersion":"v1","kind":"Secret"}`,
       );
     },
@@ -154,6 +138,8 @@ describe('agent: related objects in a namespace chosen by reference; count misma
   it(
     'warns about each count mismatch by identifier and keeps syncing everything else',
     async () => {
+      const w = world();
+      const cluster = w.provider.teamClusterNames[0]!;
       const kcp = w.provider.teamAdmin(0);
       const svc = w.service.client;
       const warningFor = (identifier: string): Promise<KubeObject> =>

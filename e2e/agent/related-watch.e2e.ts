@@ -8,9 +8,9 @@ import type { KubeObject, RestClient } from '../world/rest.js';
 import { sleep, waitFor } from '../world/wait.js';
 import {
   createCronTabAndWaitForCopy,
-  startAgentWorld,
+  useAgentWorld,
+  waitForRelatedAnnotation,
   waitForServed,
-  type AgentWorld,
   STEP,
   CRONTABS,
   b64,
@@ -38,52 +38,44 @@ async function delayUntil(
 }
 
 describe('agent: related resources with watch.byOwner and watch.bySelector', () => {
-  let w: AgentWorld;
-  let cluster: string;
-
-  beforeAll(async () => {
-    w = await startAgentWorld({
-      name: 'agent-related-watch',
-      manifests: [
-        publishCronTabs({
-          related: [
-            {
-              identifier: 'owned',
-              origin: 'service',
-              kind: 'Secret',
-              watch: { byOwner: {} },
-              object: { template: { template: '{{ .Object.metadata.name }}-owned' } },
-            },
-            {
-              identifier: 'selected',
-              origin: 'service',
-              kind: 'ConfigMap',
-              watch: { bySelector: { matchLabels: { tier: 'gold' } } },
-              object: { template: { template: '{{ .Object.metadata.name }}-selected' } },
-            },
-            {
-              identifier: 'notes',
-              origin: 'kcp',
-              group: '',
-              version: 'v1',
-              resource: 'configmaps',
-              watch: { byOwner: {} },
-              object: { template: { template: '{{ .Object.metadata.name }}-notes' } },
-            },
-          ],
-        }),
-      ],
-    });
-    cluster = w.provider.teamClusterNames[0]!;
-  }, STEP);
-
-  afterAll(async () => {
-    await w?.stop();
-  }, STEP);
+  const world = useAgentWorld({
+    name: 'agent-related-watch',
+    manifests: [
+      publishCronTabs({
+        related: [
+          {
+            identifier: 'owned',
+            origin: 'service',
+            kind: 'Secret',
+            watch: { byOwner: {} },
+            object: { template: { template: '{{ .Object.metadata.name }}-owned' } },
+          },
+          {
+            identifier: 'selected',
+            origin: 'service',
+            kind: 'ConfigMap',
+            watch: { bySelector: { matchLabels: { tier: 'gold' } } },
+            object: { template: { template: '{{ .Object.metadata.name }}-selected' } },
+          },
+          {
+            identifier: 'notes',
+            origin: 'kcp',
+            group: '',
+            version: 'v1',
+            resource: 'configmaps',
+            watch: { byOwner: {} },
+            object: { template: { template: '{{ .Object.metadata.name }}-notes' } },
+          },
+        ],
+      }),
+    ],
+  });
 
   it(
     'carries later-created owned and selected objects across without an edit of the primary',
     async () => {
+      const w = world();
+      const cluster = w.provider.teamClusterNames[0]!;
       await waitForServed(w, 0, CRONTABS);
       const kcp = w.provider.teamAdmin(0);
       const svc = w.service.client;
@@ -189,10 +181,10 @@ describe('agent: related resources with watch.byOwner and watch.bySelector', () 
       // Nobody touched the primary's spec: still generation 1 (the agent only adds annotations).
       const after = await kcp.get(`${CRONTABS}/hourly`);
       expect(after.metadata.generation).toBe(1);
-      expect(after.metadata.annotations?.['related-resources.syncagent.kcp.io/owned.0']).toBe(
+      expect(await waitForRelatedAnnotation(kcp, `${CRONTABS}/hourly`, 'owned')).toBe(
         '{"namespace":"default","name":"hourly-owned","apiVersion":"v1","kind":"Secret"}',
       );
-      expect(after.metadata.annotations?.['related-resources.syncagent.kcp.io/selected.0']).toBe(
+      expect(await waitForRelatedAnnotation(kcp, `${CRONTABS}/hourly`, 'selected')).toBe(
         '{"namespace":"default","name":"hourly-selected","apiVersion":"v1","kind":"ConfigMap"}',
       );
     },
