@@ -20,6 +20,7 @@ import { loadRestConfig } from './runtime/client/config.js';
 import { RestClient } from './runtime/client/rest.js';
 import { EventRecorder } from './runtime/events.js';
 import { dropManagedFields } from './runtime/informer.js';
+import { enableProcessMetrics } from './runtime/metrics.js';
 import type { Logger } from './runtime/log.js';
 import { Manager } from './runtime/manager.js';
 import { USER_AGENT, VERSION } from './version.js';
@@ -60,6 +61,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
 
   const localClient = new RestClient(localConfig);
   const exportClient = new RestClient(endpoint.exportConfig);
+  enableProcessMetrics();
   const manager = new Manager({
     client: localClient,
     log,

@@ -74,10 +74,16 @@ describe('agent: restart, built-in types, metrics', () => {
   }, STEP);
 
   it(
-    'exposes sync_agent_published_resource 1 for one PublishedResource',
+    'exposes sync_agent_published_resource 1 for one PublishedResource, and process metrics',
     async () => {
       await waitForSchemaName(w, 'publish-crontabs');
       await waitForGauge(1);
+      // the process collectors the shipped Grafana dashboard plots
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const value = (name: string) => Number(text.match(new RegExp(`^${name} ([0-9.e+]+)$`, 'm'))?.[1]);
+      expect(value('process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
+      expect(value('process_cpu_seconds_total')).toBeGreaterThan(0);
+      expect(value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     },
     STEP,
   );

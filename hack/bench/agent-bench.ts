@@ -20,7 +20,7 @@ import type { KubeObject } from '../../e2e/world/rest.js';
 import { startServiceCluster, type ServiceCluster } from '../../e2e/world/service-cluster.js';
 import { waitFor } from '../../e2e/world/wait.js';
 import { jsonClient, pool, type JsonClient } from './agent/http.js';
-import { costPerObject, scrapeRequests } from './agent/metrics.js';
+import { costPerObject, scrapeHeap, scrapeRequests } from './agent/metrics.js';
 import { renderCdfPng } from './agent/png.js';
 import { fmt, markdown, type BenchResult, type RepResult } from './agent/report.js';
 import { cpuSeconds, loadAverage, rssDetail, rssMiB } from './agent/proc.js';
@@ -337,6 +337,11 @@ async function burst(prefix: string, n: number): Promise<{ seconds: number; crea
 let svcClient: JsonClient | undefined;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const syncedCount = (): number => [...tracks.values()].filter((t) => t.synced !== undefined).length;
+/** RSS split (anon + file) and, for agents that expose it, the V8 heap: live data vs. uncollected garbage. */
+const memoryDetail = async (pid: number, metricsPort: number): Promise<string> => {
+  const heap = await scrapeHeap(metricsPort).catch(() => undefined);
+  return heap ? `${rssDetail(pid)}; ${heap}` : rssDetail(pid);
+};
 
 // ---- main ----------------------------------------------------------------------------------------
 async function main(): Promise<void> {
@@ -353,8 +358,10 @@ async function main(): Promise<void> {
   await steadyRate('warm', 20, 10);
   await sleep(5_000);
   const rssIdle = rssMiB(agent.pid);
-  const rssIdleDetail = rssDetail(agent.pid);
-  say(`idle RSS ${rssIdle.toFixed(1)} MiB (after warm-up, ${syncedCount()} objects), load ${loadAverage()}`);
+  const rssIdleDetail = await memoryDetail(agent.pid, agent.metricsPort);
+  say(
+    `idle RSS ${rssIdle.toFixed(1)} MiB [${rssIdleDetail}] (after warm-up, ${syncedCount()} objects), load ${loadAverage()}`,
+  );
 
   const repResults: RepResult[] = [];
   const samples: Record<string, number[]> = {};
@@ -408,9 +415,9 @@ async function main(): Promise<void> {
   }
   await sleep(5_000);
   const rssAfterBurst = rssMiB(agent.pid);
-  const rssAfterBurstDetail = rssDetail(agent.pid);
+  const rssAfterBurstDetail = await memoryDetail(agent.pid, agent.metricsPort);
   const syncedAfterBurst = syncedCount();
-  say(`RSS ${rssAfterBurst.toFixed(1)} MiB with ${syncedAfterBurst} synced objects`);
+  say(`RSS ${rssAfterBurst.toFixed(1)} MiB [${rssAfterBurstDetail}] with ${syncedAfterBurst} synced objects`);
 
   let rssBig: number | undefined;
   let syncedBig: number | undefined;
@@ -423,9 +430,9 @@ async function main(): Promise<void> {
     }
     await sleep(10_000);
     rssBig = rssMiB(agent.pid);
-    rssBigDetail = rssDetail(agent.pid);
+    rssBigDetail = await memoryDetail(agent.pid, agent.metricsPort);
     syncedBig = syncedCount();
-    say(`RSS ${rssBig.toFixed(1)} MiB with ${syncedBig} synced objects`);
+    say(`RSS ${rssBig.toFixed(1)} MiB [${rssBigDetail}] with ${syncedBig} synced objects`);
   }
 
   // Related objects last: the second API and its Secret informer must not change the figures above.

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
 
 /**
  * The process-wide Prometheus registry (controller-runtime's global registry equivalent). Every runtime
@@ -51,4 +51,17 @@ export function exponentialBuckets(start: number, factor: number, count: number)
     v *= factor;
   }
   return out;
+}
+
+let processMetricsEnabled = false;
+
+/**
+ * The process collectors (controller-runtime registers Go's and the process's): process_cpu_seconds_total,
+ * process_resident_memory_bytes, process_start_time_seconds, open fds, and Node's heap and event-loop
+ * figures (nodejs_*). The shipped Grafana dashboard plots process_resident_memory_bytes.
+ */
+export function enableProcessMetrics(): void {
+  if (processMetricsEnabled) return;
+  processMetricsEnabled = true;
+  collectDefaultMetrics({ register: metricsRegistry });
 }

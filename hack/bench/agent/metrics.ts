@@ -40,3 +40,20 @@ export function costPerObject(
   }
   return { total, bySideVerb };
 }
+
+/**
+ * The V8 heap of a Node agent from its process metrics (nodejs_heap_size_used/total_bytes), in MiB;
+ * undefined for an agent that does not expose them (e.g. the Go agent, whose figures are go_memstats_*).
+ */
+export async function scrapeHeap(port: number): Promise<string | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  const value = (name: string) => {
+    const m = text.match(new RegExp(`^${name} ([0-9.e+]+)$`, 'm'));
+    return m ? Number(m[1]) / 1048576 : undefined;
+  };
+  const used = value('nodejs_heap_size_used_bytes');
+  const total = value('nodejs_heap_size_total_bytes');
+  if (used === undefined || total === undefined) return undefined;
+  return `V8 heap ${used.toFixed(0)} MiB used of ${total.toFixed(0)} MiB`;
+}
