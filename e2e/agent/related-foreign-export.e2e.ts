@@ -2,8 +2,10 @@
 // on the same service cluster, each started with `--published-resource-selector` and each serving its
 // own APIExport. Agent B publishes Widgets into export B; agent A publishes CronTabs into export A with
 // related Widgets identified by export B's identity hash. Agent A claims B's resource on export A; the
-// consumer workspace binds both exports and accepts that claim; then Widgets travel as related objects
-// of CronTabs in both directions, while consumer Widgets of their own are synced by agent B.
+// consumer workspace binds both exports. While A's claim is not accepted, both related entries warn
+// (naming the identifier and the claim); once accepted, Widgets travel as related objects of CronTabs
+// in both directions with no edit of the primary, while consumer Widgets of their own are synced by
+// agent B.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAgent, standardAgentArgs, type AgentProcess } from '../world/agent.js';
@@ -165,12 +167,6 @@ describe('agent: related object from another APIExport (identityHash, two agents
       // Each agent ignored the other's PublishedResource completely (not even a log line about it).
       expect(readFileSync(w.agent.logPath, 'utf8')).not.toContain('publish-widgets');
       expect(readFileSync(agentB!.logPath, 'utf8')).not.toContain('publish-crontabs');
-
-      // The consumer accepts A's new claim.
-      await bindExport(w.provider.teamAdmin(0), w.provider.orgPath, w.provider.exportName, [
-        ...w.provider.permissionClaims,
-        widgetClaim,
-      ]);
     },
     STEP,
   );
@@ -208,6 +204,34 @@ describe('agent: related object from another APIExport (identityHash, two agents
       expect(directLocal.metadata.labels?.['syncagent.kcp.io/agent-name']).toBe('agent-b');
       expect(directLocal.spec).toEqual({ color: 'blue', size: 1 });
 
+      // The provider's operator writes a Widget next to the local CronTab (to go service → kcp).
+      await svc.create(svcWidgets, {
+        apiVersion: 'widgets.example.com/v1',
+        kind: 'Widget',
+        metadata: { name: `${localName}-output`, namespace: cluster, labels: { [RELATED_LABEL]: 'nightly' } },
+        spec: { color: 'green', size: 3 },
+      });
+
+      // The consumer has not accepted A's claim on widgets yet: both related entries warn, naming
+      // the identifier and the claim; the primary itself is synced regardless.
+      for (const identifier of ['input', 'output']) {
+        const warning = await waitFor(
+          async () =>
+            (await eventsFor(kcp, 'default', 'nightly')).find(
+              (e) => e.type === 'Warning' && String(e.message).includes(`"${identifier}"`),
+            ),
+          { description: `a Warning event naming the unclaimed related "${identifier}"`, timeoutMs: 30_000 },
+        );
+        console.log(`before accepting the claim: ${warning.reason}: ${warning.message}`);
+        expect(String(warning.message)).toContain('permission claim for widgets.example.com/widgets');
+      }
+      // The consumer accepts the claim; no edit of the primary is needed afterwards.
+      const accepted = performance.now();
+      await bindExport(kcp, w.provider.orgPath, w.provider.exportName, [
+        ...w.provider.permissionClaims,
+        widgetClaim,
+      ]);
+
       // kcp → service: the related Widget lands next to the local CronTab; agent A holds a finalizer.
       const input = await waitFor(() => svc.getOrUndefined(`${svcWidgets}/${localName}-input`), {
         description: 'the kcp-origin related Widget on the service cluster',
@@ -217,18 +241,15 @@ describe('agent: related object from another APIExport (identityHash, two agents
       const inputKcp = await kcp.get(`${WIDGETS}/nightly-input`);
       expect(inputKcp.metadata.finalizers).toEqual(['syncagent.kcp.io/cleanup']);
 
-      // service → kcp: the provider's operator writes a Widget next to the local CronTab.
-      await svc.create(svcWidgets, {
-        apiVersion: 'widgets.example.com/v1',
-        kind: 'Widget',
-        metadata: { name: `${localName}-output`, namespace: cluster, labels: { [RELATED_LABEL]: 'nightly' } },
-        spec: { color: 'green', size: 3 },
-      });
+      // service → kcp, once the claim is accepted.
       const output = await waitFor(() => kcp.getOrUndefined(`${WIDGETS}/nightly-output`), {
         description: 'the service-origin related Widget in kcp',
         timeoutMs: 60_000,
       });
       expect(output.spec).toEqual({ color: 'green', size: 3 });
+      console.log(
+        `claim accepted -> both related Widgets synced: ${Math.round(performance.now() - accepted)} ms`,
+      );
       expect(await waitForRelatedAnnotation(kcp, `${CRONTABS}/nightly`, 'output')).toBe(
         '{"namespace":"default","name":"nightly-output","apiVersion":"widgets.example.com/v1","kind":"Widget"}',
       );
