@@ -66,6 +66,9 @@ describe('agent: related object from another APIExport (identityHash, two agents
           identifier: 'input',
           origin: 'kcp',
           ...widgetRelated,
+          // Decision #15: the watch resolves on the side serving widgets (the consumer workspace via
+          // the claim), not in the endpoint-slice workspace, which does not serve them.
+          watch: { byOwner: {} },
           object: { template: { template: '{{ .Object.metadata.name }}-input' } },
         },
         {

@@ -3,6 +3,7 @@
 // (for names and for namespaces). The primary's mutation deletes the label `stripped` from the local
 // copy, so a reference to it finds one value in kcp and none on the service cluster: a Warning event
 // on the kcp primary names the related identifier and the counts, and everything else keeps syncing.
+// A selector that matches nothing gets a Warning event naming the identifier too (issue 7).
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -42,6 +43,17 @@ describe('agent: related objects in a namespace chosen by reference; count misma
             object: {
               namespace: { reference: { path: 'metadata.labels.stripped' } },
               template: { template: 'anything' },
+            },
+          },
+          {
+            identifier: 'no-match',
+            origin: 'service',
+            kind: 'ConfigMap',
+            object: {
+              selector: {
+                matchLabels: { 'matches-nothing': 'true' },
+                rewrite: { template: { template: '{{ .Value }}' } },
+              },
             },
           },
           {
@@ -157,6 +169,11 @@ describe('agent: related objects in a namespace chosen by reference; count misma
       expect(names.reason).toBe('RelatedResourceFailed');
       expect(String(names.message)).toContain(
         'cannot sync related resources: found 1 names on the origin, but 0 on the destination side',
+      );
+      const noMatch = await warningFor('no-match');
+      console.log(`warning: ${noMatch.reason}: ${noMatch.message}`);
+      expect(noMatch.message).toBe(
+        'Related resource "no-match": the selector matches no objects on the service side.',
       );
       expect(namespaces.reason).toBe('RelatedResourceFailed');
       expect(String(namespaces.message)).toContain(
