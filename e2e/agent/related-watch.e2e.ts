@@ -1,6 +1,6 @@
 // `related[].watch` (SPEC §8.6): related objects created LATER than the primary's sync, found through
-// an owner reference (`byOwner`, on the service side and in kcp) or through the primaries' labels
-// (`bySelector`, service side), reach the other side promptly while nobody touches the primary.
+// an owner reference (`byOwner`) or through the primaries' labels (`bySelector`), on the service side
+// and in kcp, reach the other side promptly while nobody touches the primary.
 // Each delay (write → visible on the other side) is measured and printed.
 // Note: with decision #19 the agent's reverse index (related object → primary) notices these objects
 // too; this test proves the observable behaviour with `watch` configured, not which path fired first.
@@ -65,6 +65,13 @@ describe('agent: related resources with watch.byOwner and watch.bySelector', () 
             resource: 'configmaps',
             watch: { byOwner: {} },
             object: { template: { template: '{{ .Object.metadata.name }}-notes' } },
+          },
+          {
+            identifier: 'tokens',
+            origin: 'kcp',
+            kind: 'Secret',
+            watch: { bySelector: { matchLabels: { tier: 'gold' } } },
+            object: { template: { template: '{{ .Object.metadata.name }}-token' } },
           },
         ],
       }),
@@ -169,6 +176,29 @@ describe('agent: related resources with watch.byOwner and watch.bySelector', () 
         `/api/v1/namespaces/${cluster}/configmaps/${localName}-notes`,
         (o) => o.data?.note === 'second',
         'the owned kcp ConfigMap update on the service cluster',
+      );
+
+      // bySelector, kcp side: a Secret of the kcp primary labelled tier=gold.
+      delays['bySelector kcp->service create'] = await delayUntil(
+        () =>
+          kcp.create('/api/v1/namespaces/default/secrets', {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'hourly-token', namespace: 'default' },
+            data: { token: b64('t1') },
+          }),
+        svc,
+        `/api/v1/namespaces/${cluster}/secrets/${localName}-token`,
+        (o) => o.data?.token === b64('t1'),
+        'the selected kcp Secret on the service cluster',
+      );
+      delays['bySelector kcp->service update'] = await delayUntil(
+        () =>
+          kcp.mergePatch('/api/v1/namespaces/default/secrets/hourly-token', { data: { token: b64('t2') } }),
+        svc,
+        `/api/v1/namespaces/${cluster}/secrets/${localName}-token`,
+        (o) => o.data?.token === b64('t2'),
+        'the selected kcp Secret update on the service cluster',
       );
       console.log(
         `related watch delays (ms): ${Object.entries(delays)
