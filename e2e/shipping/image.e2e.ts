@@ -20,6 +20,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 
+import { AGENT_NODE_FLAGS } from '../world/agent.js';
 import { artifactsDirFor } from '../world/run.js';
 import { REPO_ROOT } from './support.js';
 
@@ -192,6 +193,11 @@ describe('container image filesystem (Dockerfile steps in a staging root)', () =
     },
     STEP_TIMEOUT,
   );
+
+  it('starts Node with the same flags as the e2e and benchmark launchers', () => {
+    const script = readFileSync(path.join(app, 'bin', 'api-syncagent'), 'utf8');
+    expect(script).toContain(`exec node ${AGENT_NODE_FLAGS.join(' ')} "$root/dist/operator/main.js" "$@"`);
+  });
 
   it(
     'starts as uid 65534 with the Deployment flags and fails only for the missing cluster config',

@@ -67,6 +67,8 @@ export function standardAgentArgs(o: {
 }
 
 export const AGENT_ENTRYPOINT = path.join(REPO_ROOT, 'dist/operator/main.js');
+/** Node flags of the shipped entrypoint (hack/image/api-syncagent; e2e/shipping checks they agree). */
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=16'];
 const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 
 export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
@@ -79,7 +81,7 @@ export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
   const proc = startProcess({
     name,
     command: existsSync(NODE) ? NODE : process.execPath,
-    args: [entrypoint, ...opts.args],
+    args: [...AGENT_NODE_FLAGS, entrypoint, ...opts.args],
     env: { ...process.env, ...opts.env },
     logPath,
   });
