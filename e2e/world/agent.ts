@@ -68,7 +68,7 @@ export function standardAgentArgs(o: {
 
 export const AGENT_ENTRYPOINT = path.join(REPO_ROOT, 'dist/operator/main.js');
 /** Node flags of the shipped entrypoint (hack/image/api-syncagent; e2e/shipping checks they agree). */
-export const AGENT_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=8'];
 const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 
 export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
