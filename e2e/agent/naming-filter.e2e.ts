@@ -1,6 +1,7 @@
 // Naming rules and filters: legacy `$variable` naming, Go-template naming, a template that fails for one
 // object (a Warning event on that object in kcp, the others keep syncing), the `filter.resource` label
 // selector, and `enableWorkspacePaths`.
+import { namespacedCrd } from '../world/manifests.js';
 import { DEFAULT_PERMISSION_CLAIMS } from '../world/provider.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
@@ -15,36 +16,6 @@ import {
   sha1,
   sha3short,
 } from './helpers.js';
-
-function crd(group: string, kind: string, plural: string): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: { type: 'object', properties: { value: { type: 'string' } } },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
 
 function pr(name: string, spec: object): KubeObject {
   return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
@@ -75,8 +46,8 @@ describe('agent: naming and filters', () => {
         ],
       },
       manifests: [
-        crd('tpl.example.com', 'Thing', 'things'),
-        crd('filter.example.com', 'Pick', 'picks'),
+        namespacedCrd('tpl.example.com', 'Thing', 'things'),
+        namespacedCrd('filter.example.com', 'Pick', 'picks'),
         pr('publish-crontabs-legacy', {
           resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
           naming: { name: '$remoteName', namespace: 'synced-$remoteNamespace' },

@@ -68,3 +68,45 @@ export async function waitForCrdEstablished(
     { description: `CRD ${name} to be Established`, timeoutMs },
   );
 }
+
+/**
+ * A minimal namespaced CRD (one served version v1, status subresource, string spec fields) for tests
+ * and the benchmark that need a second API next to the sample CronTab.
+ */
+export function namespacedCrd(
+  group: string,
+  kind: string,
+  plural: string,
+  specFields: string[] = ['value'],
+): KubeObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: Object.fromEntries(specFields.map((f) => [f, { type: 'string' }])),
+                },
+                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

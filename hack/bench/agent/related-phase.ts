@@ -9,7 +9,7 @@
 // carrying the new value. Every wait is bounded.
 import { performance } from 'node:perf_hooks';
 import type { ProviderWorld } from '../../../e2e/world/provider.js';
-import { applyManifest, waitForCrdEstablished } from '../../../e2e/world/manifests.js';
+import { applyManifest, namespacedCrd, waitForCrdEstablished } from '../../../e2e/world/manifests.js';
 import type { KubeObject } from '../../../e2e/world/rest.js';
 import type { ServiceCluster } from '../../../e2e/world/service-cluster.js';
 import { waitFor } from '../../../e2e/world/wait.js';
@@ -40,41 +40,6 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 /** kcp Secret copies seen: "<team>/<secret name>" -> (password value -> first time seen). */
 const seen = new Map<string, Map<string, number>>();
 
-function credentialSetCrd(): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `credentialsets.${GROUP}` },
-    spec: {
-      group: GROUP,
-      scope: 'Namespaced',
-      names: {
-        plural: 'credentialsets',
-        singular: 'credentialset',
-        kind: 'CredentialSet',
-        listKind: 'CredentialSetList',
-      },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: { type: 'object', properties: { user: { type: 'string' } } },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  } as KubeObject;
-}
-
 function publishedResource(): KubeObject {
   return {
     apiVersion: 'syncagent.kcp.io/v1alpha1',
@@ -98,7 +63,7 @@ function publishedResource(): KubeObject {
 export async function setUpRelated(deps: RelatedPhaseDeps, n: number): Promise<RelatedFixture> {
   const { svc, provider, teams, say } = deps;
   say(`related: publishing CredentialSets (one service-origin related Secret each), ${n} objects ...`);
-  await applyManifest(svc.client, credentialSetCrd());
+  await applyManifest(svc.client, namespacedCrd(GROUP, 'CredentialSet', 'credentialsets', ['user']));
   await waitForCrdEstablished(svc.client, `credentialsets.${GROUP}`);
   await applyManifest(svc.client, publishedResource());
   for (let i = 0; i < teams; i++) {
