@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,5 +140,75 @@ current-context: x
     wrong.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+  }, 30_000);
+});
+
+describe('RestClient through an HTTP proxy (kubeconfig proxy-url)', () => {
+  it('tunnels TLS with the client certificate through CONNECT, and names a refusing proxy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
+    makeCerts(dir);
+    const read = (f: string): Buffer => readFileSync(join(dir, f));
+    const seen: string[] = [];
+    const server = https.createServer(
+      { key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'), requestCert: true },
+      (req, res) => {
+        const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        seen.push(`${peer.subject?.CN} ${req.url}`);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"kind":"List","items":[]}');
+      },
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const apiPort = (server.address() as AddressInfo).port;
+    // A CONNECT proxy that records what it was asked for and refuses when told to.
+    const connects: string[] = [];
+    let refuse = false;
+    const proxy = http.createServer();
+    proxy.on('connect', (req: http.IncomingMessage, client: import('node:net').Socket, head: Buffer) => {
+      connects.push(`${req.url} auth=${req.headers['proxy-authorization'] ?? ''}`);
+      if (refuse) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+        return;
+      }
+      const [host, port] = req.url!.split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const b64 = (f: string): string => read(f).toString('base64');
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      `current-context: x
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:${apiPort}", certificate-authority-data: ${b64('ca.crt')}, proxy-url: "http://user:p%40ss@127.0.0.1:${proxyPort}"}}]
+users: [{name: u, user: {client-certificate-data: ${b64('client.crt')}, client-key-data: ${b64('client.key')}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+`,
+    );
+    const c = new RestClient(loadRestConfig({ kubeconfig: join(dir, 'kubeconfig') }));
+    await expect(c.list({ group: '', version: 'v1', resource: 'configmaps' })).resolves.toMatchObject({
+      items: [],
+    });
+    expect(seen).toEqual(['agent /api/v1/configmaps']);
+    expect(connects).toEqual([
+      `127.0.0.1:${apiPort} auth=Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    ]);
+
+    refuse = true;
+    const fresh = new RestClient(loadRestConfig({ kubeconfig: join(dir, 'kubeconfig') }));
+    await expect(fresh.list({ group: '', version: 'v1', resource: 'configmaps' })).rejects.toThrow(
+      `proxy 127.0.0.1:${proxyPort} answered 407 to CONNECT 127.0.0.1:${apiPort}`,
+    );
+    c.close();
+    fresh.close();
+    server.closeAllConnections();
+    proxy.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => proxy.close(() => r()));
   }, 30_000);
 });

@@ -1,9 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { USER_AGENT } from '../../version.js';
 import { counter, histogram } from '../metrics.js';
 import type { RestConfig } from './config.js';
 import type { TLSOptions } from './credentials.js';
+import { proxySelector, tunnel, type ProxySelector } from './proxy.js';
 
 export const restClientMetrics = {
   requests: counter<'code' | 'method' | 'host'>(
@@ -80,7 +83,10 @@ export class Transport {
       // No socket cap: every watch holds one connection for its lifetime, and a cap would make
       // ordinary requests queue behind long-lived watches.
       const agentOpts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 };
-      const agent = isHttps ? new https.Agent({ ...agentOpts, ...tls }) : new http.Agent(agentOpts);
+      const proxy = proxySelector(creds.cluster.proxyUrl);
+      const agent = isHttps
+        ? new ProxyAwareHttpsAgent(proxy, { ...agentOpts, ...tls })
+        : new ProxyAwareHttpAgent(proxy, agentOpts);
       return { agent, cert: tls.cert };
     })();
     return (await this.prepared).agent;
@@ -134,6 +140,51 @@ export class Transport {
   close(): void {
     if (this.parent) return;
     void this.prepared?.then(({ agent }) => agent.destroy());
+  }
+}
+
+type CreateConnection = (
+  options: Record<string, unknown>,
+  cb: (err: Error | null, s?: Duplex) => void,
+) => Duplex | undefined;
+
+/** Opens each connection directly or, when the selector names a proxy for its host, through a CONNECT tunnel. */
+function connectVia(
+  proxy: ProxySelector,
+  protocol: 'http:' | 'https:',
+  direct: CreateConnection,
+): CreateConnection {
+  return (options, cb) => {
+    const host = String(options.host ?? options.hostname ?? 'localhost');
+    const port = Number(options.port) || (protocol === 'https:' ? 443 : 80);
+    const via = proxy({ protocol, hostname: host, port });
+    if (!via) return direct(options, cb);
+    tunnel(via, { protocol, host, port }, options as ConnectionOptions, (err, socket) => cb(err, socket));
+    return undefined;
+  };
+}
+
+class ProxyAwareHttpsAgent extends https.Agent {
+  constructor(proxy: ProxySelector, opts: https.AgentOptions) {
+    super(opts);
+    const direct = (this as unknown as { createConnection: CreateConnection }).createConnection.bind(this);
+    (this as unknown as { createConnection: CreateConnection }).createConnection = connectVia(
+      proxy,
+      'https:',
+      direct,
+    );
+  }
+}
+
+class ProxyAwareHttpAgent extends http.Agent {
+  constructor(proxy: ProxySelector, opts: http.AgentOptions) {
+    super(opts);
+    const direct = (this as unknown as { createConnection: CreateConnection }).createConnection.bind(this);
+    (this as unknown as { createConnection: CreateConnection }).createConnection = connectVia(
+      proxy,
+      'http:',
+      direct,
+    );
   }
 }
 
