@@ -115,6 +115,8 @@ function noProxyMatcher(value: string): (host: string, port: number) => boolean 
 
 type Callback = (err: Error | null, socket?: net.Socket) => void;
 
+const TUNNEL_TIMEOUT_MS = 30_000;
+
 /**
  * Opens a connection to `target` through `proxy` with CONNECT and, for https targets, starts TLS
  * inside the tunnel with the agent's TLS options (CA, client certificate, server name).
@@ -140,9 +142,17 @@ export function tunnel(
     agent: false,
   });
   let done = false;
+  // CONNECT and the TLS handshake happen before the request owns a socket, so its own timeout
+  // does not cover them: bound them here.
+  const timer = setTimeout(() => {
+    req.destroy();
+    finish(new Error(`proxy ${proxy.host}: no tunnel to ${authority} after ${TUNNEL_TIMEOUT_MS / 1000}s`));
+  }, TUNNEL_TIMEOUT_MS);
   const finish: Callback = (err, socket) => {
     if (done) return;
     done = true;
+    clearTimeout(timer);
+    if (err) socket?.destroy();
     callback(err, socket);
   };
   req.once('connect', (res, socket, head) => {
@@ -158,7 +168,10 @@ export function tunnel(
     }
     const secure = tls.connect({ ...tlsOptions, socket });
     secure.once('secureConnect', () => finish(null, secure));
-    secure.once('error', (err) => finish(err));
+    secure.once('error', (err) => {
+      if (!done) secure.destroy();
+      finish(err);
+    });
   });
   req.once('error', (err) => finish(new Error(`proxy ${proxy.host}: ${err.message}`, { cause: err })));
   req.end();
