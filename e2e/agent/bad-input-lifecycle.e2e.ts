@@ -3,6 +3,7 @@
 // the PR, the others keep syncing), an object that stops matching the filter but carries our finalizer
 // (still cleaned up on deletion, decision #4, and its state Secret removed, decision #10), and a deleted
 // PublishedResource whose sync controller stops (decision #1).
+import { simpleCrd } from '../world/manifests.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -24,32 +25,6 @@ const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 const THINGS = '/apis/cel.example.com/v1/namespaces/default/things';
 const ODDS = '/apis/regex.example.com/v1/namespaces/default/odds';
 
-function crd(group: string, kind: string, plural: string): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { value: { type: 'string' } } } },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
 function pr(name: string, spec: object): KubeObject {
   return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
 }
@@ -61,8 +36,8 @@ describe('agent: bad input and lifecycle', () => {
     w = await startAgentWorld({
       name: 'agent-badinput',
       manifests: [
-        crd('cel.example.com', 'Thing', 'things'),
-        crd('regex.example.com', 'Odd', 'odds'),
+        simpleCrd('cel.example.com', 'Thing', 'things', { status: 'none' }),
+        simpleCrd('regex.example.com', 'Odd', 'odds', { status: 'none' }),
         pr('publish-things-cel', {
           resource: { apiGroup: 'cel.example.com', kind: 'Thing' },
           mutation: { spec: [{ cel: { path: 'spec.value', expression: 'string(int(value) * 2)' } }] },

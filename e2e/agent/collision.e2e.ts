@@ -1,6 +1,7 @@
 // Bad input: two PublishedResources projecting onto the same kcp group/resource. The older one keeps
 // it; the younger gets a Warning event and SchemaPublished=False, is not put into the APIExport, and
 // other PublishedResources keep syncing. Once the older one is deleted, the younger is published.
+import { simpleCrd } from '../world/manifests.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -16,32 +17,6 @@ import {
 } from './helpers.js';
 
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
-
-function crd(group: string, kind: string, plural: string, field: string): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { [field]: { type: 'string' } } } },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
 
 function pr(name: string, spec: object): KubeObject {
   return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
@@ -61,8 +36,8 @@ describe('agent: colliding projections', () => {
     w = await startAgentWorld({
       name: 'agent-collision',
       manifests: [
-        crd('a.example.com', 'Alpha', 'alphas', 'alpha'),
-        crd('b.example.com', 'Beta', 'betas', 'beta'),
+        simpleCrd('a.example.com', 'Alpha', 'alphas', { specFields: ['alpha'], status: 'none' }),
+        simpleCrd('b.example.com', 'Beta', 'betas', { specFields: ['beta'], status: 'none' }),
         pr('publish-alphas', { resource: { apiGroup: 'a.example.com', kind: 'Alpha' }, projection: shared }),
       ],
     });

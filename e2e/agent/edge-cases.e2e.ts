@@ -3,6 +3,7 @@
 // and flows down, decision #6), a local copy deleted on the service cluster (recreated), adoption of a
 // pre-existing local object (its content is kept, quirk #3), and a naming change that does not move
 // existing copies (SPEC §5.3).
+import { simpleCrd } from '../world/manifests.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -20,35 +21,6 @@ import {
 
 const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 
-function crd(group: string, kind: string, plural: string, scope: 'Namespaced' | 'Cluster'): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope,
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: { type: 'object', properties: { value: { type: 'string' } } },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
 function pr(name: string, spec: object): KubeObject {
   return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
 }
@@ -60,8 +32,8 @@ describe('agent: edge cases', () => {
     w = await startAgentWorld({
       name: 'agent-edges',
       manifests: [
-        crd('scope.example.com', 'Box', 'boxes', 'Namespaced'),
-        crd('scope.example.com', 'Global', 'globals', 'Cluster'),
+        simpleCrd('scope.example.com', 'Box', 'boxes', { scope: 'Namespaced', status: 'field' }),
+        simpleCrd('scope.example.com', 'Global', 'globals', { scope: 'Cluster', status: 'field' }),
         pr('publish-boxes', {
           resource: { apiGroup: 'scope.example.com', kind: 'Box' },
           projection: { scope: 'Cluster' },

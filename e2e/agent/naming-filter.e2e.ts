@@ -1,7 +1,7 @@
 // Naming rules and filters: legacy `$variable` naming, Go-template naming, a template that fails for one
 // object (a Warning event on that object in kcp, the others keep syncing), the `filter.resource` label
 // selector, and `enableWorkspacePaths`.
-import { namespacedCrd } from '../world/manifests.js';
+import { simpleCrd } from '../world/manifests.js';
 import { DEFAULT_PERMISSION_CLAIMS } from '../world/provider.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
@@ -46,8 +46,8 @@ describe('agent: naming and filters', () => {
         ],
       },
       manifests: [
-        namespacedCrd('tpl.example.com', 'Thing', 'things'),
-        namespacedCrd('filter.example.com', 'Pick', 'picks'),
+        simpleCrd('tpl.example.com', 'Thing', 'things'),
+        simpleCrd('filter.example.com', 'Pick', 'picks'),
         pr('publish-crontabs-legacy', {
           resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
           naming: { name: '$remoteName', namespace: 'synced-$remoteNamespace' },

@@ -69,39 +69,47 @@ export async function waitForCrdEstablished(
   );
 }
 
+export interface SimpleCrdOptions {
+  /** String fields of `spec` (default: value). */
+  specFields?: string[];
+  scope?: 'Namespaced' | 'Cluster';
+  /** `status` as a subresource (default), as a plain field, or absent. */
+  status?: 'subresource' | 'field' | 'none';
+}
+
 /**
- * A minimal namespaced CRD (one served version v1, status subresource, string spec fields) for tests
- * and the benchmark that need a second API next to the sample CronTab.
+ * A minimal CRD (one served version v1, string spec fields) for tests and the benchmark that need an
+ * API next to the sample CronTab.
  */
-export function namespacedCrd(
-  group: string,
-  kind: string,
-  plural: string,
-  specFields: string[] = ['value'],
-): KubeObject {
+export function simpleCrd(group: string, kind: string, plural: string, o: SimpleCrdOptions = {}): KubeObject {
+  const status = o.status ?? 'subresource';
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: `${plural}.${group}` },
     spec: {
       group,
-      scope: 'Namespaced',
+      scope: o.scope ?? 'Namespaced',
       names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
       versions: [
         {
           name: 'v1',
           served: true,
           storage: true,
-          subresources: { status: {} },
+          ...(status === 'subresource' ? { subresources: { status: {} } } : {}),
           schema: {
             openAPIV3Schema: {
               type: 'object',
               properties: {
                 spec: {
                   type: 'object',
-                  properties: Object.fromEntries(specFields.map((f) => [f, { type: 'string' }])),
+                  properties: Object.fromEntries(
+                    (o.specFields ?? ['value']).map((f) => [f, { type: 'string' }]),
+                  ),
                 },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                ...(status === 'none'
+                  ? {}
+                  : { status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }),
               },
             },
           },

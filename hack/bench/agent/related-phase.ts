@@ -9,7 +9,7 @@
 // carrying the new value. Every wait is bounded.
 import { performance } from 'node:perf_hooks';
 import type { ProviderWorld } from '../../../e2e/world/provider.js';
-import { applyManifest, namespacedCrd, waitForCrdEstablished } from '../../../e2e/world/manifests.js';
+import { applyManifest, simpleCrd, waitForCrdEstablished } from '../../../e2e/world/manifests.js';
 import type { KubeObject } from '../../../e2e/world/rest.js';
 import type { ServiceCluster } from '../../../e2e/world/service-cluster.js';
 import { waitFor } from '../../../e2e/world/wait.js';
@@ -63,7 +63,10 @@ function publishedResource(): KubeObject {
 export async function setUpRelated(deps: RelatedPhaseDeps, n: number): Promise<RelatedFixture> {
   const { svc, provider, teams, say } = deps;
   say(`related: publishing CredentialSets (one service-origin related Secret each), ${n} objects ...`);
-  await applyManifest(svc.client, namespacedCrd(GROUP, 'CredentialSet', 'credentialsets', ['user']));
+  await applyManifest(
+    svc.client,
+    simpleCrd(GROUP, 'CredentialSet', 'credentialsets', { specFields: ['user'] }),
+  );
   await waitForCrdEstablished(svc.client, `credentialsets.${GROUP}`);
   await applyManifest(svc.client, publishedResource());
   for (let i = 0; i < teams; i++) {
