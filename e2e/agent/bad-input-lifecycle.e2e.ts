@@ -19,15 +19,12 @@ import {
   CRONTABS,
   sha1,
   sha3short,
+  publishedResource,
+  PRS,
 } from './helpers.js';
 
-const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 const THINGS = '/apis/cel.example.com/v1/namespaces/default/things';
 const ODDS = '/apis/regex.example.com/v1/namespaces/default/odds';
-
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
 
 describe('agent: bad input and lifecycle', () => {
   let w: AgentWorld;
@@ -38,15 +35,15 @@ describe('agent: bad input and lifecycle', () => {
       manifests: [
         simpleCrd('cel.example.com', 'Thing', 'things', { status: 'none' }),
         simpleCrd('regex.example.com', 'Odd', 'odds', { status: 'none' }),
-        pr('publish-things-cel', {
+        publishedResource('publish-things-cel', {
           resource: { apiGroup: 'cel.example.com', kind: 'Thing' },
           mutation: { spec: [{ cel: { path: 'spec.value', expression: 'string(int(value) * 2)' } }] },
         }),
-        pr('publish-odds-regex', {
+        publishedResource('publish-odds-regex', {
           resource: { apiGroup: 'regex.example.com', kind: 'Odd' },
           mutation: { spec: [{ regex: { path: 'spec.value', pattern: '(unclosed', replacement: 'x' } }] },
         }),
-        pr('publish-crontabs-filtered', {
+        publishedResource('publish-crontabs-filtered', {
           resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
           filter: { resource: { matchLabels: { sync: 'yes' } } },
         }),

@@ -2,7 +2,6 @@
 // it; the younger gets a Warning event and SchemaPublished=False, is not put into the APIExport, and
 // other PublishedResources keep syncing. Once the older one is deleted, the younger is published.
 import { simpleCrd } from '../world/manifests.js';
-import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
   eventsFor,
@@ -14,13 +13,9 @@ import {
   type AgentWorld,
   STEP,
   sha3short,
+  publishedResource,
+  PRS,
 } from './helpers.js';
-
-const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
-
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
 
 const shared = { group: 'shared.example.net', kind: 'Thing' };
 
@@ -38,7 +33,10 @@ describe('agent: colliding projections', () => {
       manifests: [
         simpleCrd('a.example.com', 'Alpha', 'alphas', { specFields: ['alpha'], status: 'none' }),
         simpleCrd('b.example.com', 'Beta', 'betas', { specFields: ['beta'], status: 'none' }),
-        pr('publish-alphas', { resource: { apiGroup: 'a.example.com', kind: 'Alpha' }, projection: shared }),
+        publishedResource('publish-alphas', {
+          resource: { apiGroup: 'a.example.com', kind: 'Alpha' },
+          projection: shared,
+        }),
       ],
     });
   }, STEP);
@@ -56,11 +54,16 @@ describe('agent: colliding projections', () => {
       await new Promise((r) => setTimeout(r, 1_100));
       await w.service.client.create(
         PRS,
-        pr('publish-betas', { resource: { apiGroup: 'b.example.com', kind: 'Beta' }, projection: shared }),
+        publishedResource('publish-betas', {
+          resource: { apiGroup: 'b.example.com', kind: 'Beta' },
+          projection: shared,
+        }),
       );
       await w.service.client.create(
         PRS,
-        pr('publish-crontabs', { resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] } }),
+        publishedResource('publish-crontabs', {
+          resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
+        }),
       );
 
       const ev = await waitFor(

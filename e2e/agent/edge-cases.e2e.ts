@@ -4,7 +4,6 @@
 // pre-existing local object (its content is kept, quirk #3), and a naming change that does not move
 // existing copies (SPEC §5.3).
 import { simpleCrd } from '../world/manifests.js';
-import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
   eventsFor,
@@ -17,13 +16,9 @@ import {
   CRONTABS,
   sha1,
   sha3short,
+  publishedResource,
+  PRS,
 } from './helpers.js';
-
-const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
-
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
 
 describe('agent: edge cases', () => {
   let w: AgentWorld;
@@ -34,12 +29,14 @@ describe('agent: edge cases', () => {
       manifests: [
         simpleCrd('scope.example.com', 'Box', 'boxes', { scope: 'Namespaced', status: 'field' }),
         simpleCrd('scope.example.com', 'Global', 'globals', { scope: 'Cluster', status: 'field' }),
-        pr('publish-boxes', {
+        publishedResource('publish-boxes', {
           resource: { apiGroup: 'scope.example.com', kind: 'Box' },
           projection: { scope: 'Cluster' },
         }),
-        pr('publish-globals', { resource: { apiGroup: 'scope.example.com', kind: 'Global' } }),
-        pr('publish-crontabs', { resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] } }),
+        publishedResource('publish-globals', { resource: { apiGroup: 'scope.example.com', kind: 'Global' } }),
+        publishedResource('publish-crontabs', {
+          resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
+        }),
       ],
     });
   }, STEP);

@@ -20,14 +20,20 @@ export const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 export const sha3short = (s: string) => createHash('sha3-256').update(s).digest('hex').slice(0, 20);
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 
+/** The PublishedResources collection on the service cluster. */
+export const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
+
+/** A PublishedResource with the given name and spec. */
+export function publishedResource(name: string, spec: object): KubeObject {
+  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
+}
+
 /** The PublishedResource `publish-crontabs` for the sample CronTab CRD, with extra spec fields. */
 export function publishCronTabs(spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'syncagent.kcp.io/v1alpha1',
-    kind: 'PublishedResource',
-    metadata: { name: 'publish-crontabs' },
-    spec: { resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] }, ...spec },
-  };
+  return publishedResource('publish-crontabs', {
+    resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
+    ...spec,
+  });
 }
 
 export const PR_CRD = path.join(REPO_ROOT, 'crds/syncagent.kcp.io_publishedresources.yaml');

@@ -14,15 +14,12 @@ import {
   type AgentWorld,
   STEP,
   sha3short,
+  publishedResource,
+  PRS,
 } from './helpers.js';
 
-const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 const CRONTABS = (ns: string) => `/apis/example.com/v1/namespaces/${ns}/crontabs`;
 const GADGETS = '/apis/kcp.example.net/v1/namespaces/default/gadgets';
-
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
 
 const GADGET_CRD: KubeObject = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -56,11 +53,11 @@ describe('agent: lifecycle', () => {
       name: 'agent-lifecycle',
       manifests: [
         GADGET_CRD,
-        pr('publish-gadgets', {
+        publishedResource('publish-gadgets', {
           resource: { apiGroup: 'proj.example.com', kind: 'Gadget' },
           projection: { group: 'kcp.example.net', shortNames: ['gd'] },
         }),
-        pr('publish-crontabs', {
+        publishedResource('publish-crontabs', {
           resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
           filter: { namespace: { matchLabels: { env: 'prod' } } },
         }),

@@ -3,7 +3,6 @@
 // selector, and `enableWorkspacePaths`.
 import { simpleCrd } from '../world/manifests.js';
 import { DEFAULT_PERMISSION_CLAIMS } from '../world/provider.js';
-import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
   eventsFor,
@@ -15,11 +14,8 @@ import {
   STEP,
   sha1,
   sha3short,
+  publishedResource,
 } from './helpers.js';
-
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
 
 const CRONTABS = (ns: string) => `/apis/example.com/v1/namespaces/${ns}/crontabs`;
 const THINGS = (ns: string) => `/apis/tpl.example.com/v1/namespaces/${ns}/things`;
@@ -48,18 +44,18 @@ describe('agent: naming and filters', () => {
       manifests: [
         simpleCrd('tpl.example.com', 'Thing', 'things'),
         simpleCrd('filter.example.com', 'Pick', 'picks'),
-        pr('publish-crontabs-legacy', {
+        publishedResource('publish-crontabs-legacy', {
           resource: { apiGroup: 'example.com', kind: 'CronTab', versions: ['v1'] },
           naming: { name: '$remoteName', namespace: 'synced-$remoteNamespace' },
         }),
-        pr('publish-things-template', {
+        publishedResource('publish-things-template', {
           resource: { apiGroup: 'tpl.example.com', kind: 'Thing' },
           naming: {
             name: '{{ if eq .Object.metadata.name "broken" }}{{ fail "broken names are not allowed" }}{{ end }}{{ .ClusterName }}-{{ .Object.metadata.name }}',
             namespace: 'tpl-{{ .Object.metadata.namespace }}',
           },
         }),
-        pr('publish-picks-filtered', {
+        publishedResource('publish-picks-filtered', {
           resource: { apiGroup: 'filter.example.com', kind: 'Pick' },
           filter: { resource: { matchLabels: { sync: 'yes' } } },
           enableWorkspacePaths: true,

@@ -16,9 +16,8 @@ import {
   CRONTABS,
   sha1,
   sha3short,
+  PRS,
 } from './helpers.js';
-
-const PRS = '/apis/syncagent.kcp.io/v1alpha1/publishedresources';
 
 /** `obj-state-<cluster>-<20 hex>` of SPEC §5.6, computed independently of the agent. */
 function stateSecretName(

@@ -21,6 +21,7 @@ import {
   STEP,
   sha1,
   sha3short,
+  publishedResource,
 } from './helpers.js';
 
 const ARS = '/apis/apis.kcp.io/v1alpha1/apiresourceschemas';
@@ -54,14 +55,10 @@ function crd(
   };
 }
 
-function pr(name: string, spec: object): KubeObject {
-  return { apiVersion: 'syncagent.kcp.io/v1alpha1', kind: 'PublishedResource', metadata: { name }, spec };
-}
-
-const PR_MULTI = pr('publish-widgets', {
+const PR_MULTI = publishedResource('publish-widgets', {
   resource: { apiGroup: 'multi.example.com', kind: 'Widget', versions: ['v1', 'v2'] },
 });
-const PR_PROJECTED = pr('publish-gadgets', {
+const PR_PROJECTED = publishedResource('publish-gadgets', {
   resource: { apiGroup: 'proj.example.com', kind: 'Gadget', versions: ['v1'] },
   projection: {
     group: 'kcp.proj.example.net',
@@ -73,11 +70,11 @@ const PR_PROJECTED = pr('publish-gadgets', {
   },
   naming: { name: '{{ .Object.metadata.name }}', namespace: 'gizmos-{{ .ClusterName }}' },
 });
-const PR_DISABLED = pr('publish-quiets', {
+const PR_DISABLED = publishedResource('publish-quiets', {
   resource: { apiGroup: 'quiet.example.com', kind: 'Quiet' },
   synchronization: { enabled: false },
 });
-const PR_MISSING = pr('publish-missing', {
+const PR_MISSING = publishedResource('publish-missing', {
   resource: { apiGroup: 'missing.example.com', kind: 'Nothing' },
 });
 
