@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Credentials } from './credentials.js';
 import { loadKubeconfigFiles, type KubeconfigCluster, type KubeconfigUser } from './kubeconfig.js';
-import { proxySelector } from './proxy.js';
 
 /**
  * Everything needed to talk to one API endpoint: a base URL (may carry a path such as
@@ -63,8 +62,7 @@ export function loadRestConfig(opts: LoadOptions = {}): RestConfig {
       throw new Error(`CA file override ${opts.caFileOverride}: ${(err as Error).message}`, { cause: err });
     }
   }
-  // an unusable proxy (kubeconfig proxy-url or HTTPS_PROXY/HTTP_PROXY) fails here, not per request
-  proxySelector(cluster.proxyUrl);
+  // Credentials resolves the proxy too: an unusable proxy URL fails here, not per request
   return {
     server: opts.hostOverride || cluster.server,
     credentials: new Credentials(cluster, user),

@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ExecCredentialSource, type ExecCredential } from './exec-credential.js';
 import type { KubeconfigAuth, KubeconfigCluster, KubeconfigUser } from './kubeconfig.js';
+import { proxySelector, type ProxySelector } from './proxy.js';
 
 export interface TLSOptions {
   ca?: Buffer | string;
@@ -25,12 +26,15 @@ export interface Authorization {
 export class Credentials {
   readonly cluster: KubeconfigCluster;
   readonly user: KubeconfigUser;
+  /** Which proxy a connection goes through (kubeconfig proxy-url or the environment); bad ones throw here. */
+  readonly proxy: ProxySelector;
   private readonly tokenFile: TokenFileSource | undefined;
   private readonly exec: ExecCredentialSource | undefined;
 
   constructor(cluster: KubeconfigCluster, user: KubeconfigUser) {
     this.cluster = cluster;
     this.user = user;
+    this.proxy = proxySelector(cluster.proxyUrl);
     const auth: KubeconfigAuth = user.auth;
     if (auth.type === 'tokenFile') this.tokenFile = new TokenFileSource(auth.path);
     if (auth.type === 'exec') this.exec = new ExecCredentialSource(auth.exec, cluster);

@@ -6,7 +6,7 @@ import { USER_AGENT } from '../../version.js';
 import { counter, histogram } from '../metrics.js';
 import type { RestConfig } from './config.js';
 import type { TLSOptions } from './credentials.js';
-import { proxySelector, tunnel, type ProxySelector } from './proxy.js';
+import { tunnel, type ProxySelector } from './proxy.js';
 
 export const restClientMetrics = {
   requests: counter<'code' | 'method' | 'host'>(
@@ -83,10 +83,9 @@ export class Transport {
       // No socket cap: every watch holds one connection for its lifetime, and a cap would make
       // ordinary requests queue behind long-lived watches.
       const agentOpts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 };
-      const proxy = proxySelector(creds.cluster.proxyUrl);
       const agent = isHttps
-        ? new ProxyAwareHttpsAgent(proxy, { ...agentOpts, ...tls })
-        : new ProxyAwareHttpAgent(proxy, agentOpts);
+        ? new ProxyAwareHttpsAgent(creds.proxy, { ...agentOpts, ...tls })
+        : new ProxyAwareHttpAgent(creds.proxy, agentOpts);
       return { agent, cert: tls.cert };
     })();
     return (await this.prepared).agent;
