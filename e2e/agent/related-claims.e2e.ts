@@ -12,6 +12,7 @@ import {
   CRONTABS,
   sha3short,
   publishCronTabs,
+  createCronTabAndWaitForCopy,
 } from './helpers.js';
 
 describe('agent: related resources with a rejected permission claim', () => {
@@ -66,17 +67,7 @@ describe('agent: related resources with a rejected permission claim', () => {
         metadata: { name: 'settings', namespace: 'default' },
         data: { a: 'b' },
       });
-      await kcp.create(CRONTABS, {
-        apiVersion: 'example.com/v1',
-        kind: 'CronTab',
-        metadata: { name: 'daily', namespace: 'default' },
-        spec: { cronSpec: '0 3 * * *', image: 'backup:1.0', replicas: 1 },
-      });
-      await waitFor(
-        () =>
-          w.service.client.getOrUndefined(`/apis/example.com/v1/namespaces/${cluster}/crontabs/${localName}`),
-        { description: 'the local copy of the CronTab', timeoutMs: 60_000 },
-      );
+      await createCronTabAndWaitForCopy(w, 'daily');
       await w.service.client.create(`/api/v1/namespaces/${cluster}/secrets`, {
         apiVersion: 'v1',
         kind: 'Secret',

@@ -10,14 +10,13 @@ import {
   STEP,
   CRONTABS,
   b64,
-  sha3short,
   publishCronTabs,
+  createCronTabAndWaitForCopy,
 } from './helpers.js';
 
 describe('agent: related resources from a list reference, projected', () => {
   let w: AgentWorld;
   let cluster: string;
-  const localName = `${sha3short('default')}-${sha3short('hourly')}`;
 
   beforeAll(async () => {
     w = await startAgentWorld({
@@ -75,16 +74,7 @@ describe('agent: related resources from a list reference, projected', () => {
           data: { k: b64(value) },
         });
       }
-      await kcp.create(CRONTABS, {
-        apiVersion: 'example.com/v1',
-        kind: 'CronTab',
-        metadata: { name: 'hourly', namespace: 'default', labels: { first: 'cfg-a', second: 'cfg-b' } },
-        spec: { cronSpec: '0 * * * *', image: 'backup:1.0', replicas: 1 },
-      });
-      await waitFor(
-        () => svc.getOrUndefined(`/apis/example.com/v1/namespaces/${cluster}/crontabs/${localName}`),
-        { description: 'the local copy of the CronTab', timeoutMs: 60_000 },
-      );
+      await createCronTabAndWaitForCopy(w, 'hourly', { first: 'cfg-a', second: 'cfg-b' });
       const a = await waitFor(() => svc.getOrUndefined(`/api/v1/namespaces/${cluster}/secrets/cfg-a`), {
         description: 'Secret cfg-a projected from the ConfigMap',
         timeoutMs: 60_000,

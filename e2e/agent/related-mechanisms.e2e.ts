@@ -13,6 +13,7 @@ import {
   b64,
   sha3short,
   publishCronTabs,
+  createCronTabAndWaitForCopy,
 } from './helpers.js';
 
 describe('agent: related resource mechanisms', () => {
@@ -103,17 +104,7 @@ describe('agent: related resource mechanisms', () => {
         metadata: { name: 'weekly-cfg', namespace: 'default' },
         data: { k: 'v' },
       });
-      await kcp.create(CRONTABS, {
-        apiVersion: 'example.com/v1',
-        kind: 'CronTab',
-        metadata: { name: 'weekly', namespace: 'default' },
-        spec: { cronSpec: '0 3 * * 0', image: 'backup:1.0', replicas: 1 },
-      });
-      await waitFor(
-        () =>
-          w.service.client.getOrUndefined(`/apis/example.com/v1/namespaces/${cluster}/crontabs/${localName}`),
-        { description: 'the local copy of the CronTab', timeoutMs: 60_000 },
-      );
+      await createCronTabAndWaitForCopy(w, 'weekly');
       const cfg = await waitFor(
         () => w.service.client.getOrUndefined(`/api/v1/namespaces/${cluster}/configmaps/cfg`),
         { description: 'the ConfigMap "cfg" on the service cluster', timeoutMs: 60_000 },

@@ -12,6 +12,7 @@ import {
   b64,
   sha3short,
   publishCronTabs,
+  createCronTabAndWaitForCopy,
 } from './helpers.js';
 
 describe('agent: related resources', () => {
@@ -61,17 +62,7 @@ describe('agent: related resources', () => {
         metadata: { name: 'nightly-settings', namespace: 'default' },
         data: { schedule: 'daily' },
       });
-      await kcp.create(CRONTABS, {
-        apiVersion: 'example.com/v1',
-        kind: 'CronTab',
-        metadata: { name: 'nightly', namespace: 'default', labels: { settings: 'nightly-settings' } },
-        spec: { cronSpec: '0 3 * * *', image: 'backup:1.0', replicas: 1 },
-      });
-      await waitFor(
-        () =>
-          w.service.client.getOrUndefined(`/apis/example.com/v1/namespaces/${cluster}/crontabs/${localName}`),
-        { description: 'the local copy of the CronTab', timeoutMs: 60_000 },
-      );
+      await createCronTabAndWaitForCopy(w, 'nightly', { settings: 'nightly-settings' });
 
       // kcp-origin: the ConfigMap lands next to the local copy; the kcp original gets our finalizer.
       const cm = await waitFor(

@@ -11,6 +11,7 @@ import {
   CRONTABS,
   sha3short,
   publishCronTabs,
+  createCronTabAndWaitForCopy,
 } from './helpers.js';
 
 describe('agent: related resources with syncStatus', () => {
@@ -60,17 +61,8 @@ describe('agent: related resources with syncStatus', () => {
     async () => {
       await waitForServed(w, 0, CRONTABS);
       const kcp = w.provider.teamAdmin(0);
-      await kcp.create(CRONTABS, {
-        apiVersion: 'example.com/v1',
-        kind: 'CronTab',
-        metadata: { name: 'nightly', namespace: 'default' },
-        spec: { cronSpec: '0 3 * * *', image: 'backup:1.0', replicas: 1 },
-      });
       const svcPath = `/apis/example.com/v1/namespaces/${cluster}/crontabs`;
-      await waitFor(() => w.service.client.getOrUndefined(`${svcPath}/${localName}`), {
-        description: 'the local copy of the CronTab',
-        timeoutMs: 60_000,
-      });
+      await createCronTabAndWaitForCopy(w, 'nightly');
       await w.service.client.create(svcPath, {
         apiVersion: 'example.com/v1',
         kind: 'CronTab',
