@@ -128,6 +128,20 @@ export function lex(input: string): Item[] {
     if (input.startsWith(RIGHT, pos)) return { delim: true, trim: false };
     return { delim: false, trim: false };
   };
+  /** Moves past a "..." or '...' literal whose opening quote is consumed; false if unterminated. */
+  const scanQuoted = (quote: string): boolean => {
+    for (;;) {
+      const c = input[pos++];
+      if (c === '\\') {
+        const d = input[pos++];
+        if (d !== undefined && d !== '\n') continue;
+        return false;
+      }
+      if (c === undefined || c === '\n') return false;
+      if (c === quote) return true;
+    }
+  };
+
   const atTerminator = (): boolean => {
     const r = input[pos];
     if (r === undefined || isSpace(r)) return true;
@@ -247,21 +261,7 @@ export function lex(input: string): Item[] {
           emit(T.Pipe);
           continue;
         case r === '"': {
-          let ok = false;
-          for (;;) {
-            const c = input[pos++];
-            if (c === '\\') {
-              const d = input[pos++];
-              if (d !== undefined && d !== '\n') continue;
-              break;
-            }
-            if (c === undefined || c === '\n') break;
-            if (c === '"') {
-              ok = true;
-              break;
-            }
-          }
-          if (!ok) {
+          if (!scanQuoted('"')) {
             error('unterminated quoted string');
             return items;
           }
@@ -287,21 +287,7 @@ export function lex(input: string): Item[] {
           continue;
         }
         case r === "'": {
-          let ok = false;
-          for (;;) {
-            const c = input[pos++];
-            if (c === '\\') {
-              const d = input[pos++];
-              if (d !== undefined && d !== '\n') continue;
-              break;
-            }
-            if (c === undefined || c === '\n') break;
-            if (c === "'") {
-              ok = true;
-              break;
-            }
-          }
-          if (!ok) {
+          if (!scanQuoted("'")) {
             error('unterminated character constant');
             return items;
           }
