@@ -25,7 +25,7 @@ import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructure
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { objectKey, clusterOf } from '../../runtime/cache.js';
-import { ForbiddenError } from '../../runtime/client/errors.js';
+import { ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { Controller } from '../../runtime/controller.js';
@@ -33,7 +33,8 @@ import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
-import { ensureNamespaceViaAPI, runObjectSync } from './object-sync.js';
+import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
+import { ObjectProblems, requestString } from './object-problems.js';
 import { RelatedSync, type PrimaryPair } from './related.js';
 import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
@@ -43,6 +44,8 @@ export const SYNC_CONTROLLER_NAME = 'syncagent-sync';
 const REQUEUE_AFTER_MS = 5000;
 /** Index of the local informer: the object-key selector string of each local copy. */
 export const LOCAL_COPY_INDEX = 'syncagent-object-key';
+/** Reason of the events and the PublishedResource condition when a copy's name is taken by another object. */
+export const REASON_NAME_COLLISION = 'NameCollision';
 
 export interface SyncControllerDeps {
   pr: PublishedResource;
@@ -87,9 +90,14 @@ export class SyncController {
   private readonly related: RelatedSync;
 
   private readonly d: SyncControllerDeps;
+  /** kcp objects refused (collisions), mirrored onto the PublishedResource. */
+  private readonly problems: ObjectProblems;
+  /** Local `namespace/name` taken by another object -> the kcp objects waiting for it to go away. */
+  private readonly waiting = new Map<string, Map<string, Request>>();
 
   constructor(d: SyncControllerDeps) {
     this.d = d;
+    this.problems = new ObjectProblems({ client: d.localClient, pr: d.pr, recorder: d.recorder, log: d.log });
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
     this.naming = compileNaming(d.pr.spec.naming);
     this.mutator = compileMutations(d.pr.spec.mutation, 'spec.mutation');
@@ -119,11 +127,22 @@ export class SyncController {
       const id = remoteIdentity(obj as Unstructured);
       if (id) this.controller.enqueue(id);
     };
+    // A local object that goes away may free its name for a kcp object that collided with it.
+    const releaseName = (obj: KubeObject) => {
+      const local = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+      const waiting = this.waiting.get(local);
+      if (!waiting) return;
+      this.waiting.delete(local);
+      for (const req of waiting.values()) this.controller.enqueue(req);
+    };
     this.unsubscribe.push(
       d.localObjects.addEventHandler({
         onAdd: enqueueLocal,
         onUpdate: (_o, n) => enqueueLocal(n),
-        onDelete: enqueueLocal,
+        onDelete: (obj) => {
+          enqueueLocal(obj);
+          releaseName(obj);
+        },
       }),
     );
     this.related = new RelatedSync({
@@ -156,6 +175,7 @@ export class SyncController {
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe) u();
+    this.problems.stop();
     await this.controller.stop({ deadlineMs: 10_000 });
     await this.remote.stop();
     await this.related.stop();
@@ -170,7 +190,8 @@ export class SyncController {
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
     if (!cached) {
       this.related.forget(req);
-      return {};
+      this.problems.clear(req);
+      return this.collectOrphan(req, ctx);
     }
     const client = d.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
@@ -282,6 +303,8 @@ export class SyncController {
       signal: ctx.signal,
     });
 
+    if (result.collision) return this.collided(req, remote, client, result.collision, log);
+    this.problems.clear(req);
     if (result.destination) d.localObjects.store.set(objectKey(result.destination), result.destination);
     else if (local) d.localObjects.store.delete(objectKey(local));
     if (result.newState !== undefined) {
@@ -301,5 +324,89 @@ export class SyncController {
     }
     if (result.writes > 0) log.debug({ writes: result.writes, requeue: result.requeue }, 'Synced');
     return result.requeue ? { requeueAfterMs: REQUEUE_AFTER_MS } : {};
+  }
+
+  /**
+   * The copy's name is taken by an object of another kcp object (or agent): nothing was written. The
+   * newcomer gets a Warning event that does not reveal the other tenant; the provider gets the whole
+   * story on the PublishedResource. The object is looked at again when that local object goes away.
+   */
+  private collided(
+    req: Request,
+    remote: Unstructured,
+    client: RestClient,
+    collision: Collision,
+    log: Logger,
+  ): Result {
+    const md = collision.destination.metadata ?? {};
+    const local = `${md.namespace ?? ''}/${md.name ?? ''}`;
+    const where = md.namespace ? `${md.namespace}/${md.name}` : String(md.name);
+    log.info({ local: where, owner: collision.owner }, 'Not syncing: the local name belongs to another object');
+    this.event(client, remote, {
+      type: 'Warning',
+      reason: REASON_NAME_COLLISION,
+      message: `Cannot sync: the service-side object ${where} already belongs to another object. Choose another name, or ask the provider to include the workspace in the naming rules.`,
+    });
+    this.problems.report(
+      req,
+      REASON_NAME_COLLISION,
+      `local ${where} belongs to ${collision.owner}; not synced`,
+    );
+    let waiting = this.waiting.get(local);
+    if (!waiting) this.waiting.set(local, (waiting = new Map()));
+    waiting.set(requestString(req), req);
+    return {};
+  }
+
+  /**
+   * A kcp object that is gone while a copy of it, made by this agent, still exists (its finalizer was
+   * removed before the agent could clean up, or it went while the agent was down): the copy and its
+   * state are deleted. Only in an engaged workspace, once the kcp cache is synced, and after kcp
+   * confirmed with a GET that this very object does not exist.
+   */
+  private async collectOrphan(req: Request, ctx: ReconcileContext): Promise<Result> {
+    const { d } = this;
+    const key: ObjectKey = { clusterName: req.cluster, workspacePath: '', namespace: req.namespace, name: req.name };
+    const selector = localCopySelector(key);
+    const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector)[0] as Unstructured | undefined;
+    if (!copy || isBeingDeleted(copy) || copy.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return {};
+    const client = d.vw.clusterClient(req.cluster);
+    if (!client) return {}; // not engaged: the workspace may come back, leave its copies alone
+    if (!this.remote.hasSynced()) return { requeueAfterMs: REQUEUE_AFTER_MS };
+    try {
+      await client.get(d.types.remote.gvr, req.name, {
+        ...(req.namespace ? { namespace: req.namespace } : {}),
+        signal: ctx.signal,
+      });
+      return { requeueAfterMs: REQUEUE_AFTER_MS }; // still there: the cache is behind
+    } catch (err) {
+      // Only a NotFound about this object counts (not a type that is not served at all).
+      const details = err instanceof NotFoundError ? err.body?.details : undefined;
+      if (!details || details.name !== req.name) throw err;
+    }
+    const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
+    await d.localClient
+      .delete(d.types.local.gvr, copy.metadata.name, {
+        ...(copy.metadata.namespace ? { namespace: copy.metadata.namespace } : {}),
+        signal: ctx.signal,
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      });
+    log.info(
+      { local: `${copy.metadata.namespace ?? ''}/${copy.metadata.name}` },
+      'Deleted the copy of a kcp object that no longer exists',
+    );
+    const secretName = stateSecretName(req.cluster, {
+      apiVersion: d.types.remote.apiVersion,
+      kind: d.types.remote.kind,
+      name: req.name,
+      namespace: req.namespace,
+    });
+    await d.state.delete(secretName).catch((err: unknown) => {
+      if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
+      else throw err;
+    });
+    return {};
   }
 }

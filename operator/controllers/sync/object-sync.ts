@@ -46,6 +46,14 @@ export interface ObjectSyncResult {
   newState: string | undefined;
   /** Number of writes performed (for logs and the API-cost benchmark). */
   writes: number;
+  /** Set when the destination belongs to another kcp object or agent; nothing was written to it. */
+  collision?: Collision;
+}
+
+/** A destination found to carry another identity: the object and whose it is. */
+export interface Collision {
+  destination: Unstructured;
+  owner: string;
 }
 
 const GVR_NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
@@ -66,6 +74,7 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
   let stored = run.storedState;
   let newState: string | undefined;
   let writes = 0;
+  let collision: Collision | undefined;
   const signal = run.signal ? { signal: run.signal } : {};
   const maxPasses = run.maxPasses ?? 6;
 
@@ -108,10 +117,20 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
             ...ns(action.object),
             ...signal,
           })) as Unstructured;
-          const adopted = planAdoption(existing, run.options);
-          if (!adopted) return 'stop'; // being deleted: try again later
-          destination = (await dst.client.update(dst.gvr, adopted, signal)) as Unstructured;
+          const adoption = planAdoption(existing, run.options);
+          if (adoption.type === 'wait') return 'stop';
+          if (adoption.type === 'collision') {
+            collision = { destination: existing, owner: adoption.owner };
+            return 'stop';
+          }
+          destination = (await dst.client.update(dst.gvr, adoption.object, signal)) as Unstructured;
           writes++;
+          event(action.event);
+          // A state stored earlier stays: the next pass patches what changed since (the copy may have
+          // lost its sync metadata while the source was edited). Without one, adoption keeps the
+          // existing content and the source becomes the state.
+          if (stored === undefined) stored = newState = action.state;
+          return 'continue';
         }
         event(action.event);
         stored = newState = action.state;
@@ -144,6 +163,10 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
         }
         return 'continue';
       }
+      case 'collision': {
+        collision = { destination: destination!, owner: action.owner };
+        return 'stop';
+      }
       case 'updateSourceStatus': {
         source = (await src.client.updateStatus(src.gvr, action.object, signal)) as Unstructured;
         writes++;
@@ -161,7 +184,10 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
       lastKnownState: decodeState(stored),
     });
     for (const action of plan.actions) {
-      if ((await perform(action)) === 'stop') return { requeue: true, source, destination, newState, writes };
+      if ((await perform(action)) === 'stop') {
+        if (collision) return { requeue: false, source, destination: undefined, newState, writes, collision };
+        return { requeue: true, source, destination, newState, writes };
+      }
     }
     if (!plan.requeue) return { requeue: false, source, destination, newState, writes };
     // A plan that only waits (e.g. for a deletion to finish) cannot progress by planning again.

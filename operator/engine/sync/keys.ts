@@ -18,8 +18,12 @@ export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 export const ANNOTATION_KCP_CLUSTER = 'kcp.io/cluster';
 export const ANNOTATION_KCP_PATH = 'kcp.io/path';
 
-/** Labels never copied between sides (SPEC §5.1). */
+/**
+ * Labels never copied between sides (SPEC §5.1), plus the agent-name label: it marks the agent's own
+ * copies, so a consumer must not be able to set it (docs/security.md, "Identity is the agent's").
+ */
 export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
+  LABEL_AGENT_NAME,
   LABEL_REMOTE_CLUSTER,
   LABEL_REMOTE_NAMESPACE_HASH,
   LABEL_REMOTE_NAME_HASH,

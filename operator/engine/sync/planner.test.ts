@@ -360,7 +360,9 @@ describe('mutations and adoption', () => {
     const existing = localCopy({ spec: { image: 'provider-chosen' } });
     existing.metadata.labels = { own: 'x' };
     existing.metadata.annotations = {};
-    const adopted = planAdoption(existing, primaryOptions)!;
+    const plan = planAdoption(existing, primaryOptions);
+    if (plan.type !== 'adopt') throw new Error(plan.type);
+    const adopted = plan.object;
     expect(adopted.spec.image).toBe('provider-chosen');
     expect(adopted.metadata.labels).toEqual({
       own: 'x',
@@ -368,6 +370,61 @@ describe('mutations and adoption', () => {
       [LABEL_AGENT_NAME]: 'agent',
     });
     existing.metadata.deletionTimestamp = 'now';
-    expect(planAdoption(existing, primaryOptions)).toBeUndefined();
+    expect(planAdoption(existing, primaryOptions)).toEqual({ type: 'wait' });
+  });
+});
+
+describe('planSync: ownership of the destination', () => {
+  const other = { clusterName: 'ws2', workspacePath: '', namespace: 'default', name: 'my-crontab' };
+  const foreignCopy = () =>
+    localCopy({
+      metadata: {
+        name: 'local-name',
+        namespace: 'ws1',
+        labels: { ...objectKeyLabels(other), [LABEL_AGENT_NAME]: 'agent' },
+        annotations: objectKeyAnnotations(other),
+      },
+    });
+
+  test('adoption after AlreadyExists refuses an object that belongs to another kcp object', () => {
+    expect(planAdoption(foreignCopy(), primaryOptions)).toEqual({
+      type: 'collision',
+      owner: 'ws2/default/my-crontab (agent agent)',
+    });
+  });
+
+  test("adoption refuses another agent's copy", () => {
+    const theirs = localCopy();
+    theirs.metadata.labels = { ...objectKeyLabels(key), [LABEL_AGENT_NAME]: 'someone-else' };
+    expect(planAdoption(theirs, primaryOptions)).toMatchObject({ type: 'collision' });
+  });
+
+  test("a destination of another agent found by this object's labels is left alone", () => {
+    const theirs = localCopy();
+    theirs.metadata.labels = { ...objectKeyLabels(key), [LABEL_AGENT_NAME]: 'someone-else' };
+    const p = planSync(input({ destination: theirs, lastKnownState: undefined }));
+    expect(p.actions).toEqual([{ type: 'collision', owner: expect.stringContaining('someone-else') }]);
+    expect(p.requeue).toBe(false);
+  });
+
+  test('deleting the source never deletes a destination that is not ours; the source is released', () => {
+    const theirs = localCopy();
+    theirs.metadata.labels = { ...objectKeyLabels(key), [LABEL_AGENT_NAME]: 'someone-else' };
+    const src = remote();
+    src.metadata.deletionTimestamp = '2024-01-01T00:00:00Z';
+    const p = planSync(input({ source: src, destination: theirs }));
+    expect(p.actions.map((a) => a.type)).toEqual(['patchSource']);
+    expect(p.actions.some((a) => a.type === 'deleteDestination')).toBe(false);
+  });
+
+  test('a related destination that carries another identity is not adopted', () => {
+    const p = planSync(
+      input({
+        source: remote(),
+        destination: foreignCopy(),
+        options: { ...primaryOptions, agentName: '', metadataOnDestination: false, adoptExisting: true },
+      }),
+    );
+    expect(p.actions).toEqual([{ type: 'collision', owner: expect.stringContaining('ws2') }]);
   });
 });

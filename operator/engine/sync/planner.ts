@@ -18,6 +18,7 @@ import {
 import { FINALIZER_CLEANUP, LABEL_AGENT_NAME } from './keys.js';
 import { createMergePatch, isEmptyPatch } from './merge-patch.js';
 import { objectKeyAnnotations, objectKeyLabels, type ObjectKey } from './object-key.js';
+import { classifyOwnership } from './ownership.js';
 import { encodeState } from './state.js';
 import { filterAnnotations, filterLabels, isSpecKey, stripMetadata, withoutSubresources } from './strip.js';
 import { deepCopy, isBeingDeleted, jsonEqual, meta, type Unstructured } from './unstructured.js';
@@ -70,7 +71,9 @@ export type SyncAction =
   | { type: 'patchDestination'; patch: Unstructured; event: SyncEvent; state: string }
   | { type: 'updateDestination'; object: Unstructured; event: SyncEvent; state: string }
   | { type: 'updateDestinationStatus'; object: Unstructured }
-  | { type: 'updateSourceStatus'; object: Unstructured; event: SyncEvent };
+  | { type: 'updateSourceStatus'; object: Unstructured; event: SyncEvent }
+  /** The destination belongs to another kcp object or agent: nothing is written (see ownership.ts). */
+  | { type: 'collision'; owner: string };
 
 export interface SyncPlan {
   actions: SyncAction[];
@@ -119,6 +122,8 @@ export function planSync(input: SyncInput): SyncPlan {
     });
   }
   if (isBeingDeleted(destination)) return plan('destination is being deleted', false);
+  const owner = ownershipOf(destination, options);
+  if (owner.type === 'collision') return plan('destination belongs to another object', false, owner);
 
   const dest = input.mutateStatus(deepCopy(destination), mutated);
   const actions: SyncAction[] = [];
@@ -161,8 +166,10 @@ function planSpecSync(
   }
 
   if (options.adoptExisting) {
-    const adopted = planAdoption(destination, options);
-    if (adopted) return { type: 'updateDestination', object: adopted, event: EVENT_OBJECT_PLACED, state };
+    const adoption = planAdoption(destination, options);
+    if (adoption.type === 'collision') return { type: 'collision', owner: adoption.owner };
+    if (adoption.type === 'adopt')
+      return { type: 'updateDestination', object: adoption.object, event: EVENT_OBJECT_PLACED, state };
   }
 
   // No (usable) state: overwrite every spec key and merge labels/annotations, then PUT.
@@ -206,7 +213,8 @@ function newDestination(input: SyncInput, mutated: Unstructured): Unstructured {
 function planDeletion(input: SyncInput): SyncPlan {
   const { source, destination, options } = input;
   if (!options.blockSourceDeletion) return plan('source deleted, nothing to clean up', false);
-  if (destination) {
+  // A destination that is not ours is never deleted: the source is released without touching it.
+  if (destination && ownershipOf(destination, options).type !== 'collision') {
     if (isBeingDeleted(destination)) return plan('waiting for the destination to disappear', true);
     return plan('deleting destination', true, { type: 'deleteDestination', event: EVENT_OBJECT_CLEANUP });
   }
@@ -219,13 +227,32 @@ function planDeletion(input: SyncInput): SyncPlan {
   });
 }
 
+/** A collision action when the destination carries another identity (primaries only). */
+function ownershipOf(destination: Unstructured, options: SyncOptions): SyncAction | { type: 'ok' } {
+  if (!options.metadataOnDestination) return { type: 'ok' };
+  const o = classifyOwnership(destination, options.sourceKey, options.agentName);
+  return o.owner === 'other' ? { type: 'collision', owner: o.description } : { type: 'ok' };
+}
+
+export type AdoptionPlan =
+  /** Update the existing object to this (sync metadata added, content kept). */
+  | { type: 'adopt'; object: Unstructured }
+  /** The existing object is being deleted: try again later. */
+  | { type: 'wait' }
+  /** The existing object belongs to another kcp object or agent: leave it alone. */
+  | { type: 'collision'; owner: string };
+
 /**
- * After CREATE answered AlreadyExists (SPEC §5.10 step 6): adopt the existing object by setting the
- * object-key labels and annotations and the agent label (related objects too), keeping its content.
- * Returns undefined when the existing object is being deleted (try again later).
+ * After CREATE answered AlreadyExists: adopt the existing object by setting the object-key labels and
+ * annotations and the agent label (related objects too), keeping its content, unless it carries the
+ * identity of another kcp object or agent (see ownership.ts). Which state is stored afterwards is the
+ * caller's rule: a state already stored for this source stays (so changes made meanwhile still flow),
+ * otherwise the current source becomes the state.
  */
-export function planAdoption(existing: Unstructured, options: SyncOptions): Unstructured | undefined {
-  if (isBeingDeleted(existing)) return undefined;
+export function planAdoption(existing: Unstructured, options: SyncOptions): AdoptionPlan {
+  if (isBeingDeleted(existing)) return { type: 'wait' };
+  const o = classifyOwnership(existing, options.sourceKey, options.agentName);
+  if (o.owner === 'other') return { type: 'collision', owner: o.description };
   const adopted = deepCopy(existing);
   const md = (adopted.metadata ??= {});
   md.labels = {
@@ -234,5 +261,5 @@ export function planAdoption(existing: Unstructured, options: SyncOptions): Unst
     [LABEL_AGENT_NAME]: options.agentName,
   };
   md.annotations = { ...(md.annotations ?? {}), ...objectKeyAnnotations(options.sourceKey) };
-  return adopted;
+  return { type: 'adopt', object: adopted };
 }

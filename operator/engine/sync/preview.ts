@@ -11,7 +11,7 @@ import { meta, type Unstructured } from './unstructured.js';
 export interface PreviewStep {
   /** Which side is written. */
   side: 'kcp' | 'service';
-  /** create, patch, update, updateStatus or delete. */
+  /** create, patch, update, updateStatus, delete, or refuse (the destination is another object's). */
   verb: string;
   /** `<apiVersion> <kind> <namespace>/<name>` of the written object. */
   target: string;
@@ -113,5 +113,12 @@ function describe(a: SyncAction, source: Unstructured, destination: Unstructured
       };
     case 'deleteDestination':
       return { side: 'service', verb: 'delete', target: ref(destination), ...ev };
+    case 'collision':
+      return {
+        side: 'service',
+        verb: 'refuse',
+        target: ref(destination),
+        event: `Warning NameCollision: the destination belongs to ${a.owner}; nothing is written`,
+      };
   }
 }

@@ -28,7 +28,7 @@ describe('stripMetadata', () => {
     spec: { a: 1 },
   };
 
-  test('removes server-owned fields and sync metadata, keeps identity and the agent label', () => {
+  test('removes server-owned fields and sync metadata (the agent label too: consumers cannot set it)', () => {
     expect(stripMetadata(obj)).toEqual({
       apiVersion: 'example.com/v1',
       kind: 'Thing',
@@ -36,7 +36,7 @@ describe('stripMetadata', () => {
         name: 'n',
         namespace: 'ns',
         generateName: 'g-',
-        labels: { app: 'a', 'syncagent.kcp.io/agent-name': 'agent' },
+        labels: { app: 'a' },
       },
       spec: { a: 1 },
     });
