@@ -341,7 +341,10 @@ export class SyncController {
     const md = collision.destination.metadata ?? {};
     const local = `${md.namespace ?? ''}/${md.name ?? ''}`;
     const where = md.namespace ? `${md.namespace}/${md.name}` : String(md.name);
-    log.info({ local: where, owner: collision.owner }, 'Not syncing: the local name belongs to another object');
+    log.info(
+      { local: where, owner: collision.owner },
+      'Not syncing: the local name belongs to another object',
+    );
     this.event(client, remote, {
       type: 'Warning',
       reason: REASON_NAME_COLLISION,
@@ -366,7 +369,12 @@ export class SyncController {
    */
   private async collectOrphan(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { d } = this;
-    const key: ObjectKey = { clusterName: req.cluster, workspacePath: '', namespace: req.namespace, name: req.name };
+    const key: ObjectKey = {
+      clusterName: req.cluster,
+      workspacePath: '',
+      namespace: req.namespace,
+      name: req.name,
+    };
     const selector = localCopySelector(key);
     const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector)[0] as Unstructured | undefined;
     if (!copy || isBeingDeleted(copy) || copy.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return {};

@@ -80,7 +80,10 @@ export class ObjectProblems {
   async flush(): Promise<void> {
     const { client, pr, log } = this.deps;
     try {
-      const current = (await client.get(GVR_PUBLISHED_RESOURCES, pr.metadata.name)) as unknown as PublishedResource;
+      const current = (await client.get(
+        GVR_PUBLISHED_RESOURCES,
+        pr.metadata.name,
+      )) as unknown as PublishedResource;
       if (current.metadata.uid !== pr.metadata.uid) return;
       await updatePublishedResourceStatus(client, current, {
         conditions: [objectsAcceptedCondition([...this.problems.values()])],

@@ -28,7 +28,9 @@ export type Ownership =
   | { owner: 'other'; description: string };
 
 /** The identity keys an object-key label/annotation set consists of, with the values for `key`. */
-function expectedIdentity(key: ObjectKey): Record<string, { field: 'labels' | 'annotations'; value: string }> {
+function expectedIdentity(
+  key: ObjectKey,
+): Record<string, { field: 'labels' | 'annotations'; value: string }> {
   const out: Record<string, { field: 'labels' | 'annotations'; value: string }> = {};
   const labels = objectKeyLabels(key);
   const annotations = objectKeyAnnotations(key);
