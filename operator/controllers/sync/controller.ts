@@ -94,6 +94,8 @@ export class SyncController {
   private readonly problems: ObjectProblems;
   /** Local `namespace/name` taken by another object -> the kcp objects waiting for it to go away. */
   private readonly waiting = new Map<string, Map<string, Request>>();
+  /** Copies of gone kcp objects in workspaces not engaged (yet): looked at again on engagement. */
+  private readonly orphansOfUnengaged = new Map<string, Map<string, Request>>();
 
   constructor(d: SyncControllerDeps) {
     this.d = d;
@@ -162,6 +164,9 @@ export class SyncController {
       d.vw.addListener({
         engaged: (cluster) => {
           for (const o of this.remote.list({ cluster })) enqueueRemote(o);
+          const orphans = this.orphansOfUnengaged.get(cluster);
+          this.orphansOfUnengaged.delete(cluster);
+          for (const req of orphans?.values() ?? []) this.controller.enqueue(req);
         },
         disengaged: () => undefined,
       }),
@@ -379,7 +384,14 @@ export class SyncController {
     const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector)[0] as Unstructured | undefined;
     if (!copy || isBeingDeleted(copy) || copy.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return {};
     const client = d.vw.clusterClient(req.cluster);
-    if (!client) return {}; // not engaged: the workspace may come back, leave its copies alone
+    if (!client) {
+      // Not engaged (yet, e.g. right after a start): decide once the workspace is engaged; a workspace
+      // that never comes back keeps its copies.
+      let pending = this.orphansOfUnengaged.get(req.cluster);
+      if (!pending) this.orphansOfUnengaged.set(req.cluster, (pending = new Map()));
+      pending.set(requestString(req), req);
+      return {};
+    }
     if (!this.remote.hasSynced()) return { requeueAfterMs: REQUEUE_AFTER_MS };
     try {
       await client.get(d.types.remote.gvr, req.name, {
