@@ -21,6 +21,7 @@ import {
   primarySyncParts,
   remoteIdentity,
 } from '../../engine/sync/primary.js';
+import { planOrphan, type OrphanFacts } from '../../engine/sync/orphans.js';
 import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
@@ -380,30 +381,53 @@ export class SyncController {
       namespace: req.namespace,
       name: req.name,
     };
-    const selector = localCopySelector(key);
-    const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector)[0] as Unstructured | undefined;
-    if (!copy || isBeingDeleted(copy) || copy.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return {};
+    const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, localCopySelector(key))[0] as
+      Unstructured | undefined;
     const client = d.vw.clusterClient(req.cluster);
-    if (!client) {
-      // Not engaged (yet, e.g. right after a start): decide once the workspace is engaged; a workspace
-      // that never comes back keeps its copies.
-      let pending = this.orphansOfUnengaged.get(req.cluster);
-      if (!pending) this.orphansOfUnengaged.set(req.cluster, (pending = new Map()));
-      pending.set(requestString(req), req);
-      return {};
+    const facts: OrphanFacts = {
+      copy,
+      agentName: d.agentName,
+      engaged: client !== undefined,
+      cacheSynced: this.remote.hasSynced(),
+      kcp: 'unknown',
+    };
+    let decision = planOrphan(facts);
+    if (decision.type === 'askKcp') {
+      try {
+        await client!.get(d.types.remote.gvr, req.name, {
+          ...(req.namespace ? { namespace: req.namespace } : {}),
+          signal: ctx.signal,
+        });
+        facts.kcp = 'exists';
+      } catch (err) {
+        // Only a NotFound about this very object counts (not a type that is not served at all).
+        const details = err instanceof NotFoundError ? err.body?.details : undefined;
+        if (!details || details.name !== req.name) throw err;
+        facts.kcp = 'gone';
+      }
+      decision = planOrphan(facts);
     }
-    if (!this.remote.hasSynced()) return { requeueAfterMs: REQUEUE_AFTER_MS };
-    try {
-      await client.get(d.types.remote.gvr, req.name, {
-        ...(req.namespace ? { namespace: req.namespace } : {}),
-        signal: ctx.signal,
-      });
-      return { requeueAfterMs: REQUEUE_AFTER_MS }; // still there: the cache is behind
-    } catch (err) {
-      // Only a NotFound about this object counts (not a type that is not served at all).
-      const details = err instanceof NotFoundError ? err.body?.details : undefined;
-      if (!details || details.name !== req.name) throw err;
+    switch (decision.type) {
+      case 'nothing':
+        return {};
+      case 'waitForEngagement': {
+        // e.g. right after a start; a workspace that never comes back keeps its copies.
+        let pending = this.orphansOfUnengaged.get(req.cluster);
+        if (!pending) this.orphansOfUnengaged.set(req.cluster, (pending = new Map()));
+        pending.set(requestString(req), req);
+        return {};
+      }
+      case 'retryLater':
+        return { requeueAfterMs: REQUEUE_AFTER_MS };
+      case 'askKcp':
+      case 'deleteCopy':
+        break;
     }
+    return this.deleteOrphan(req, copy!, ctx);
+  }
+
+  private async deleteOrphan(req: Request, copy: Unstructured, ctx: ReconcileContext): Promise<Result> {
+    const { d } = this;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
     await d.localClient
       .delete(d.types.local.gvr, copy.metadata.name, {
