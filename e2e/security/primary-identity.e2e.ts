@@ -79,6 +79,17 @@ describe('security: identity of service-side copies', () => {
       expect(ev.message).toContain('tenants/db');
       // The consumer-facing message does not reveal the other tenant.
       expect(ev.message).not.toContain(clusterA());
+      // The refusal is in B's own status too.
+      const refused = await waitFor(
+        async () => {
+          const o = await teamB().get(kcpPath('db'));
+          return (o.status?.conditions ?? []).find(
+            (c: { type: string }) => c.type === 'syncagent.kcp.io/Accepted',
+          );
+        },
+        { description: "the refusal condition in B's status", timeoutMs: 30_000 },
+      );
+      expect(refused).toMatchObject({ status: 'False', reason: 'NameCollision' });
       const after = await svc().get(local('db'));
       expect(after.metadata.uid).toBe(before.metadata.uid);
       expect(after.metadata.labels?.[CLUSTER_LABEL]).toBe(clusterA());
@@ -112,7 +123,10 @@ describe('security: identity of service-side copies', () => {
       await teamB().create(CRONTABS, cronTab('status-db', 'attacker:1'));
       await waitForEvent(1, 'status-db', 'NameCollision');
       await new Promise((r) => setTimeout(r, 3000));
-      expect((await teamB().get(kcpPath('status-db'))).status).toBeUndefined();
+      // B's status holds only the agent's refusal, nothing of A's.
+      const status = (await teamB().get(kcpPath('status-db'))).status ?? {};
+      expect(status.secret).toBeUndefined();
+      expect(Object.keys(status)).toEqual(['conditions']);
     },
     STEP,
   );

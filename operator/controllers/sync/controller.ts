@@ -22,6 +22,7 @@ import {
   remoteIdentity,
 } from '../../engine/sync/primary.js';
 import { planOrphan, type OrphanFacts } from '../../engine/sync/orphans.js';
+import { refusedStatusPatch } from '../../engine/sync/refusal.js';
 import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
@@ -309,7 +310,7 @@ export class SyncController {
       signal: ctx.signal,
     });
 
-    if (result.collision) return this.collided(req, remote, client, result.collision, log);
+    if (result.collision) return this.collided(req, result.source, client, result.collision, ctx, log);
     this.problems.clear(req);
     if (result.destination) d.localObjects.store.set(objectKey(result.destination), result.destination);
     else if (local) d.localObjects.store.delete(objectKey(local));
@@ -337,13 +338,14 @@ export class SyncController {
    * newcomer gets a Warning event that does not reveal the other tenant; the provider gets the whole
    * story on the PublishedResource. The object is looked at again when that local object goes away.
    */
-  private collided(
+  private async collided(
     req: Request,
     remote: Unstructured,
     client: RestClient,
     collision: Collision,
+    ctx: ReconcileContext,
     log: Logger,
-  ): Result {
+  ): Promise<Result> {
     const md = collision.destination.metadata ?? {};
     const local = `${md.namespace ?? ''}/${md.name ?? ''}`;
     const where = md.namespace ? `${md.namespace}/${md.name}` : String(md.name);
@@ -351,11 +353,9 @@ export class SyncController {
       { local: where, owner: collision.owner },
       'Not syncing: the local name belongs to another object',
     );
-    this.event(client, remote, {
-      type: 'Warning',
-      reason: REASON_NAME_COLLISION,
-      message: `Cannot sync: the service-side object ${where} already belongs to another object. Choose another name, or ask the provider to include the workspace in the naming rules.`,
-    });
+    const message = `Cannot sync: the service-side object ${where} already belongs to another object. Choose another name, or ask the provider to include the workspace in the naming rules.`;
+    this.event(client, remote, { type: 'Warning', reason: REASON_NAME_COLLISION, message });
+    await this.markRefused(client, remote, REASON_NAME_COLLISION, message, ctx, log);
     this.problems.report(
       req,
       REASON_NAME_COLLISION,
@@ -452,5 +452,38 @@ export class SyncController {
       else throw err;
     });
     return {};
+  }
+
+  /**
+   * The refusal as a condition in the kcp object's own status (types with a status subresource only;
+   * the back-sync replaces it with the copy's status once the object syncs). Best effort: a schema that
+   * prunes it loses nothing but the condition.
+   */
+  private async markRefused(
+    client: RestClient,
+    remote: Unstructured,
+    reason: string,
+    message: string,
+    ctx: ReconcileContext,
+    log: Logger,
+  ): Promise<void> {
+    if (!this.d.types.remote.subresources.includes('status')) return;
+    const patch = refusedStatusPatch(
+      remote,
+      reason,
+      message,
+      new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    );
+    if (!patch) return;
+    const namespace = remote.metadata?.namespace;
+    await client
+      .patch(this.d.types.remote.gvr, remote.metadata.name, patch, 'merge', {
+        ...(namespace ? { namespace } : {}),
+        subresource: 'status',
+        signal: ctx.signal,
+      })
+      .catch((err: unknown) =>
+        log.info({ err: (err as Error).message }, 'Could not set the refusal condition'),
+      );
   }
 }
