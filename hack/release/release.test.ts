@@ -60,15 +60,15 @@ describe('hack/release', () => {
     expect(read('charts/api-syncagent/Chart.yaml')).toMatch(/^version: 1\.4\.0-rc\.2$/m);
     expect(read('charts/api-syncagent/Chart.yaml')).toMatch(/^appVersion: '1\.4\.0-rc\.2'$/m);
     expect(read('charts/api-syncagent/values.yaml')).toMatch(
-      /^  repository: ghcr\.io\/acme\/api-syncagent-ts$/m,
+      /^ {2}repository: ghcr\.io\/acme\/api-syncagent-ts$/m,
     );
     // The chart's image tag stays empty: it follows appVersion.
-    expect(read('charts/api-syncagent/values.yaml')).toMatch(/^  tag: ''$/m);
+    expect(read('charts/api-syncagent/values.yaml')).toMatch(/^ {2}tag: ''$/m);
     expect(read('manifests/base/deployment.yaml')).toContain(
       'image: ghcr.io/acme/api-syncagent-ts:1.4.0-rc.2',
     );
     expect(read('manifests/overlays/example/kustomization.yaml')).toMatch(/newTag: 1\.4\.0-rc\.2$/m);
-    expect(read('manifests/argocd/application-helm.yaml')).toMatch(/^    targetRevision: 1\.4\.0-rc\.2$/m);
+    expect(read('manifests/argocd/application-helm.yaml')).toMatch(/^ {4}targetRevision: 1\.4\.0-rc\.2$/m);
     // Dependencies in package.json are untouched (only the first "version" key is the package's).
     expect(JSON.parse(read('package.json')).dependencies).toEqual(
       JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).dependencies,
