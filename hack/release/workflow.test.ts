@@ -1,6 +1,6 @@
 // Static checks of the release workflow: actionlint (a workflow linter from the Go module proxy:
 // `GOBIN=~/.cache/api-syncagent/bin go install github.com/rhysd/actionlint/cmd/actionlint@latest`)
-// when installed, and that every script the workflow calls exists here (and is tested next to it).
+// when installed (bash hack/release/ensure-actionlint.sh), and that every script the workflow calls exists here (and is tested next to it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ const WORKFLOW = path.join(REPO, '.github', 'workflows', 'release.yml');
 function actionlint(): string | undefined {
   const candidates = [
     process.env.ACTIONLINT,
+    process.env.API_SYNCAGENT_BIN_DIR && path.join(process.env.API_SYNCAGENT_BIN_DIR, 'actionlint'),
     path.join(
       process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
       'api-syncagent',
@@ -45,7 +46,7 @@ describe('.github/workflows/release.yml', () => {
     expect(r.status).toBe(0);
   });
   if (!bin) {
-    it('skips actionlint: not installed (go install github.com/rhysd/actionlint/cmd/actionlint@latest)', () => {
+    it('skips actionlint: not installed (bash hack/release/ensure-actionlint.sh)', () => {
       console.warn('actionlint is not installed: the workflow lint is skipped');
       expect(bin).toBeUndefined();
     });
