@@ -218,6 +218,21 @@ describe('charts/api-syncagent replacing the Go chart', () => {
       const listShape = render('api-syncagent', 'plain', '-f', DEFAULT_VALUES, '-f', listFile);
       expect(podSpec(listShape).hostAliases).toEqual([{ ip: '1.2.3.6', hostnames: ['other.example'] }]);
 
+      // The Go chart's initContainers and extraAnnotations (on the pods as well).
+      const extraFile = path.join(cluster.dir, 'init-containers.yaml');
+      writeFileSync(
+        extraFile,
+        'initContainers:\n  - name: wait\n    image: busybox:1.36\nextraAnnotations:\n  team: initech\n',
+      );
+      const extraDocs = render('api-syncagent', 'plain', '-f', DEFAULT_VALUES, '-f', extraFile);
+      expect(podSpec(extraDocs).initContainers).toEqual([{ name: 'wait', image: 'busybox:1.36' }]);
+      const template = (
+        extraDocs.find((d) => d.kind === 'Deployment') as unknown as {
+          spec: { template: { metadata: { annotations?: Record<string, string> } } };
+        }
+      ).spec.template;
+      expect(template.metadata.annotations).toEqual({ team: 'initech' });
+
       // Our own defaults (no values file beyond the required keys) fit the measured footprint.
       const own = render(
         'api-syncagent',
