@@ -45,6 +45,15 @@ describe('hack/release', () => {
     }
   });
 
+  it('outputs.sh: version, image and chart registry of a tag, the owner lower-cased', () => {
+    expect(run('outputs.sh', ['v1.2.3', 'KCP-Dev'])).toMatchObject({
+      code: 0,
+      out: 'version=1.2.3\nimage=ghcr.io/kcp-dev/api-syncagent-ts\nchart_registry=oci://ghcr.io/kcp-dev/charts\n',
+    });
+    expect(run('outputs.sh', ['latest', 'kcp-dev']).code).toBe(1);
+    expect(run('outputs.sh', ['v1.2.3', 'a/b']).code).toBe(1);
+  });
+
   it('check-versions.sh: the repository as committed agrees with itself', () => {
     const r = run('check-versions.sh', []);
     expect(r.err).toBe('');

@@ -58,7 +58,7 @@ describe('.github/workflows/release.yml', () => {
       [...(s.run ?? '').matchAll(/bash (hack\/\S+\.sh)/g)].map((m) => m[1]!),
     );
     expect(new Set(scripts)).toEqual(
-      new Set(['hack/release/version.sh', 'hack/release/set-version.sh', 'hack/release/render.sh']),
+      new Set(['hack/release/outputs.sh', 'hack/release/set-version.sh', 'hack/release/render.sh']),
     );
     for (const s of scripts) expect(existsSync(path.join(REPO, s))).toBe(true);
   });
