@@ -1,4 +1,4 @@
-// Proof for the Helm chart (issue 8): rendered by a real helm (built from the Go module proxy by
+// Proof for the Helm chart: rendered by a real helm (built from the Go module proxy by
 // hack/image/ensure-helm.sh) with a Go-chart values file, accepted by a real kube-apiserver
 // (`kubectl apply --dry-run=server`), and its agent command line parsed by the real agent.
 import { spawnSync } from 'node:child_process';

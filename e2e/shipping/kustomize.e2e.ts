@@ -1,4 +1,4 @@
-// Proof for the kustomize base (issue 8): the API server of a real service cluster accepts every
+// Proof for the kustomize base: the API server of a real service cluster accepts every
 // object (`kubectl apply --dry-run=server -k`), the CRD copy equals crds/, and the real agent parses
 // the Deployment's command line (it gets past flag validation and fails only at startup).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -126,7 +126,7 @@ describe('manifests/base', () => {
           ...(ns ? ['-n', ns] : []),
           ...extra,
         ]).stdout.trim();
-      // The leader-election Lease, state Secrets (incl. delete, decision #10) and events.
+      // The leader-election Lease, state Secrets (incl. delete) and events.
       expect(can('update', 'leases.coordination.k8s.io', 'api-syncagent')).toBe('yes');
       expect(can('delete', 'secrets', 'api-syncagent')).toBe('yes');
       expect(can('create', 'events', 'default')).toBe('yes');
