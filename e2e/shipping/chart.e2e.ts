@@ -1,23 +1,16 @@
-// Proof for the Helm chart (issue 8): rendered by a real helm (built from the Go module proxy by
+// Proof for the Helm chart: rendered by a real helm (built from the Go module proxy by
 // hack/image/ensure-helm.sh) with a Go-chart values file, accepted by a real kube-apiserver
 // (`kubectl apply --dry-run=server`), and its agent command line parsed by the real agent.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { binaryCacheDir } from '../world/binaries.js';
 import { artifactsDirFor } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
-import { agentArgs, kubectl, parseDocs, REPO_ROOT, runAgent, withFlag } from './support.js';
+import { agentArgs, helmBinary, kubectl, parseDocs, REPO_ROOT, runAgent, withFlag } from './support.js';
 
 const STEP_TIMEOUT = 180_000;
 const CHART = path.join(REPO_ROOT, 'charts', 'api-syncagent');
-
-function helmBinary(): string {
-  const bin = process.env.HELM_BINARY || path.join(binaryCacheDir(), 'helm-v3.19.0');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "bash hack/image/ensure-helm.sh" first`);
-  return bin;
-}
 
 function helmTemplate(
   valuesFile: string,

@@ -1,4 +1,4 @@
-// Proof for the kcp-side examples (issue 8): manifests/examples/kcp-apiexport.yaml and kcp-rbac.yaml
+// Proof for the kcp-side examples: manifests/examples/kcp-apiexport.yaml and kcp-rbac.yaml
 // apply in a fresh workspace of the test world's real kcp, kcp creates the same-named endpoint slice
 // the agent is pointed at, and the bound identity gets exactly the documented permissions.
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// Proof for the kustomize base (issue 8): the API server of a real service cluster accepts every
+// Proof for the kustomize base: the API server of a real service cluster accepts every
 // object (`kubectl apply --dry-run=server -k`), the CRD copy equals crds/, and the real agent parses
 // the Deployment's command line (it gets past flag validation and fails only at startup).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { agentArgs, kubectl, parseDocs, REPO_ROOT, runAgent, withFlag, type Kube
 
 const STEP_TIMEOUT = 180_000;
 const BASE = path.join(REPO_ROOT, 'manifests', 'base');
+const OVERLAY = path.join(REPO_ROOT, 'manifests', 'overlays', 'example');
 
 describe('manifests/base', () => {
   let cluster: ServiceCluster;
@@ -39,6 +40,7 @@ describe('manifests/base', () => {
         'CustomResourceDefinition/publishedresources.syncagent.kcp.io',
         'Deployment/api-syncagent',
         'Namespace/api-syncagent',
+        'PodDisruptionBudget/api-syncagent',
         'Role/api-syncagent',
         'Role/api-syncagent:events',
         'RoleBinding/api-syncagent',
@@ -124,7 +126,7 @@ describe('manifests/base', () => {
           ...(ns ? ['-n', ns] : []),
           ...extra,
         ]).stdout.trim();
-      // The leader-election Lease, state Secrets (incl. delete, decision #10) and events.
+      // The leader-election Lease, state Secrets (incl. delete) and events.
       expect(can('update', 'leases.coordination.k8s.io', 'api-syncagent')).toBe('yes');
       expect(can('delete', 'secrets', 'api-syncagent')).toBe('yes');
       expect(can('create', 'events', 'default')).toBe('yes');
@@ -169,6 +171,144 @@ describe('manifests/base', () => {
       const help = runAgent([...args, '--help']);
       expect(help.code).toBe(0);
       expect(help.stderr).toContain('--apiexportendpointslice-ref');
+    },
+    STEP_TIMEOUT,
+  );
+  it(
+    'shows READY, SCHEMA, AGE (and REASON with -o wide) in kubectl get publishedresources',
+    () => {
+      const k = (...args: string[]) => kubectl(['--kubeconfig', cluster.kubeconfigPath, ...args]);
+      // The CRD is installed by the test above; a PublishedResource with the status the agent writes.
+      const created = k(
+        'apply',
+        '-f',
+        path.join(REPO_ROOT, 'manifests', 'examples', 'crontab-publishedresource.yaml'),
+      );
+      expect(created.stderr).toBe('');
+      const name = parseDocs(
+        readFileSync(path.join(REPO_ROOT, 'manifests', 'examples', 'crontab-publishedresource.yaml'), 'utf8'),
+      )[0]!.metadata!.name!;
+      const status = {
+        status: {
+          resourceSchemaName: 'v1e2f3a4b.crontabs.example.com',
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'False',
+              reason: 'SchemaNotPublished',
+              message: 'x',
+              lastTransitionTime: '2026-01-01T00:00:00Z',
+            },
+          ],
+        },
+      };
+      const patched = k(
+        'patch',
+        'publishedresource',
+        name,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify(status),
+      );
+      expect(patched.stderr).toBe('');
+      const table = k('get', 'publishedresources');
+      expect(table.stderr).toBe('');
+      const [header, row] = table.stdout.trim().split('\n');
+      expect(header!.split(/\s+/)).toEqual(['NAME', 'READY', 'SCHEMA', 'AGE']);
+      expect(row!.split(/\s+/).slice(0, 3)).toEqual([name, 'False', 'v1e2f3a4b.crontabs.example.com']);
+      const wide = k('get', 'publishedresources', '-o', 'wide');
+      const [wideHeader, wideRow] = wide.stdout.trim().split('\n');
+      expect(wideHeader!.split(/\s+/)).toEqual(['NAME', 'READY', 'SCHEMA', 'AGE', 'REASON']);
+      expect(wideRow!.split(/\s+/).at(-1)).toBe('SchemaNotPublished');
+    },
+    STEP_TIMEOUT,
+  );
+});
+
+describe('manifests/overlays/example', () => {
+  let cluster: ServiceCluster;
+  let docs: KubeDoc[];
+
+  beforeAll(async () => {
+    const built = kubectl(['kustomize', OVERLAY]);
+    if (built.code !== 0) throw new Error(`kubectl kustomize ${OVERLAY} failed: ${built.stderr}`);
+    docs = parseDocs(built.stdout);
+    cluster = await startServiceCluster({
+      name: 'shipping-overlay',
+      artifactsDir: artifactsDirFor('shipping-overlay'),
+    });
+  }, STEP_TIMEOUT);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, STEP_TIMEOUT);
+
+  const find = (kind: string, name: string) => {
+    const d = docs.find((x) => x.kind === kind && x.metadata?.name === name);
+    if (!d) throw new Error(`${kind}/${name} not rendered`);
+    return d;
+  };
+
+  it('sets namespace, image and flags; the events Role stays in default and binds the moved ServiceAccount', () => {
+    expect(find('Namespace', 'provider-initech')).toBeDefined();
+    for (const d of docs.filter((x) => x.metadata?.namespace !== undefined)) {
+      const inDefault = d.metadata?.name === 'api-syncagent:events';
+      expect(`${d.kind}/${d.metadata?.name} in ${d.metadata?.namespace}`).toBe(
+        `${d.kind}/${d.metadata?.name} in ${inDefault ? 'default' : 'provider-initech'}`,
+      );
+    }
+    const binding = find('RoleBinding', 'api-syncagent:events') as unknown as {
+      subjects: { name: string; namespace: string }[];
+    };
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'api-syncagent', namespace: 'provider-initech' },
+    ]);
+    const deployment = find('Deployment', 'api-syncagent') as unknown as {
+      spec: { template: { spec: { containers: { image: string }[]; topologySpreadConstraints: unknown[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]!.image).toBe(
+      'registry.example.com/initech/api-syncagent-ts:0.1.0',
+    );
+    expect(deployment.spec.template.spec.topologySpreadConstraints).toHaveLength(2);
+    expect(find('PodDisruptionBudget', 'api-syncagent')).toBeDefined();
+    expect(agentArgs(docs, 'provider-initech')).toEqual(
+      expect.arrayContaining([
+        '--namespace=provider-initech',
+        '--agent-name=initech-syncagent',
+        '--apiexportendpointslice-ref=initech.example.com',
+        '--published-resource-selector=agent=initech',
+        '--log-format=Console',
+      ]),
+    );
+    // The build-time ConfigMap is not part of the output.
+    expect(docs.some((d) => d.metadata?.name === 'events-namespace')).toBe(false);
+  });
+
+  it(
+    'applies for real; the agent may record PublishedResource events in default',
+    () => {
+      const k = (...args: string[]) => kubectl(['--kubeconfig', cluster.kubeconfigPath, ...args]);
+      const applied = k('apply', '--server-side', '-k', OVERLAY);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      const sa = 'system:serviceaccount:provider-initech:api-syncagent';
+      expect(k('auth', 'can-i', 'create', 'events', '-n', 'default', '--as', sa).stdout.trim()).toBe('yes');
+      expect(
+        k(
+          'auth',
+          'can-i',
+          'update',
+          'leases.coordination.k8s.io',
+          '-n',
+          'provider-initech',
+          '--as',
+          sa,
+        ).stdout.trim(),
+      ).toBe('yes');
+      expect(k('auth', 'can-i', 'create', 'namespaces', '--as', sa).stdout.trim()).toBe('yes');
+      // The base is untouched by the overlay (still renders its own namespace).
+      const base = parseDocs(kubectl(['kustomize', BASE]).stdout);
+      expect(base.find((d) => d.kind === 'Deployment')?.metadata?.namespace).toBe('api-syncagent');
     },
     STEP_TIMEOUT,
   );

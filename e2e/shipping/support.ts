@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-import { worldBinaries } from '../world/binaries.js';
+import { binaryCacheDir, worldBinaries } from '../world/binaries.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const AGENT_MAIN = path.join(REPO_ROOT, 'dist', 'operator', 'main.js');
@@ -83,4 +83,28 @@ export function withFlag(args: string[], flag: string, value: string): string[] 
   const prefix = `--${flag}=`;
   const out = args.filter((a) => !a.startsWith(prefix));
   return [...out, `${prefix}${value}`];
+}
+
+/** The helm CLI built by hack/image/ensure-helm.sh (or HELM_BINARY). */
+export function helmBinary(): string {
+  const bin = process.env.HELM_BINARY || path.join(binaryCacheDir(), 'helm-v3.19.0');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "bash hack/image/ensure-helm.sh" first`);
+  return bin;
+}
+
+/** Runs helm with its cache/config/data directories under `home` (never the user's). */
+export function helm(args: string[], home: string): Run {
+  return done(
+    spawnSync(helmBinary(), args, {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        HELM_CACHE_HOME: path.join(home, '.helm', 'cache'),
+        HELM_CONFIG_HOME: path.join(home, '.helm', 'config'),
+        HELM_DATA_HOME: path.join(home, '.helm', 'data'),
+      },
+    }),
+  );
 }

@@ -30,6 +30,29 @@ function consoleLine(rec: Record<string, unknown>): string {
   return `${String(time)}\t${String(level).toUpperCase()}${name}\t${String(msg ?? '')}${fields}\n`;
 }
 
+/** Renders an error value as zap does: the message as a string (`error`), the stack separately. */
+function errorFields(value: unknown): { error: unknown; errorVerbose?: string } {
+  if (value instanceof Error) {
+    return value.stack ? { error: value.message, errorVerbose: value.stack } : { error: value.message };
+  }
+  return { error: value };
+}
+
+/**
+ * The fields of one record with errors under the Go agent's key: `error` (a string), never `err`,
+ * so log queries written for the Go agent keep working. Call sites may log `{ err }` or `{ error }`,
+ * or pass an Error as the first argument (pino's errorKey is `error`).
+ */
+export function goErrorKeys(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!('err' in fields) && !(fields.error instanceof Error)) return fields;
+  const { err, error, ...rest } = fields;
+  const value = error !== undefined ? error : err;
+  const out: Record<string, unknown> = { ...rest, ...errorFields(value) };
+  // Both keys given (unusual): keep the second one instead of dropping it.
+  if (err !== undefined && error !== undefined) out.cause = err instanceof Error ? err.message : err;
+  return out;
+}
+
 /**
  * Creates the root logger: JSON lines (default) or console lines on stderr, keys `time` (ISO 8601),
  * `level` (label), `logger`, `msg`. Child loggers set `logger` via logger.child({ logger: 'name' }).
@@ -41,8 +64,9 @@ export function createLogger(opts: LogOptions = {}): Logger {
     level,
     base: opts.name ? { logger: opts.name } : {},
     messageKey: 'msg',
+    errorKey: 'error',
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
+    formatters: { level: (label: string) => ({ level: label }), log: goErrorKeys },
   };
   if ((opts.format ?? 'json') === 'json') return pino(base, dest as pino.DestinationStream);
   const stream = new Writable({
