@@ -36,7 +36,8 @@ import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
-import { ObjectProblems, requestString } from './object-problems.js';
+import { ObjectProblems } from './object-problems.js';
+import { ParkedRequests } from './parked-requests.js';
 import { RelatedSync, type PrimaryPair } from './related.js';
 import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
@@ -94,10 +95,10 @@ export class SyncController {
   private readonly d: SyncControllerDeps;
   /** kcp objects refused (collisions), mirrored onto the PublishedResource. */
   private readonly problems: ObjectProblems;
-  /** Local `namespace/name` taken by another object -> the kcp objects waiting for it to go away. */
-  private readonly waiting = new Map<string, Map<string, Request>>();
-  /** Copies of gone kcp objects in workspaces not engaged (yet): looked at again on engagement. */
-  private readonly orphansOfUnengaged = new Map<string, Map<string, Request>>();
+  /** kcp objects whose local name (`namespace/name`) is taken by another object, until it goes away. */
+  private readonly waitingForName = new ParkedRequests();
+  /** Copies of gone kcp objects in workspaces not engaged (yet), by cluster: decided on engagement. */
+  private readonly waitingForEngagement = new ParkedRequests();
 
   constructor(d: SyncControllerDeps) {
     this.d = d;
@@ -134,10 +135,7 @@ export class SyncController {
     // A local object that goes away may free its name for a kcp object that collided with it.
     const releaseName = (obj: KubeObject) => {
       const local = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-      const waiting = this.waiting.get(local);
-      if (!waiting) return;
-      this.waiting.delete(local);
-      for (const req of waiting.values()) this.controller.enqueue(req);
+      for (const req of this.waitingForName.take(local)) this.controller.enqueue(req);
     };
     this.unsubscribe.push(
       d.localObjects.addEventHandler({
@@ -166,9 +164,7 @@ export class SyncController {
       d.vw.addListener({
         engaged: (cluster) => {
           for (const o of this.remote.list({ cluster })) enqueueRemote(o);
-          const orphans = this.orphansOfUnengaged.get(cluster);
-          this.orphansOfUnengaged.delete(cluster);
-          for (const req of orphans?.values() ?? []) this.controller.enqueue(req);
+          for (const req of this.waitingForEngagement.take(cluster)) this.controller.enqueue(req);
         },
         disengaged: () => undefined,
       }),
@@ -198,6 +194,7 @@ export class SyncController {
     if (!cached) {
       this.related.forget(req);
       this.problems.clear(req);
+      this.waitingForName.forget(req);
       return this.collectOrphan(req, ctx);
     }
     const client = d.vw.clusterClient(req.cluster);
@@ -361,9 +358,7 @@ export class SyncController {
       REASON_NAME_COLLISION,
       `local ${where} belongs to ${collision.owner}; not synced`,
     );
-    let waiting = this.waiting.get(local);
-    if (!waiting) this.waiting.set(local, (waiting = new Map()));
-    waiting.set(requestString(req), req);
+    this.waitingForName.park(local, req);
     return {};
   }
 
@@ -412,9 +407,7 @@ export class SyncController {
         return {};
       case 'waitForEngagement': {
         // e.g. right after a start; a workspace that never comes back keeps its copies.
-        let pending = this.orphansOfUnengaged.get(req.cluster);
-        if (!pending) this.orphansOfUnengaged.set(req.cluster, (pending = new Map()));
-        pending.set(requestString(req), req);
+        this.waitingForEngagement.park(req.cluster, req);
         return {};
       }
       case 'retryLater':
