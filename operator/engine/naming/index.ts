@@ -1,6 +1,10 @@
 export {
   compileNaming,
+  configProblemOf,
+  InvalidLocalNameError,
   NamingError,
+  validateLocalName,
+  type NamingOptions,
   DEFAULT_NAME_TEMPLATE,
   DEFAULT_NAMESPACE_TEMPLATE,
   type CompiledNaming,
