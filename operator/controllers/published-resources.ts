@@ -77,7 +77,9 @@ function readyFrom(
 
 /**
  * Merge-patches the PR's status subresource with condition updates (and optionally the schema name),
- * deriving Ready; sends nothing when nothing changed.
+ * deriving Ready; sends nothing when nothing changed. The written status is also applied to `pr`
+ * (pass your own copy, never a cached object), so a second update in the same reconcile builds on it
+ * instead of dropping the first one's condition.
  */
 export async function updatePublishedResourceStatus(
   client: RestClient,
@@ -112,6 +114,7 @@ export async function updatePublishedResourceStatus(
   await client.patch(GVR_PUBLISHED_RESOURCES, pr.metadata.name, { status: patch }, 'merge', {
     subresource: 'status',
   });
+  pr.status = { ...(pr.status ?? {}), ...patch } as PublishedResource['status'];
 }
 
 /** A Warning `ReconcilingError` event on the PR (cluster-scoped: lands in namespace `default`). */

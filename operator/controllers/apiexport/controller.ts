@@ -83,7 +83,8 @@ export function newAPIExportController(d: APIExportControllerDeps): Controller {
 
 async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
   const cached = d.apiExports.reader.get(d.exportCluster, '', d.exportName);
-  const prs = d.publishedResources.reader.list() as unknown as PublishedResource[];
+  // Copies: status writes below update them, so later writes in this reconcile build on earlier ones.
+  const prs = structuredClone(d.publishedResources.reader.list()) as unknown as PublishedResource[];
   publishedResourceGauge.set(prs.length);
   if (!cached) return {};
 

@@ -1,5 +1,6 @@
 export {
   compileNaming,
+  configProblemEvent,
   configProblemOf,
   InvalidLocalNameError,
   NamingError,

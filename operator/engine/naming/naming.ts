@@ -86,6 +86,23 @@ export function validateLocalName(field: 'name' | 'namespace', value: string): s
   return undefined;
 }
 
+/**
+ * The Warning event on the kcp object whose local name or namespace cannot be rendered validly: same
+ * reason as other processing failures, but naming the PublishedResource field to fix.
+ */
+export function configProblemEvent(p: { field: string; value: string; message: string }): {
+  type: 'Warning';
+  reason: string;
+  message: string;
+} {
+  const shown = p.value.length > 120 ? `${p.value.slice(0, 120)}... (${p.value.length} characters)` : p.value;
+  return {
+    type: 'Warning',
+    reason: 'ReconcilingError',
+    message: `Failed to process object: the service provider's ${p.field} gives ${JSON.stringify(shown)} for it, which is not valid (${p.message}); the provider must fix the PublishedResource.`,
+  };
+}
+
 /** The configuration problem an error names (field, value, message), if it is one. */
 export function configProblemOf(err: unknown): { field: string; value: string; message: string } | undefined {
   if (err instanceof InvalidLocalNameError)
