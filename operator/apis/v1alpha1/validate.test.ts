@@ -43,11 +43,12 @@ describe('validatePublishedResource', () => {
     expect(errs).toEqual([
       {
         field: 'spec.related[2].identifier',
+        value: 'creds',
         message: 'duplicate identifier "creds", already used by spec.related[0]',
       },
     ]);
     expect(formatValidationErrors(pr, errs)).toBe(
-      'PublishedResource "my-pr": spec.related[2].identifier: duplicate identifier "creds", already used by spec.related[0]',
+      'PublishedResource "my-pr": spec.related[2].identifier: "creds": duplicate identifier "creds", already used by spec.related[0]',
     );
   });
 
@@ -101,10 +102,12 @@ describe('validatePublishedResource', () => {
     expect(errs).toEqual([
       {
         field: 'spec.projection.group',
+        value: 'Not_A.DNS-Name',
         message: 'must be a lowercase RFC 1123 subdomain (e.g. example.com)',
       },
       {
         field: 'spec.projection.kind',
+        value: 'Foo_Bar',
         message: 'the plural name "foo_bars" must be a lowercase RFC 1123 label',
       },
     ]);

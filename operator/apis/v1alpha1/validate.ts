@@ -38,6 +38,7 @@ function checkMutations(path: string, steps: ResourceMutation[] | undefined, err
     if (set.length !== 1) {
       errs.push({
         field: `${path}[${i}]`,
+        value: set.join(', '),
         message:
           set.length === 0
             ? 'exactly one of delete, regex, template or cel must be set, found none'
@@ -209,6 +210,7 @@ function checkObjectSpec(
   if (set.length !== 1) {
     errs.push({
       field: path,
+      value: set.join(', '),
       message:
         set.length === 0
           ? 'exactly one of reference, selector or template must be set, found none'
@@ -226,6 +228,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   if (spec.resource.version && (spec.resource.versions ?? []).length > 0) {
     errs.push({
       field: 'spec.resource.versions',
+      value: JSON.stringify(spec.resource.versions),
       message: 'cannot be used together with spec.resource.version',
     });
   }
@@ -233,6 +236,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   if (projection?.version && Object.keys(projection.versions ?? {}).length > 0) {
     errs.push({
       field: 'spec.projection.versions',
+      value: JSON.stringify(projection.versions),
       message: 'cannot be used together with spec.projection.version',
     });
   }
@@ -240,6 +244,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   if (projection?.group && (!DNS1123_SUBDOMAIN.test(projection.group) || projection.group.length > 253)) {
     errs.push({
       field: 'spec.projection.group',
+      value: projection.group,
       message: 'must be a lowercase RFC 1123 subdomain (e.g. example.com)',
     });
   }
@@ -247,6 +252,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   if (plural && (!DNS1123_LABEL.test(plural) || plural.length > 63)) {
     errs.push({
       field: projection?.plural ? 'spec.projection.plural' : 'spec.projection.kind',
+      value: projection?.plural ?? projection?.kind ?? '',
       message: `the plural name ${JSON.stringify(plural)} must be a lowercase RFC 1123 label`,
     });
   }
@@ -258,6 +264,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
       if (other !== undefined) {
         errs.push({
           field: `spec.projection.versions[${from}]`,
+          value: to,
           message: `maps to ${JSON.stringify(to)} like spec.projection.versions[${other}]`,
         });
       }
@@ -278,6 +285,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
     if (first !== undefined) {
       errs.push({
         field: `${path}.identifier`,
+        value: rel.identifier,
         message: `duplicate identifier ${JSON.stringify(rel.identifier)}, already used by spec.related[${first}]`,
       });
     } else identifiers.set(rel.identifier, i);
