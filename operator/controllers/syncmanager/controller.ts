@@ -17,6 +17,7 @@ import {
   validatePublishedResource,
   type FieldError,
 } from '../../apis/v1alpha1/validate.js';
+import { findCondition, type Condition } from '../../engine/conditions.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
@@ -252,6 +253,12 @@ export class SyncManager {
       f.announced.add(key);
       recordInvalidField(this.d.recorder, this.d.localClient, pr, formatFieldError(problem));
     }
+    // A PublishedResource that never had a problem gets no ConfigValid condition at all.
+    const current = findCondition(
+      (pr.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_CONFIG_VALID,
+    );
+    if (all.length === 0 && (!current || current.status === 'True')) return;
     let message = all.map(formatFieldError).join('; ');
     if (message.length > MAX_CONDITION_MESSAGE) message = `${message.slice(0, MAX_CONDITION_MESSAGE)}...`;
     await updatePublishedResourceStatus(this.d.localClient, pr, {
