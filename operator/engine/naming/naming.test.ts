@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   compileNaming,
+  configProblemEvent,
   configProblemOf,
   InvalidLocalNameError,
   renderLegacyPattern,
@@ -184,7 +185,7 @@ describe('validating rendered local names', () => {
     expect(configProblemOf(err)).toEqual({
       field: 'spec.naming.name',
       value: '<no value>',
-      message: expect.stringContaining('spec.naming.name rendered an invalid local name') as string,
+      message: expect.stringContaining('not a valid local name: the template printed') as string,
     });
     expect(() => v.namespace(ctx('x'))).toThrow(InvalidLocalNameError);
     // A cluster-scoped local type does not use the namespace: not validated.
@@ -192,6 +193,12 @@ describe('validating rendered local names', () => {
       'Team_abc123',
     );
     expect(configProblemOf(new Error('other'))).toBeUndefined();
+    expect(configProblemEvent(configProblemOf(err)!)).toEqual({
+      type: 'Warning',
+      reason: 'ReconcilingError',
+      message:
+        'Failed to process object: the service provider\'s spec.naming.name gives "<no value>" for this object, which is not a valid local name: the template printed "<no value>": a field it reads is missing in the object; the provider must fix the PublishedResource.',
+    });
   });
 
   it('accepts the default templates and valid custom names', () => {

@@ -57,9 +57,12 @@ export class NamingError extends Error {
 export class InvalidLocalNameError extends NamingError {
   override name = 'InvalidLocalNameError';
   readonly value: string;
+  /** Why the value is invalid (without the field). */
+  readonly problem: string;
   constructor(field: 'name' | 'namespace', value: string, problem: string) {
     super(field, `spec.naming.${field} rendered an invalid local ${field}: ${problem}`);
     this.value = value;
+    this.problem = problem;
   }
 }
 
@@ -99,14 +102,18 @@ export function configProblemEvent(p: { field: string; value: string; message: s
   return {
     type: 'Warning',
     reason: 'ReconcilingError',
-    message: `Failed to process object: the service provider's ${p.field} gives ${JSON.stringify(shown)} for it, which is not valid (${p.message}); the provider must fix the PublishedResource.`,
+    message: `Failed to process object: the service provider's ${p.field} gives ${JSON.stringify(shown)} for this object, which is ${p.message}; the provider must fix the PublishedResource.`,
   };
 }
 
 /** The configuration problem an error names (field, value, message), if it is one. */
 export function configProblemOf(err: unknown): { field: string; value: string; message: string } | undefined {
   if (err instanceof InvalidLocalNameError)
-    return { field: `spec.naming.${err.field}`, value: err.value, message: err.message };
+    return {
+      field: `spec.naming.${err.field}`,
+      value: err.value,
+      message: `not a valid local ${err.field}: ${err.problem}`,
+    };
   return undefined;
 }
 
