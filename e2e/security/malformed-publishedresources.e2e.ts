@@ -35,8 +35,9 @@ interface Case {
   field: string;
   /** A piece of the value the message must quote. */
   value: string;
-  /** Only shows when an object is synced: the projected plural to create one in. */
+  /** Only shows when an object is synced: one (`spec.value`: objectValue) is created. */
   firstBite?: boolean;
+  objectValue?: string;
 }
 
 const rel = (object: object, extra: object = {}) => ({
@@ -79,6 +80,15 @@ const CASES: Case[] = [
     'spec.naming.name',
     '304 characters',
   ),
+  {
+    ...bite(
+      'naming-per-object',
+      { naming: { name: '{{ .Object.spec.value }}' } },
+      'spec.naming.name',
+      'Bad_Value',
+    ),
+    objectValue: 'Bad_Value',
+  },
   bite(
     'naming-bad-ns',
     { naming: { namespace: '{{ .Object.metadata.name }}.ns' } },
@@ -294,11 +304,11 @@ function condition(
   )?.find((x) => x.type === type);
 }
 
-const gadget = (kind: string, name: string) => ({
+const gadget = (kind: string, name: string, value = 'v') => ({
   apiVersion: `${GROUP}/v1`,
   kind,
   metadata: { name, namespace: 'default' },
-  spec: { value: 'v' },
+  spec: { value },
 });
 
 async function exportSpec(
@@ -336,7 +346,7 @@ describe('security: a broken PublishedResource harms only itself', () => {
       const cluster = w.provider.teamClusterNames[0]!;
       for (const k of CASES.filter((x) => x.firstBite)) {
         await waitForServed(w, 0, gadgets(pluralOf(k.name)), 120_000);
-        await team.create(gadgets(pluralOf(k.name)), gadget(kindOf(k.name), 'one'));
+        await team.create(gadgets(pluralOf(k.name)), gadget(kindOf(k.name), 'one', k.objectValue));
       }
       const failures: string[] = [];
       await Promise.all(
@@ -394,6 +404,13 @@ describe('security: a broken PublishedResource harms only itself', () => {
         }),
       );
       expect(failures).toEqual([]);
+
+      // Within a PublishedResource whose naming fails for one object, the others still sync.
+      await team.create(
+        gadgets(pluralOf('naming-per-object')),
+        gadget(kindOf('naming-per-object'), 'two', 'fine-two'),
+      );
+      await waitForObject(w.service.client, `/apis/${GROUP}/v1/namespaces/${cluster}/gadgets/fine-two`);
 
       // The good ones are published, served and sync an object.
       await waitForServed(w, 0, '/apis/example.com/v1/namespaces/default/crontabs');
