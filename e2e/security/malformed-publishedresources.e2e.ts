@@ -491,14 +491,21 @@ describe('security: a broken PublishedResource harms only itself', () => {
           }
         }
       };
+      const NOT_BUILT_IN = [
+        '/pods',
+        '/services',
+        '/limitranges',
+        'apps/deployments',
+        'batch/jobs',
+        'tenancy.kcp.io/workspaces',
+        'things.example.com/things',
+      ];
       const results: Record<string, boolean | string> = {};
       for (const key of KCP_BUILTIN_CLAIMABLE) results[key] = await accepts(key);
-      for (const key of ['/pods', '/services', 'apps/deployments', 'batch/jobs', 'things.example.com/things'])
-        results[key] = await accepts(key);
+      for (const key of NOT_BUILT_IN) results[key] = await accepts(key);
       const want: Record<string, boolean> = {};
       for (const key of KCP_BUILTIN_CLAIMABLE) want[key] = true;
-      for (const key of ['/pods', '/services', 'apps/deployments', 'batch/jobs', 'things.example.com/things'])
-        want[key] = false;
+      for (const key of NOT_BUILT_IN) want[key] = false;
       expect(results).toEqual(want);
     },
     STEP,

@@ -159,6 +159,10 @@ describe('planPermissionClaims: claims kcp would reject', () => {
     expect(claimableWithoutIdentity('', 'secrets')).toBe(true);
     expect(claimableWithoutIdentity('rbac.authorization.k8s.io', 'roles')).toBe(true);
     expect(claimableWithoutIdentity('apis.kcp.io', 'anything')).toBe(true);
+    expect(claimableWithoutIdentity('apiextensions.k8s.io', 'customresourcedefinitions')).toBe(true);
+    expect(claimableWithoutIdentity('', 'limitranges')).toBe(false);
+    // Accepted by kcp v0.32 only: claiming it without identityHash would block the export on v0.30.
+    expect(claimableWithoutIdentity('admissionregistration.k8s.io', 'mutatingadmissionpolicies')).toBe(false);
     // Not served by kcp at all, so not built in, even though they are Kubernetes APIs.
     expect(claimableWithoutIdentity('', 'pods')).toBe(false);
     expect(claimableWithoutIdentity('apps', 'deployments')).toBe(false);

@@ -138,7 +138,9 @@ export function kcpSideGroupResource(rel: RelatedResourceSpec): { group: string;
 /**
  * The APIs kcp serves itself and accepts permission claims for without an identity hash (kcp's
  * APIExport admission: a claim needs `identityHash` unless its group/resource is one of kcp's built-in
- * APIs or its group is `apis.kcp.io`). Verified against a real kcp in
+ * APIs or its group is `apis.kcp.io`). Probed against kcp v0.30.0 and v0.32.3: only what both accept
+ * is listed (v0.32 also accepts the mutating admission policies; claiming them without identityHash
+ * would block the export on v0.30). Checked against the test world's kcp in
  * e2e/security/malformed-publishedresources.e2e.ts. Keys are `group/resource` ("" = core).
  */
 export const KCP_BUILTIN_CLAIMABLE: ReadonlySet<string> = new Set([
@@ -152,6 +154,7 @@ export const KCP_BUILTIN_CLAIMABLE: ReadonlySet<string> = new Set([
   'admissionregistration.k8s.io/validatingadmissionpolicies',
   'admissionregistration.k8s.io/validatingadmissionpolicybindings',
   'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'apiextensions.k8s.io/customresourcedefinitions',
   'certificates.k8s.io/certificatesigningrequests',
   'coordination.k8s.io/leases',
   'core.kcp.io/logicalclusters',
