@@ -236,6 +236,8 @@ describe('validatePublishedResource: configuration the sync would only trip over
     expect(referencePathProblem('spec.items.#(name=="a.b").value')).toBeUndefined();
     expect(referencePathProblem('metadata.annotations.example\\.com/x')).toBeUndefined();
     expect(referencePathProblem('spec.list|@reverse')).toBeUndefined();
+    expect(referencePathProblem('[metadata.labels.first,metadata.labels.second]')).toBeUndefined();
+    expect(referencePathProblem('spec.list|@join:{"sep":"."}')).toBeUndefined();
     expect(referencePathProblem('')).toBe('must not be empty');
     expect(referencePathProblem('spec.')).toBe('ends with an empty path component');
     expect(referencePathProblem('spec.#(a=="b"')).toBe('missing ")"');
