@@ -13,6 +13,16 @@ export const GVR_PUBLISHED_RESOURCES: GVR = { group: GROUP, version: VERSION, re
 export const CONDITION_SCHEMA_PUBLISHED = 'SchemaPublished';
 export const CONDITION_SYNCING = 'Syncing';
 export const CONDITION_READY = 'Ready';
+/**
+ * False while the PublishedResource has a configuration error: found when it is loaded, or when it
+ * first bites while syncing an object (a naming template rendering an invalid name). See
+ * docs/security-publishedresources.md.
+ */
+export const CONDITION_CONFIG_VALID = 'ConfigValid';
+/** False while a permission claim the PublishedResource needs is left out of the APIExport. */
+export const CONDITION_CLAIMS_VALID = 'PermissionClaimsValid';
+/** Reason of a False ConfigValid / PermissionClaimsValid condition. */
+export const REASON_INVALID_FIELD = 'InvalidField';
 
 type Status = { resourceSchemaName?: string; conditions?: Condition[] };
 
@@ -34,6 +44,13 @@ function readyFrom(
       reason: schema?.reason ?? 'SchemaPending',
       message: schema?.message ?? 'The schema has not been published yet.',
     };
+  }
+  // A configuration problem makes the PublishedResource not ready even while parts of it work.
+  for (const type of [CONDITION_CONFIG_VALID, CONDITION_CLAIMS_VALID]) {
+    const problem = conditions.find((c) => c.type === type);
+    if (problem?.status === 'False') {
+      return { ...base, status: 'False', reason: problem.reason, message: problem.message };
+    }
   }
   if (syncDisabled)
     return {
@@ -60,7 +77,9 @@ function readyFrom(
 
 /**
  * Merge-patches the PR's status subresource with condition updates (and optionally the schema name),
- * deriving Ready; sends nothing when nothing changed.
+ * deriving Ready; sends nothing when nothing changed. The written status is also applied to `pr`
+ * (pass your own copy, never a cached object), so a second update in the same reconcile builds on it
+ * instead of dropping the first one's condition.
  */
 export async function updatePublishedResourceStatus(
   client: RestClient,
@@ -95,6 +114,7 @@ export async function updatePublishedResourceStatus(
   await client.patch(GVR_PUBLISHED_RESOURCES, pr.metadata.name, { status: patch }, 'merge', {
     subresource: 'status',
   });
+  pr.status = { ...(pr.status ?? {}), ...patch } as PublishedResource['status'];
 }
 
 /** A Warning `ReconcilingError` event on the PR (cluster-scoped: lands in namespace `default`). */
@@ -106,4 +126,14 @@ export function recordReconcilingError(
 ): void {
   const message = err instanceof Error ? err.message : String(err);
   void recorder.event(client, pr as never, 'Warning', 'ReconcilingError', message);
+}
+
+/** A Warning `InvalidField` event on the PR naming a configuration problem (field and value). */
+export function recordInvalidField(
+  recorder: EventRecorder,
+  client: RestClient,
+  pr: PublishedResource,
+  message: string,
+): void {
+  void recorder.event(client, pr as never, 'Warning', REASON_INVALID_FIELD, message);
 }

@@ -1,5 +1,5 @@
 import type { PublishedResource } from './types.js';
-import { formatValidationErrors, validatePublishedResource } from './validate.js';
+import { formatValidationErrors, referencePathProblem, validatePublishedResource } from './validate.js';
 
 const base = (spec: Partial<PublishedResource['spec']>): PublishedResource => ({
   metadata: { name: 'my-pr' },
@@ -43,11 +43,12 @@ describe('validatePublishedResource', () => {
     expect(errs).toEqual([
       {
         field: 'spec.related[2].identifier',
+        value: 'creds',
         message: 'duplicate identifier "creds", already used by spec.related[0]',
       },
     ]);
     expect(formatValidationErrors(pr, errs)).toBe(
-      'PublishedResource "my-pr": spec.related[2].identifier: duplicate identifier "creds", already used by spec.related[0]',
+      'PublishedResource "my-pr": spec.related[2].identifier: "creds": duplicate identifier "creds", already used by spec.related[0]',
     );
   });
 
@@ -101,15 +102,149 @@ describe('validatePublishedResource', () => {
     expect(errs).toEqual([
       {
         field: 'spec.projection.group',
+        value: 'Not_A.DNS-Name',
         message: 'must be a lowercase RFC 1123 subdomain (e.g. example.com)',
       },
       {
         field: 'spec.projection.kind',
+        value: 'Foo_Bar',
         message: 'the plural name "foo_bars" must be a lowercase RFC 1123 label',
       },
     ]);
     expect(
       validatePublishedResource(base({ projection: { group: 'kcp.example.com', plural: 'feet' } })),
     ).toEqual([]);
+  });
+});
+
+describe('validatePublishedResource: configuration the sync would only trip over later', () => {
+  const fields = (spec: Partial<PublishedResource['spec']>) =>
+    validatePublishedResource(base(spec)).map((e) => [e.field, e.value]);
+  const rel = (object: object, extra: object = {}) =>
+    ({ identifier: 'r', origin: 'kcp', kind: 'Secret', object, ...extra }) as never;
+
+  it('reports naming templates that do not parse and constant names that are never valid', () => {
+    expect(fields({ naming: { name: '{{ .Object.metadata.name ' } })).toEqual([
+      ['spec.naming.name', '{{ .Object.metadata.name '],
+    ]);
+    expect(fields({ naming: { namespace: 'Not_A_Namespace' } })).toEqual([
+      ['spec.naming.namespace', 'Not_A_Namespace'],
+    ]);
+    const long = 'x'.repeat(200_000);
+    expect(fields({ naming: { name: long } })).toEqual([['spec.naming.name', long]]);
+    // Templates and legacy placeholders are checked when rendered, per object.
+    expect(
+      fields({ naming: { name: '{{ .Object.metadata.name }}', namespace: '$remoteClusterName' } }),
+    ).toEqual([]);
+  });
+
+  it('reports label selectors metav1.LabelSelectorAsSelector would reject', () => {
+    expect(
+      fields({
+        filter: {
+          resource: {
+            matchLabels: { app: 'bad value!' },
+            matchExpressions: [
+              { key: 'tier', operator: 'Like', values: ['a'] },
+              { key: 'env', operator: 'In' },
+              { key: 'x', operator: 'Exists', values: ['y'] },
+            ],
+          },
+          namespace: { matchLabels: { '-bad': 'ok' } },
+        },
+      }),
+    ).toEqual([
+      ['spec.filter.namespace.matchLabels', '-bad'],
+      ['spec.filter.resource.matchLabels[app]', 'bad value!'],
+      ['spec.filter.resource.matchExpressions[0].operator', 'Like'],
+      ['spec.filter.resource.matchExpressions[1].values', '[]'],
+      ['spec.filter.resource.matchExpressions[2].values', '["y"]'],
+    ]);
+  });
+
+  it('reports broken mutation steps with the field and value', () => {
+    expect(
+      fields({
+        mutation: {
+          spec: [{ regex: { path: 'spec.a', pattern: '(unclosed' } }],
+          status: [
+            { template: { path: 'status.a', template: '{{ .Bad ' } },
+            { cel: { path: 'a', expression: '1 +' } },
+          ],
+        },
+      }),
+    ).toEqual([
+      ['spec.mutation.spec[0].regex.pattern', '(unclosed'],
+      ['spec.mutation.status[0].template.template', '{{ .Bad '],
+      ['spec.mutation.status[1].cel.expression', '1 +'],
+    ]);
+  });
+
+  it('reports related lookups that are broken: path, regex, templates, selectors', () => {
+    expect(fields({ related: [rel({ reference: { path: 'spec.{' } })] })).toEqual([
+      ['spec.related[0].object.reference.path', 'spec.{'],
+    ]);
+    expect(fields({ related: [rel({ reference: { path: 'spec..name' } })] })).toEqual([
+      ['spec.related[0].object.reference.path', 'spec..name'],
+    ]);
+    expect(
+      fields({
+        related: [rel({ reference: { path: 'spec.name', regex: { pattern: '(x', replacement: 'y' } } })],
+      }),
+    ).toEqual([['spec.related[0].object.reference.regex.pattern', '(x']]);
+    expect(
+      fields({
+        related: [
+          rel({
+            selector: {
+              matchLabels: { a: '{{ .Object.metadata.name }}' },
+              rewrite: { regex: { pattern: '[' } },
+            },
+          }),
+        ],
+      }),
+    ).toEqual([['spec.related[0].object.selector.rewrite.regex.pattern', '[']]);
+    expect(
+      fields({
+        related: [
+          rel({
+            selector: {
+              matchExpressions: [{ key: 'a', operator: 'Near' }],
+              rewrite: { template: { template: '{{ .Value ' } },
+            },
+          }),
+        ],
+      }),
+    ).toEqual([
+      ['spec.related[0].object.selector.matchExpressions[0].operator', 'Near'],
+      ['spec.related[0].object.selector.rewrite.template.template', '{{ .Value '],
+    ]);
+    expect(fields({ related: [rel({ template: { template: '{{ end }}' } })] })).toEqual([
+      ['spec.related[0].object.template.template', '{{ end }}'],
+    ]);
+    expect(
+      fields({
+        related: [
+          rel({ reference: { path: 'spec.a' } }, { watch: { bySelector: { matchLabels: { k: 'v v' } } } }),
+        ],
+      }),
+    ).toEqual([['spec.related[0].watch.bySelector.matchLabels[k]', 'v v']]);
+  });
+
+  it('accepts gjson paths with queries, escapes and modifiers', () => {
+    expect(referencePathProblem('spec.secrets.#.name')).toBeUndefined();
+    expect(referencePathProblem('spec.items.#(name=="a.b").value')).toBeUndefined();
+    expect(referencePathProblem('metadata.annotations.example\\.com/x')).toBeUndefined();
+    expect(referencePathProblem('spec.list|@reverse')).toBeUndefined();
+    expect(referencePathProblem('[metadata.labels.first,metadata.labels.second]')).toBeUndefined();
+    expect(referencePathProblem('spec.list|@join:{"sep":"."}')).toBeUndefined();
+    expect(referencePathProblem('')).toBe('must not be empty');
+    expect(referencePathProblem('spec.')).toBe('ends with an empty path component');
+    expect(referencePathProblem('spec.#(a=="b"')).toBe('missing ")"');
+  });
+
+  it('shortens long values in messages', () => {
+    const text = formatValidationErrors(base({}), [{ field: 'f', value: 'y'.repeat(1000), message: 'm' }]);
+    expect(text).toBe(`PublishedResource "my-pr": f: "${'y'.repeat(120)}"... (1000 characters): m`);
   });
 });

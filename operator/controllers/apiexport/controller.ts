@@ -2,14 +2,19 @@
  * apiexport controller (SPEC §4.2): keeps the APIExport's `latestResourceSchemas` and permission
  * claims in step with the PublishedResources. One constant queue key; the APIExport is never created
  * by the agent. A PublishedResource whose schema name cannot be determined is reported on itself and
- * skipped, the others still update the export (decision #9).
+ * skipped, the others still update the export (decision #9). A permission claim kcp would reject (a
+ * non-built-in API without identity hash) is left out and reported on the PublishedResource that needs
+ * it, so one broken PublishedResource cannot block the export for all (see
+ * docs/security-publishedresources.md). SchemaPublished=True is written here, once the export lists the
+ * schema.
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import {
   addedClaimsMessage,
   mergePermissionClaims,
   mergeResourceSchemas,
-  requiredPermissionClaims,
+  planPermissionClaims,
+  type RejectedClaim,
   resolveSchemaNames,
   schemaChangeMessages,
   type PermissionClaim,
@@ -26,7 +31,15 @@ import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import { gauge } from '../../runtime/metrics.js';
 import type { ReconcileContext, Result } from '../../runtime/reconciler.js';
-import { recordReconcilingError } from '../published-resources.js';
+import {
+  CONDITION_CLAIMS_VALID,
+  CONDITION_SCHEMA_PUBLISHED,
+  recordInvalidField,
+  recordReconcilingError,
+  REASON_INVALID_FIELD,
+  updatePublishedResourceStatus,
+} from '../published-resources.js';
+import { findCondition, type Condition } from '../../engine/conditions.js';
 import { publishedSchema } from '../source-schema.js';
 
 export const APIEXPORT_CONTROLLER_NAME = 'syncagent-apiexport';
@@ -70,7 +83,8 @@ export function newAPIExportController(d: APIExportControllerDeps): Controller {
 
 async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
   const cached = d.apiExports.reader.get(d.exportCluster, '', d.exportName);
-  const prs = d.publishedResources.reader.list() as unknown as PublishedResource[];
+  // Copies: status writes below update them, so later writes in this reconcile build on earlier ones.
+  const prs = structuredClone(d.publishedResources.reader.list()) as unknown as PublishedResource[];
   publishedResourceGauge.set(prs.length);
   if (!cached) return {};
 
@@ -112,9 +126,10 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
   };
   const before = spec.latestResourceSchemas ?? [];
   const mergedForClaims = mergeResourceSchemas(before, allNames);
-  const required = requiredPermissionClaims(usablePRs, mergedForClaims);
+  const plan = planPermissionClaims(usablePRs, mergedForClaims);
+  await reportClaims(d, prs, plan.rejected, ctx);
   const latest = mergeResourceSchemas(before, readyNames);
-  const { claims, added } = mergePermissionClaims(spec.permissionClaims ?? [], required);
+  const { claims, added } = mergePermissionClaims(spec.permissionClaims ?? [], plan.required);
 
   const desired: KubeObject = structuredClone(existing);
   desired.metadata = {
@@ -125,9 +140,32 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
   desiredSpec.latestResourceSchemas = latest;
   if (claims.length > 0 || spec.permissionClaims !== undefined) desiredSpec.permissionClaims = claims;
   desired.spec = desiredSpec;
-  if (jsonEqual(desired, existing)) return {};
+  if (jsonEqual(desired, existing)) {
+    await reportPublished(d, usable, new Set(latest), ctx);
+    return {};
+  }
 
-  const updated = await d.exportClient.update(GVR_APIEXPORTS, desired, { signal: ctx.signal });
+  let updated: KubeObject;
+  try {
+    updated = await d.exportClient.update(GVR_APIEXPORTS, desired, { signal: ctx.signal });
+  } catch (err) {
+    // Schemas not yet in the export are not published: say so instead of a premature True.
+    const listed = new Set(before);
+    for (const r of usable) {
+      if (!r.ready || listed.has(r.schemaName!)) continue;
+      await setSchemaPublished(
+        d,
+        r.pr,
+        {
+          status: 'False',
+          reason: 'APIExportUpdateFailed',
+          message: `APIResourceSchema ${r.schemaName} could not be added to APIExport ${d.exportName}: ${(err as Error).message}`,
+        },
+        ctx,
+      );
+    }
+    throw err;
+  }
   d.apiExports.store.set(objectKey(updated), updated);
   const messages = schemaChangeMessages(before, latest);
   if (messages.added)
@@ -143,5 +181,86 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
       addedClaimsMessage(added),
     );
   ctx.log.info({ schemas: latest, claims: claims.length }, 'Updated APIExport');
+  await reportPublished(d, usable, new Set(latest), ctx);
   return {};
+}
+
+/** SchemaPublished=True on every PublishedResource whose schema the (updated) export lists. */
+async function reportPublished(
+  d: APIExportControllerDeps,
+  usable: readonly { pr: PublishedResource; schemaName?: string; ready: boolean }[],
+  listed: ReadonlySet<string>,
+  ctx: ReconcileContext,
+): Promise<void> {
+  for (const r of usable) {
+    if (!r.ready || !listed.has(r.schemaName!)) continue;
+    await setSchemaPublished(
+      d,
+      r.pr,
+      {
+        status: 'True',
+        reason: 'Published',
+        message: `APIResourceSchema ${r.schemaName} is published in APIExport ${d.exportName}.`,
+      },
+      ctx,
+    );
+  }
+}
+
+async function setSchemaPublished(
+  d: APIExportControllerDeps,
+  pr: PublishedResource,
+  c: Pick<Condition, 'status' | 'reason' | 'message'>,
+  ctx: ReconcileContext,
+): Promise<void> {
+  await updatePublishedResourceStatus(d.localClient, pr, {
+    conditions: [{ type: CONDITION_SCHEMA_PUBLISHED, ...c }],
+  }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
+}
+
+/**
+ * PermissionClaimsValid on each PublishedResource: False (plus one Warning event per new message)
+ * naming the field and value of every claim left out; back to True once fixed. PublishedResources
+ * that never had a rejected claim get no condition.
+ */
+async function reportClaims(
+  d: APIExportControllerDeps,
+  prs: readonly PublishedResource[],
+  rejected: readonly RejectedClaim[],
+  ctx: ReconcileContext,
+): Promise<void> {
+  for (const pr of prs) {
+    const mine = rejected.filter((r) => r.pr === pr.metadata.name);
+    const current = findCondition(
+      (pr.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_CLAIMS_VALID,
+    );
+    if (mine.length === 0) {
+      if (current && current.status !== 'True') {
+        await updatePublishedResourceStatus(d.localClient, pr, {
+          conditions: [
+            {
+              type: CONDITION_CLAIMS_VALID,
+              status: 'True',
+              reason: 'Accepted',
+              message: 'Every permission claim this PublishedResource needs is in the APIExport.',
+            },
+          ],
+        }).catch((e: unknown) =>
+          ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'),
+        );
+      }
+      continue;
+    }
+    const message = mine.map((r) => `${r.field}: ${JSON.stringify(r.value)}: ${r.message}`).join('; ');
+    if (current?.status === 'False' && current.message === message) continue;
+    ctx.log.info(
+      { publishedResource: pr.metadata.name, rejected: mine },
+      'Leaving out permission claims kcp would reject',
+    );
+    recordInvalidField(d.recorder, d.localClient, pr, message);
+    await updatePublishedResourceStatus(d.localClient, pr, {
+      conditions: [{ type: CONDITION_CLAIMS_VALID, status: 'False', reason: REASON_INVALID_FIELD, message }],
+    }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
+  }
 }

@@ -27,6 +27,7 @@ import {
   recordReconcilingError,
   updatePublishedResourceStatus,
 } from '../published-resources.js';
+import { findCondition, type Condition } from '../../engine/conditions.js';
 import { publishedSchema } from '../source-schema.js';
 import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
 
@@ -124,16 +125,24 @@ async function reconcile(
       throw new Error(collisionMessage(pr, schemaName, owner));
     }
     await ensureSchema(d, projected, schemaName, ctx);
+    // The schema is only published once the APIExport lists it: the apiexport controller says True.
+    const current = findCondition(
+      (pr.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_SCHEMA_PUBLISHED,
+    );
+    const confirmed = current?.status === 'True' && pr.status?.resourceSchemaName === schemaName;
     await updatePublishedResourceStatus(d.localClient, pr, {
       resourceSchemaName: schemaName,
-      conditions: [
-        {
-          type: CONDITION_SCHEMA_PUBLISHED,
-          status: 'True',
-          reason: 'Published',
-          message: `APIResourceSchema ${schemaName} is published.`,
-        },
-      ],
+      conditions: confirmed
+        ? []
+        : [
+            {
+              type: CONDITION_SCHEMA_PUBLISHED,
+              status: 'False',
+              reason: 'AwaitingAPIExport',
+              message: `APIResourceSchema ${schemaName} exists; waiting for the APIExport to list it.`,
+            },
+          ],
     });
     return {};
   } catch (err) {

@@ -6,7 +6,12 @@
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { compileMutations, type Mutator } from '../../engine/mutation/index.js';
-import { compileNaming, type CompiledNaming } from '../../engine/naming/index.js';
+import {
+  compileNaming,
+  configProblemEvent,
+  configProblemOf,
+  type CompiledNaming,
+} from '../../engine/naming/index.js';
 import {
   EVENT_PROVIDER_SIDE_ISSUE,
   EVENT_WORKSPACE_PATH_FAILED,
@@ -64,6 +69,8 @@ export interface SyncControllerDeps {
   recorder: EventRecorder;
   log: Logger;
   workers?: number;
+  /** Reports a configuration error of the PublishedResource that showed while syncing an object. */
+  reportConfigProblem?: (field: string, value: string, message: string) => void;
 }
 
 /** The index function for LOCAL_COPY_INDEX: objects carrying the object-key labels. */
@@ -104,7 +111,7 @@ export class SyncController {
     this.d = d;
     this.problems = new ObjectProblems({ client: d.localClient, pr: d.pr, recorder: d.recorder, log: d.log });
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
-    this.naming = compileNaming(d.pr.spec.naming);
+    this.naming = compileNaming(d.pr.spec.naming, { validate: { namespaced: d.types.local.namespaced } });
     this.mutator = compileMutations(d.pr.spec.mutation, 'spec.mutation');
     this.controller = new Controller({
       name: SYNC_CONTROLLER_NAME,
@@ -234,7 +241,9 @@ export class SyncController {
     try {
       return await this.process(req, remote, client, workspacePath, ctx, log);
     } catch (err) {
-      this.event(client, remote, EVENT_PROVIDER_SIDE_ISSUE);
+      const problem = configProblemOf(err); // e.g. a naming template rendering an invalid name
+      if (problem) d.reportConfigProblem?.(problem.field, problem.value, problem.message);
+      this.event(client, remote, problem ? configProblemEvent(problem) : EVENT_PROVIDER_SIDE_ISSUE);
       throw err;
     }
   }

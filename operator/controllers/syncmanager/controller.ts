@@ -3,9 +3,21 @@
  * PublishedResource, keyed by UID; restarted when the spec changes (generation), stopped when the PR
  * is deleted, loses its schema name, or disables synchronization. A sync controller starts only once
  * every virtual-workspace endpoint serves the projected type (zero endpoints = not yet: decision #8).
+ *
+ * It also owns the ConfigValid condition of every PublishedResource: the configuration errors found
+ * when the PublishedResource is loaded plus those its sync controller reports when they first bite
+ * (a naming template that renders an invalid name for some object). Each problem gets one Warning
+ * event on the PublishedResource naming field and value; problems reported by a sync controller are
+ * dropped when the PublishedResource changes. See docs/security-publishedresources.md.
  */
 import { isSynchronizationEnabled, type PublishedResource } from '../../apis/v1alpha1/types.js';
-import { formatValidationErrors, validatePublishedResource } from '../../apis/v1alpha1/validate.js';
+import {
+  formatFieldError,
+  formatValidationErrors,
+  validatePublishedResource,
+  type FieldError,
+} from '../../apis/v1alpha1/validate.js';
+import { findCondition, type Condition } from '../../engine/conditions.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
@@ -17,7 +29,10 @@ import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
 import { TerminalError, type ReconcileContext, type Request, type Result } from '../../runtime/reconciler.js';
 import {
+  CONDITION_CONFIG_VALID,
   CONDITION_SYNCING,
+  REASON_INVALID_FIELD,
+  recordInvalidField,
   recordReconcilingError,
   updatePublishedResourceStatus,
 } from '../published-resources.js';
@@ -28,6 +43,8 @@ import { syncTypes, type SyncType } from '../sync/sync-types.js';
 
 export const SYNCMANAGER_CONTROLLER_NAME = 'syncagent-syncmanager';
 const NOT_SERVED_REQUEUE_MS = 1000;
+/** Condition messages are limited to 32 KiB; ours stay well below. */
+const MAX_CONDITION_MESSAGE = 16_000;
 
 export interface SyncManagerDeps {
   agentName: string;
@@ -48,9 +65,24 @@ interface Running {
   localNamespaces: Informer;
 }
 
+/** Configuration findings of one PublishedResource version (uid + generation). */
+interface ConfigFindings {
+  uid: string;
+  generation: number | undefined;
+  /** Found on load (validatePublishedResource). */
+  onLoad: FieldError[];
+  /** Reported by the running sync controller, keyed by field + value. */
+  atRuntime: Map<string, FieldError>;
+  /** Problems already announced with an event (field + value). */
+  announced: Set<string>;
+}
+
+const findingKey = (f: FieldError) => `${f.field}\u0000${f.value ?? ''}`;
+
 export class SyncManager {
   readonly controller: Controller;
   private readonly running = new Map<string, Running>();
+  private readonly findings = new Map<string, ConfigFindings>();
 
   private readonly d: SyncManagerDeps;
 
@@ -95,31 +127,27 @@ export class SyncManager {
     const cached = d.publishedResources.reader.get('', '', req.name) as unknown as
       PublishedResource | undefined;
     const current = this.running.get(req.name);
+    // A copy: status writes update it, so later writes in this reconcile keep ConfigValid.
+    const pr = cached ? structuredClone(cached) : undefined;
+    if (!pr || pr.metadata.deletionTimestamp) this.findings.delete(req.name);
+    else await this.reportConfig(pr, ctx);
     if (
-      !cached ||
-      cached.metadata.deletionTimestamp ||
-      !cached.status?.resourceSchemaName ||
-      !isSynchronizationEnabled(cached)
+      !pr ||
+      pr.metadata.deletionTimestamp ||
+      !pr.status?.resourceSchemaName ||
+      !isSynchronizationEnabled(pr)
     ) {
       await this.stopSync(req.name);
       return {};
     }
-    const pr = structuredClone(cached);
     if (current && current.uid === pr.metadata.uid && current.generation === pr.metadata.generation)
       return {};
     await this.stopSync(req.name); // spec changed or PR re-created
 
-    // Duplicate related identifiers are rejected (decision #16). Other findings (a mutation step or
-    // lookup with several mechanisms) work in the Go agent (the first one wins), so they only warn.
-    const findings = validatePublishedResource(pr);
-    const fatal = findings.filter((f) => f.field.endsWith('.identifier'));
-    if (findings.length > fatal.length) {
-      const text = formatValidationErrors(
-        pr,
-        findings.filter((f) => !fatal.includes(f)),
-      );
-      void d.recorder.event(d.localClient, pr as never, 'Warning', 'AmbiguousConfiguration', text);
-    }
+    // Duplicate related identifiers stop the sync: they would share state and mutators. Every other
+    // finding is reported (ConfigValid, see reportConfig) and the sync runs as far as it can, like the
+    // Go agent's (a broken naming or mutation fails the construction below).
+    const fatal = this.configFindings(pr).onLoad.filter((f) => f.field.endsWith('.identifier'));
     if (fatal.length > 0) {
       const err = new Error(formatValidationErrors(pr, fatal));
       recordReconcilingError(d.recorder, d.localClient, pr, err);
@@ -162,6 +190,7 @@ export class SyncManager {
         vw: d.vw,
         recorder: d.recorder,
         log: d.log.child({ publishedResource: req.name }),
+        reportConfigProblem: (field, value, message) => this.addRuntimeProblem(pr, { field, value, message }),
       });
     } catch (err) {
       await d.manager.releaseInformer(localObjects);
@@ -186,6 +215,64 @@ export class SyncManager {
     );
     await this.setSyncing(pr, 'True', 'Syncing', `Synchronizing ${types.remote.kind} objects from kcp.`, ctx);
     return {};
+  }
+
+  /** The findings of this PublishedResource version (validated once per uid + generation). */
+  private configFindings(pr: PublishedResource): ConfigFindings {
+    const uid = pr.metadata.uid ?? '';
+    const known = this.findings.get(pr.metadata.name);
+    if (known && known.uid === uid && known.generation === pr.metadata.generation) return known;
+    const fresh: ConfigFindings = {
+      uid,
+      generation: pr.metadata.generation,
+      onLoad: validatePublishedResource(pr),
+      atRuntime: new Map(),
+      announced: new Set(),
+    };
+    this.findings.set(pr.metadata.name, fresh);
+    return fresh;
+  }
+
+  /** Called by a sync controller; the status write happens in this controller's next reconcile. */
+  private addRuntimeProblem(pr: PublishedResource, problem: FieldError): void {
+    const f = this.configFindings(pr);
+    if (f.uid !== (pr.metadata.uid ?? '') || f.generation !== pr.metadata.generation) return; // stale
+    const key = findingKey(problem);
+    if (f.atRuntime.has(key)) return;
+    f.atRuntime.set(key, problem);
+    this.controller.enqueue({ cluster: '', namespace: '', name: pr.metadata.name });
+  }
+
+  /** ConfigValid from all findings, plus one Warning event per problem not announced yet. */
+  private async reportConfig(pr: PublishedResource, ctx: ReconcileContext): Promise<void> {
+    const f = this.configFindings(pr);
+    const all = [...f.onLoad, ...f.atRuntime.values()];
+    for (const problem of all) {
+      const key = findingKey(problem);
+      if (f.announced.has(key)) continue;
+      f.announced.add(key);
+      recordInvalidField(this.d.recorder, this.d.localClient, pr, formatFieldError(problem));
+    }
+    // A PublishedResource that never had a problem gets no ConfigValid condition at all.
+    const current = findCondition(
+      (pr.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_CONFIG_VALID,
+    );
+    if (all.length === 0 && (!current || current.status === 'True')) return;
+    let message = all.map(formatFieldError).join('; ');
+    if (message.length > MAX_CONDITION_MESSAGE) message = `${message.slice(0, MAX_CONDITION_MESSAGE)}...`;
+    await updatePublishedResourceStatus(this.d.localClient, pr, {
+      conditions: [
+        all.length === 0
+          ? {
+              type: CONDITION_CONFIG_VALID,
+              status: 'True',
+              reason: 'Valid',
+              message: 'No configuration errors found.',
+            }
+          : { type: CONDITION_CONFIG_VALID, status: 'False', reason: REASON_INVALID_FIELD, message },
+      ],
+    }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
   }
 
   /** undefined when every endpoint serves the type; else why not. */

@@ -1,6 +1,11 @@
 export {
   compileNaming,
+  configProblemEvent,
+  configProblemOf,
+  InvalidLocalNameError,
   NamingError,
+  validateLocalName,
+  type NamingOptions,
   DEFAULT_NAME_TEMPLATE,
   DEFAULT_NAMESPACE_TEMPLATE,
   type CompiledNaming,

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { compileNaming, renderLegacyPattern, NamingError } from './index.js';
+import {
+  compileNaming,
+  configProblemEvent,
+  configProblemOf,
+  InvalidLocalNameError,
+  renderLegacyPattern,
+  NamingError,
+  validateLocalName,
+} from './index.js';
 
 interface LegacyCase {
   pattern: string;
@@ -141,5 +149,61 @@ describe('naming (golden, Go text/template + sprig + agent functions)', () => {
         expect(runNaming(c)).toEqual(c.want); // e.g. a namespace error comes first, as in Go
       }
     }
+  });
+});
+
+describe('validating rendered local names', () => {
+  const ctx = (name: string, spec: Record<string, unknown> = {}) => ({
+    object: { metadata: { name, namespace: 'default' }, spec },
+    clusterName: 'abc123',
+    clusterPath: '',
+  });
+
+  it('explains empty, <no value>, too long and malformed names', () => {
+    expect(validateLocalName('name', 'ok-name.v1')).toBeUndefined();
+    expect(validateLocalName('name', '')).toBe('the name is empty');
+    expect(validateLocalName('name', '<no value>')).toContain('"<no value>"');
+    expect(validateLocalName('name', 'a'.repeat(254))).toBe(
+      'the name is 254 characters long, at most 253 are allowed',
+    );
+    expect(validateLocalName('name', 'Bad_Name')).toContain('RFC 1123 subdomain');
+    expect(validateLocalName('namespace', 'a.b')).toContain('RFC 1123 label');
+    expect(validateLocalName('namespace', 'a'.repeat(64))).toContain('at most 63');
+  });
+
+  it('throws InvalidLocalNameError (field and rendered value) only when asked to validate', () => {
+    const naming = { name: '{{ .Object.spec.missing }}', namespace: 'Team_{{ .ClusterName }}' };
+    expect(compileNaming(naming).name(ctx('x'))).toBe('<no value>');
+    const v = compileNaming(naming, { validate: { namespaced: true } });
+    let err: unknown;
+    try {
+      v.name(ctx('x'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InvalidLocalNameError);
+    expect(configProblemOf(err)).toEqual({
+      field: 'spec.naming.name',
+      value: '<no value>',
+      message: expect.stringContaining('not a valid local name: the template printed') as string,
+    });
+    expect(() => v.namespace(ctx('x'))).toThrow(InvalidLocalNameError);
+    // A cluster-scoped local type does not use the namespace: not validated.
+    expect(compileNaming(naming, { validate: { namespaced: false } }).namespace(ctx('x'))).toBe(
+      'Team_abc123',
+    );
+    expect(configProblemOf(new Error('other'))).toBeUndefined();
+    expect(configProblemEvent(configProblemOf(err)!)).toEqual({
+      type: 'Warning',
+      reason: 'ReconcilingError',
+      message:
+        'Failed to process object: the service provider\'s spec.naming.name gives "<no value>" for this object, which is not a valid local name: the template printed "<no value>": a field it reads is missing in the object; the provider must fix the PublishedResource.',
+    });
+  });
+
+  it('accepts the default templates and valid custom names', () => {
+    const v = compileNaming({ name: '{{ .Object.metadata.name }}-copy' }, { validate: { namespaced: true } });
+    expect(v.name(ctx('web'))).toBe('web-copy');
+    expect(v.namespace(ctx('web'))).toBe('abc123');
   });
 });

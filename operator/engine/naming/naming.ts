@@ -49,6 +49,74 @@ export class NamingError extends Error {
   }
 }
 
+/**
+ * A naming template rendered a local name or namespace the service cluster cannot accept. It is a
+ * configuration error of the PublishedResource (`spec.naming.<field>`) that only shows for some
+ * objects; `value` is the rendered text.
+ */
+export class InvalidLocalNameError extends NamingError {
+  override name = 'InvalidLocalNameError';
+  readonly value: string;
+  /** Why the value is invalid (without the field). */
+  readonly problem: string;
+  constructor(field: 'name' | 'namespace', value: string, problem: string) {
+    super(field, `spec.naming.${field} rendered an invalid local ${field}: ${problem}`);
+    this.value = value;
+    this.problem = problem;
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Why a rendered local name (a DNS-1123 subdomain, at most 253 characters) or namespace (a DNS-1123
+ * label, at most 63) is not valid, or undefined when it is. Go templates print a missing field as
+ * `<no value>`, which gets its own explanation.
+ */
+export function validateLocalName(field: 'name' | 'namespace', value: string): string | undefined {
+  if (value === '') return `the ${field} is empty`;
+  if (value.includes('<no value>'))
+    return 'the template printed "<no value>": a field it reads is missing in the object';
+  const max = field === 'name' ? 253 : 63;
+  if (value.length > max)
+    return `the ${field} is ${value.length} characters long, at most ${max} are allowed`;
+  const re = field === 'name' ? DNS1123_SUBDOMAIN : DNS1123_LABEL;
+  if (!re.test(value))
+    return field === 'name'
+      ? "the name must be a lowercase RFC 1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+      : "the namespace must be a lowercase RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
+  return undefined;
+}
+
+/**
+ * The Warning event on the kcp object whose local name or namespace cannot be rendered validly: same
+ * reason as other processing failures, but naming the PublishedResource field to fix.
+ */
+export function configProblemEvent(p: { field: string; value: string; message: string }): {
+  type: 'Warning';
+  reason: string;
+  message: string;
+} {
+  const shown = p.value.length > 120 ? `${p.value.slice(0, 120)}... (${p.value.length} characters)` : p.value;
+  return {
+    type: 'Warning',
+    reason: 'ReconcilingError',
+    message: `Failed to process object: the service provider's ${p.field} gives ${JSON.stringify(shown)} for this object, which is ${p.message}; the provider must fix the PublishedResource.`,
+  };
+}
+
+/** The configuration problem an error names (field, value, message), if it is one. */
+export function configProblemOf(err: unknown): { field: string; value: string; message: string } | undefined {
+  if (err instanceof InvalidLocalNameError)
+    return {
+      field: `spec.naming.${err.field}`,
+      value: err.value,
+      message: `not a valid local ${err.field}: ${err.problem}`,
+    };
+  return undefined;
+}
+
 export interface CompiledNaming {
   name(ctx: NamingContext): string;
   namespace(ctx: NamingContext): string;
@@ -118,9 +186,33 @@ function compileOne(field: 'name' | 'namespace', pattern: string): Renderer {
   return generic;
 }
 
+export interface NamingOptions {
+  /**
+   * Validate what is rendered (InvalidLocalNameError instead of a name the API server rejects):
+   * the name always, the namespace only when the local type is namespaced (else it is not used).
+   */
+  validate?: { namespaced: boolean };
+}
+
+function validated(field: 'name' | 'namespace', render: Renderer): Renderer {
+  return (ctx) => {
+    const value = render(ctx);
+    const problem = validateLocalName(field, value);
+    if (problem) throw new InvalidLocalNameError(field, value, problem);
+    return value;
+  };
+}
+
 /** Compiles `spec.naming`; throws NamingError on template syntax errors. */
-export function compileNaming(naming: ResourceNaming | null | undefined): CompiledNaming {
-  const name = compileOne('name', naming?.name || DEFAULT_NAME_TEMPLATE);
-  const namespace = compileOne('namespace', naming?.namespace || DEFAULT_NAMESPACE_TEMPLATE);
+export function compileNaming(
+  naming: ResourceNaming | null | undefined,
+  options: NamingOptions = {},
+): CompiledNaming {
+  let name = compileOne('name', naming?.name || DEFAULT_NAME_TEMPLATE);
+  let namespace = compileOne('namespace', naming?.namespace || DEFAULT_NAMESPACE_TEMPLATE);
+  if (options.validate) {
+    name = validated('name', name);
+    if (options.validate.namespaced) namespace = validated('namespace', namespace);
+  }
   return { name, namespace };
 }

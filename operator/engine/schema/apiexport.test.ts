@@ -5,6 +5,8 @@ import {
   mergePermissionClaims,
   mergeResourceSchemas,
   parseSchemaName,
+  planPermissionClaims,
+  claimableWithoutIdentity,
   requiredPermissionClaims,
   resolveSchemaNames,
   resolveSchemaNamesAsync,
@@ -148,6 +150,78 @@ describe('permission claims (SPEC §4.2.4)', () => {
     expect(required.map((c) => c.resource).sort()).toEqual(['events', 'namespaces']);
   });
 });
+
+describe('planPermissionClaims: claims kcp would reject', () => {
+  const rel = (identifier: string, extra: object) =>
+    ({ identifier, origin: 'kcp', version: 'v1', object: {}, ...extra }) as never;
+
+  it('knows which APIs kcp accepts without an identity hash', () => {
+    expect(claimableWithoutIdentity('', 'secrets')).toBe(true);
+    expect(claimableWithoutIdentity('rbac.authorization.k8s.io', 'roles')).toBe(true);
+    expect(claimableWithoutIdentity('apis.kcp.io', 'anything')).toBe(true);
+    expect(claimableWithoutIdentity('apiextensions.k8s.io', 'customresourcedefinitions')).toBe(true);
+    expect(claimableWithoutIdentity('', 'limitranges')).toBe(false);
+    // Accepted by kcp v0.32 only: claiming it without identityHash would block the export on v0.30.
+    expect(claimableWithoutIdentity('admissionregistration.k8s.io', 'mutatingadmissionpolicies')).toBe(false);
+    // Not served by kcp at all, so not built in, even though they are Kubernetes APIs.
+    expect(claimableWithoutIdentity('', 'pods')).toBe(false);
+    expect(claimableWithoutIdentity('apps', 'deployments')).toBe(false);
+    expect(claimableWithoutIdentity('things.example.com', 'things')).toBe(false);
+  });
+
+  it('leaves out a non-built-in claim without identityHash and names the field and value', () => {
+    const bad = pr('bad', {
+      related: [
+        rel('cm', { kind: 'ConfigMap' }),
+        rel('thing', { group: 'things.example.com', resource: 'things' }),
+      ],
+    });
+    const good = pr('good', {
+      related: [rel('db', { group: 'db.io', resource: 'dbs', identityHash: 'h1' })],
+    });
+    const plan = planPermissionClaims([bad, good], ['v1.crontabs.example.com']);
+    expect(plan.required.map(claimLabelOf).sort()).toEqual([
+      'configmaps',
+      'db.io/dbs',
+      'events',
+      'namespaces',
+    ]);
+    expect(plan.rejected).toEqual([
+      {
+        pr: 'bad',
+        field: 'spec.related[1].identityHash',
+        value: 'things.example.com/things',
+        message: expect.stringContaining(
+          '"things.example.com/things", which is not a kcp built-in API',
+        ) as string,
+      },
+    ]);
+    expect(requiredPermissionClaims([bad, good], [])).toEqual(plan.required);
+  });
+
+  it('needs no claim (and rejects none) for a related type the export itself publishes', () => {
+    const p = pr('p', { related: [rel('own', { group: 'example.com', resource: 'crontabs' })] });
+    expect(planPermissionClaims([p], ['v1.crontabs.example.com']).rejected).toEqual([]);
+  });
+
+  it('uses the projected group of a service-origin related resource', () => {
+    const p = pr('p', {
+      related: [
+        rel('s', {
+          origin: 'service',
+          group: 'db.io',
+          resource: 'dbs',
+          projection: { group: '', resource: 'configmaps' },
+        }),
+      ],
+    });
+    // An empty projection group keeps the original group (db.io).
+    expect(planPermissionClaims([p], []).rejected.map((r) => r.value)).toEqual(['db.io/configmaps']);
+  });
+});
+
+const claimLabelOf = (c: { group: string; resource: string }) =>
+  c.group ? `${c.group}/${c.resource}` : c.resource;
 
 describe('schema change events', () => {
   it('lists added and removed schemas sorted', () => {

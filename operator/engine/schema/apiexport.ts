@@ -135,11 +135,68 @@ export function kcpSideGroupResource(rel: RelatedResourceSpec): { group: string;
   return { group, resource };
 }
 
-/** The claims the PublishedResources need (SPEC §4.2.4), given the group/resources the export owns. */
-export function requiredPermissionClaims(
+/**
+ * The APIs kcp serves itself and accepts permission claims for without an identity hash (kcp's
+ * APIExport admission: a claim needs `identityHash` unless its group/resource is one of kcp's built-in
+ * APIs or its group is `apis.kcp.io`). Probed against kcp v0.30.0 and v0.32.3: only what both accept
+ * is listed (v0.32 also accepts the mutating admission policies; claiming them without identityHash
+ * would block the export on v0.30). Checked against the test world's kcp in
+ * e2e/security/malformed-publishedresources.e2e.ts. Keys are `group/resource` ("" = core).
+ */
+export const KCP_BUILTIN_CLAIMABLE: ReadonlySet<string> = new Set([
+  '/configmaps',
+  '/events',
+  '/namespaces',
+  '/resourcequotas',
+  '/secrets',
+  '/serviceaccounts',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations',
+  'admissionregistration.k8s.io/validatingadmissionpolicies',
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'apiextensions.k8s.io/customresourcedefinitions',
+  'certificates.k8s.io/certificatesigningrequests',
+  'coordination.k8s.io/leases',
+  'core.kcp.io/logicalclusters',
+  'events.k8s.io/events',
+  'rbac.authorization.k8s.io/clusterrolebindings',
+  'rbac.authorization.k8s.io/clusterroles',
+  'rbac.authorization.k8s.io/rolebindings',
+  'rbac.authorization.k8s.io/roles',
+]);
+
+/** Whether kcp accepts a permission claim on `group/resource` without an identity hash. */
+export function claimableWithoutIdentity(group: string, resource: string): boolean {
+  return group === 'apis.kcp.io' || KCP_BUILTIN_CLAIMABLE.has(`${group}/${resource}`);
+}
+
+/** A claim a PublishedResource needs that kcp would reject; left out of the APIExport. */
+export interface RejectedClaim {
+  /** The PublishedResource that needs it. */
+  pr: string;
+  /** The field to fix, e.g. `spec.related[2].identityHash`. */
+  field: string;
+  /** The offending value: the claimed `group/resource`. */
+  value: string;
+  message: string;
+}
+
+export interface ClaimPlan {
+  /** Claims kcp accepts; these go into the APIExport. */
+  required: ClaimKey[];
+  /** Claims kcp would reject (one per related entry); reported on their PublishedResource. */
+  rejected: RejectedClaim[];
+}
+
+/**
+ * The claims the PublishedResources need (SPEC §4.2.4), given the group/resources the export owns,
+ * split into those kcp accepts and those it would reject. A rejected claim would fail every update of
+ * the APIExport (kcp validates the whole object), so one PublishedResource would block all others.
+ */
+export function planPermissionClaims(
   prs: readonly PublishedResource[],
   ownSchemaNames: readonly string[],
-): ClaimKey[] {
+): ClaimPlan {
   const own = new Set<string>();
   for (const name of ownSchemaNames) {
     const p = parseSchemaName(name);
@@ -153,14 +210,38 @@ export function requiredPermissionClaims(
   if (prs.some((pr) => pr.spec.enableWorkspacePaths)) {
     add({ group: 'core.kcp.io', resource: 'logicalclusters', identityHash: '' });
   }
+  const rejected: RejectedClaim[] = [];
   for (const pr of prs) {
-    for (const rel of pr.spec.related ?? []) {
+    (pr.spec.related ?? []).forEach((rel, i) => {
       const gr = kcpSideGroupResource(rel);
-      if (own.has(`${gr.group}/${gr.resource}`)) continue;
-      add({ ...gr, identityHash: rel.identityHash ?? '' });
-    }
+      if (own.has(`${gr.group}/${gr.resource}`)) return;
+      const identityHash = rel.identityHash ?? '';
+      if (identityHash === '' && !claimableWithoutIdentity(gr.group, gr.resource)) {
+        const value = claimLabel(gr);
+        rejected.push({
+          pr: pr.metadata.name,
+          field: `spec.related[${i}].identityHash`,
+          value,
+          message:
+            `spec.related[${i}] (identifier ${JSON.stringify(rel.identifier)}) needs a permission claim for ` +
+            `${JSON.stringify(value)}, which is not a kcp built-in API: kcp rejects the claim unless ` +
+            `spec.related[${i}].identityHash names the identity hash of the APIExport that provides it; ` +
+            'the claim is left out of the APIExport',
+        });
+        return;
+      }
+      add({ ...gr, identityHash });
+    });
   }
-  return [...claims.values()];
+  return { required: [...claims.values()], rejected };
+}
+
+/** The claims kcp accepts of those the PublishedResources need (see planPermissionClaims). */
+export function requiredPermissionClaims(
+  prs: readonly PublishedResource[],
+  ownSchemaNames: readonly string[],
+): ClaimKey[] {
+  return planPermissionClaims(prs, ownSchemaNames).required;
 }
 
 const byGroupThenResource = (
