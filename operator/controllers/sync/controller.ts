@@ -388,9 +388,11 @@ export class SyncController {
     const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, localCopySelector(key))[0] as
       Unstructured | undefined;
     const client = d.vw.clusterClient(req.cluster);
+    const secretName = this.stateSecretOf(req);
     const facts: OrphanFacts = {
       copy,
       agentName: d.agentName,
+      madeForThisType: d.state.read(secretName, stateKey(key)) !== undefined,
       engaged: client !== undefined,
       cacheSynced: this.remote.hasSynced(),
       kcp: 'unknown',
@@ -425,10 +427,26 @@ export class SyncController {
       case 'deleteCopy':
         break;
     }
-    return this.deleteOrphan(req, copy!, ctx);
+    return this.deleteOrphan(req, copy!, secretName, ctx);
   }
 
-  private async deleteOrphan(req: Request, copy: Unstructured, ctx: ReconcileContext): Promise<Result> {
+  /** The state Secret of a kcp object of this PublishedResource's type. */
+  private stateSecretOf(req: Request): string {
+    const remote = this.d.types.remote;
+    return stateSecretName(req.cluster, {
+      apiVersion: remote.apiVersion,
+      kind: remote.kind,
+      name: req.name,
+      namespace: req.namespace,
+    });
+  }
+
+  private async deleteOrphan(
+    req: Request,
+    copy: Unstructured,
+    secretName: string,
+    ctx: ReconcileContext,
+  ): Promise<Result> {
     const { d } = this;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
     await d.localClient
@@ -443,12 +461,6 @@ export class SyncController {
       { local: `${copy.metadata.namespace ?? ''}/${copy.metadata.name}` },
       'Deleted the copy of a kcp object that no longer exists',
     );
-    const secretName = stateSecretName(req.cluster, {
-      apiVersion: d.types.remote.apiVersion,
-      kind: d.types.remote.kind,
-      name: req.name,
-      namespace: req.namespace,
-    });
     await d.state.delete(secretName).catch((err: unknown) => {
       if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
       else throw err;

@@ -11,6 +11,12 @@ export interface OrphanFacts {
   /** The local copy found by the kcp object's identity labels, if any. */
   copy: Unstructured | undefined;
   agentName: string;
+  /**
+   * This PublishedResource's kcp type made the copy: its state Secret has the object's entry. Several
+   * PublishedResources may publish one local type under different kcp types, and a copy does not
+   * record which; a kcp object missing from this type's cache may be another type's object.
+   */
+  madeForThisType: boolean;
   /** The workspace of the kcp object is engaged (its APIBinding is live for this export). */
   engaged: boolean;
   /** The kcp-side cache of the published type has synced. */
@@ -34,6 +40,7 @@ export function planOrphan(f: OrphanFacts): OrphanDecision {
   // Only this agent's own copies: never another agent's, never one without the agent label.
   if (meta(f.copy).labels?.[LABEL_AGENT_NAME] !== f.agentName)
     return { type: 'nothing', why: 'the copy is not labelled with this agent' };
+  if (!f.madeForThisType) return { type: 'nothing', why: 'no state of this kcp type for the copy' };
   if (!f.engaged) return { type: 'waitForEngagement' };
   if (!f.cacheSynced) return { type: 'retryLater', why: 'the kcp cache is not synced yet' };
   if (f.kcp === 'unknown') return { type: 'askKcp' };
