@@ -13,6 +13,7 @@ import {
   type SyncEvent,
 } from '../../engine/sync/events.js';
 import { ANNOTATION_KCP_PATH, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
+import { assertObjectLimits, describeObject, syncErrorEvent } from '../../engine/sync/limits.js';
 import { objectKeyLabels, stateKey, stateSecretName, type ObjectKey } from '../../engine/sync/object-key.js';
 import {
   applyFilter,
@@ -21,7 +22,7 @@ import {
   primarySyncParts,
   remoteIdentity,
 } from '../../engine/sync/primary.js';
-import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
+import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { objectKey, clusterOf } from '../../runtime/cache.js';
@@ -174,7 +175,14 @@ export class SyncController {
     }
     const client = d.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
-    const remote = structuredClone(cached) as Unstructured;
+    // Poison objects are refused before any recursive step sees them (docs/security-poison.md).
+    try {
+      assertObjectLimits([{ role: `kcp object ${describeObject(cached)}`, object: cached }]);
+    } catch (err) {
+      this.event(client, cached as Unstructured, syncErrorEvent(err) ?? EVENT_PROVIDER_SIDE_ISSUE);
+      throw err;
+    }
+    const remote = deepCopy(cached) as Unstructured;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
 
     // Filters (SPEC §4.4 step 3; decisions #4 and #20).
@@ -209,7 +217,7 @@ export class SyncController {
     try {
       return await this.process(req, remote, client, workspacePath, ctx, log);
     } catch (err) {
-      this.event(client, remote, EVENT_PROVIDER_SIDE_ISSUE);
+      this.event(client, remote, syncErrorEvent(err) ?? EVENT_PROVIDER_SIDE_ISSUE);
       throw err;
     }
   }
@@ -232,7 +240,10 @@ export class SyncController {
     };
     const selector = localCopySelector(key);
     const localCached = pickLocalCopy(d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector), selector);
-    const local = localCached ? (structuredClone(localCached) as Unstructured) : undefined;
+    assertObjectLimits([
+      { role: `service-cluster copy ${describeObject(localCached)}`, object: localCached },
+    ]);
+    const local = localCached ? (deepCopy(localCached) as Unstructured) : undefined;
 
     const secretName = stateSecretName(req.cluster, {
       apiVersion: remote.apiVersion,

@@ -1,7 +1,7 @@
 import { goMarshal } from '../gojson/marshal.js';
 import { LABEL_OBJECT_STATE } from './keys.js';
 import { stripMetadata, withoutSubresources } from './strip.js';
-import type { Unstructured } from './unstructured.js';
+import { deepCopy, type Unstructured } from './unstructured.js';
 
 /**
  * The "last known state" of a synced object as stored in its primary's state Secret (SPEC §5.6):
@@ -44,7 +44,7 @@ export function stateSecret(
   entries: Record<string, string>,
 ): Unstructured {
   const secret: Unstructured = existing
-    ? structuredClone(existing)
+    ? deepCopy(existing)
     : { apiVersion: 'v1', kind: 'Secret', metadata: { name: ref.name, namespace: ref.namespace } };
   secret.metadata.labels = { ...ref.labels, [LABEL_OBJECT_STATE]: 'true' };
   secret.data = { ...(secret.data ?? {}) };

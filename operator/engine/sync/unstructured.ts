@@ -15,8 +15,33 @@ export interface ObjectMeta {
   [k: string]: unknown;
 }
 
+/**
+ * Deep copy of a JSON value (plain objects, arrays, scalars), without recursion: consumers control
+ * how deeply objects nest, and V8's structuredClone needs about 600 bytes of stack per level
+ * (docs/security-poison.md).
+ */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v);
+  if (v === null || typeof v !== 'object') return v;
+  const root: unknown = Array.isArray(v) ? new Array<unknown>(v.length) : {};
+  const work: [from: object, to: object][] = [[v, root as object]];
+  while (work.length > 0) {
+    const [from, to] = work.pop()!;
+    if (Array.isArray(from)) {
+      const out = to as unknown[];
+      for (let i = 0; i < from.length; i++) out[i] = copyChild(from[i], work);
+    } else {
+      const out = to as Record<string, unknown>;
+      for (const k of Object.keys(from)) out[k] = copyChild((from as Record<string, unknown>)[k], work);
+    }
+  }
+  return root as T;
+}
+
+function copyChild(c: unknown, work: [object, object][]): unknown {
+  if (c === null || typeof c !== 'object') return c;
+  const to: object = Array.isArray(c) ? new Array<unknown>(c.length) : {};
+  work.push([c, to]);
+  return to;
 }
 
 export function meta(obj: Unstructured): ObjectMeta {
