@@ -280,12 +280,13 @@ describe('security: poison objects', () => {
       ] as const) {
         await kcp().create(BLOBS, blob(name, { configName }));
       }
-      for (const name of ['dotdot', 'dot']) {
+      for (const [name, why] of [
+        ['dotdot', /invalid name "\.\.": "\." and "\.\." are not allowed/],
+        ['dot', /invalid name "\.": "\." and "\.\." are not allowed/],
+        ['encoded', /invalid name "\.\.%2F\.\.%2Fsecrets": must not contain "\/", "%"/],
+      ] as const) {
         const ev = await waitFor(
-          async () =>
-            (await eventsFor(kcp(), 'default', name)).find((e) =>
-              /invalid name "\.\.?": "\." and "\.\." are not allowed/.test(String(e.message)),
-            ),
+          async () => (await eventsFor(kcp(), 'default', name)).find((e) => why.test(String(e.message))),
           { description: `an event naming the invalid related name on ${name}` },
         );
         expect(ev.type).toBe('Warning');

@@ -4,20 +4,23 @@ const secrets: GVR = { group: '', version: 'v1', resource: 'secrets' };
 const things: GVR = { group: 'example.com', version: 'v1', resource: 'things' };
 
 describe('pathSegment', () => {
-  it.each(['', '.', '..', 'a/b', '../kube-system', '/', 'a\\b', '..\\x'])('refuses %j', (v) => {
-    expect(() => pathSegment('name', v)).toThrow(InvalidPathSegmentError);
-  });
+  it.each(['', '.', '..', 'a/b', '../kube-system', '/', 'a\\b', '..\\x', '%2F', '%2e%2e', 'a%b'])(
+    'refuses %j',
+    (v) => {
+      expect(() => pathSegment('name', v)).toThrow(InvalidPathSegmentError);
+    },
+  );
 
   it('names the field and the value and says why', () => {
     expect(() => pathSegment('name', '..')).toThrow('invalid name "..": "." and ".." are not allowed');
-    expect(() => pathSegment('namespace', 'a/b')).toThrow('invalid namespace "a/b": must not contain "/"');
+    expect(() => pathSegment('namespace', 'a/b')).toThrow(
+      'invalid namespace "a/b": must not contain "/", "%"',
+    );
     expect(() => pathSegment('name', '')).toThrow('invalid name "": must not be empty');
   });
 
   it('escapes everything else so that it stays one segment', () => {
     expect(pathSegment('name', 'my-thing.v1')).toBe('my-thing.v1');
-    expect(pathSegment('name', '%2F')).toBe('%252F');
-    expect(pathSegment('name', '%2e%2e')).toBe('%252e%252e');
     expect(pathSegment('name', 'a?b#c')).toBe('a%3Fb%23c');
     expect(pathSegment('name', '...')).toBe('...');
   });
@@ -32,9 +35,6 @@ describe('resourcePath and joinUrl with names from data', () => {
   }
 
   it.each([
-    ['%2F', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/%252F'],
-    ['%2e%2e', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/%252e%252e'],
-    ['.%2e', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/.%252e'],
     ['a?watch=true', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/a%3Fwatch%3Dtrue'],
     ['a#frag', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/a%23frag'],
     ['x;y', '/clusters/root:team-a/api/v1/namespaces/ns/secrets/x%3By'],
@@ -44,7 +44,7 @@ describe('resourcePath and joinUrl with names from data', () => {
     expect(decodeURIComponent(p.split('/').pop()!)).toBe(name);
   });
 
-  it.each(['..', '.', 'a/../../../agent/secrets/x', '%2F/..'])(
+  it.each(['..', '.', 'a/../../../agent/secrets/x', '%2F/..', '%2F', '%2e%2e', '.%2e', '..%2F..%2Fsecrets'])(
     'name %j is refused instead of reaching another path',
     (name) => {
       expect(() => requested('ns', name)).toThrow(InvalidPathSegmentError);

@@ -37,17 +37,18 @@ export class InvalidPathSegmentError extends Error {
 
 /**
  * One URL path segment built from data (a name, a namespace, a resource...), escaped so it can never
- * change which path is requested: empty values, `.` and `..` (which URL normalisation would resolve)
- * and anything with `/` or `\` (which API servers decode back into separators even when escaped as
- * `%2F`) are refused; every other character is percent-encoded where needed (`?`, `#`, `%`, ...).
+ * change which path is requested. Refused, like client-go's path-segment rule: empty values, `.` and
+ * `..` (which URL normalisation resolves), and anything containing `/` or `%` (API servers decode
+ * `%2F` back into a separator) or `\`; no Kubernetes name contains them. Everything else is
+ * percent-encoded where needed (`?`, `#`, ...).
  */
 export function pathSegment(field: string, value: string): string {
   if (typeof value !== 'string' || value === '')
     throw new InvalidPathSegmentError(field, String(value), 'must not be empty');
   if (value === '.' || value === '..')
     throw new InvalidPathSegmentError(field, value, '"." and ".." are not allowed as a name or path segment');
-  if (value.includes('/') || value.includes('\\'))
-    throw new InvalidPathSegmentError(field, value, 'must not contain "/" or "\\"');
+  if (/[/%\\]/.test(value))
+    throw new InvalidPathSegmentError(field, value, 'must not contain "/", "%" or "\\"');
   return encodeURIComponent(value);
 }
 
