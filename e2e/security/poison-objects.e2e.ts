@@ -244,7 +244,17 @@ describe('security: poison objects', () => {
       const entry = Buffer.from(Object.values(secret.data as Record<string, string>)[0]!, 'base64').toString(
         'latin1',
       );
-      expect(entry.startsWith('syncagent.kcp.io/')).toBe(true); // compressed or split, not the Go format
+      // not the Go format: compressed, and above ~1.36 MB split over part Secrets
+      expect(entry.startsWith(size > 1_400_000 ? 'syncagent.kcp.io/parts:' : 'syncagent.kcp.io/')).toBe(true);
+      const stateSecrets = async () =>
+        (
+          await w.service.client.list(
+            `/api/v1/namespaces/kube-system/secrets?labelSelector=${encodeURIComponent('syncagent.kcp.io/object-state=true')}`,
+          )
+        ).items
+          .map((s) => String(s.metadata.name))
+          .filter((n) => n.startsWith(stateSecretName(cluster(), 'Blob', 'huge')));
+      if (size > 1_400_000) expect((await stateSecrets()).length).toBeGreaterThanOrEqual(3);
       // The state is used: a field set only on the service cluster survives an edit of another field
       // (a merge patch from the state); without state the spec would be overwritten as a whole.
       await w.service.client.mergePatch(localBlob('huge'), { spec: { providerOnly: 'kept' } });
@@ -260,6 +270,13 @@ describe('security: poison objects', () => {
       expect((edited.spec.payload as string).length).toBe(size);
       const events = await eventsFor(kcp(), 'default', 'huge');
       expect(events.filter((e) => e.type === 'Warning')).toEqual([]);
+      // Deleting the object removes its copy, its state Secret and the parts.
+      await kcp().delete(`${BLOBS}/huge`);
+      await waitFor(async () => (await stateSecrets()).length === 0, {
+        description: 'the state Secret and parts of the huge Blob to be deleted',
+        timeoutMs: 60_000,
+      });
+      expect(await w.service.client.getOrUndefined(localBlob('huge'))).toBeUndefined();
     },
     STEP,
   );
