@@ -4,6 +4,7 @@
  * large for one Secret are compressed and/or split into part Secrets (engine/sync/state.ts).
  */
 import {
+  isStatePartOf,
   planStateWrite,
   readStateEntry,
   statePartSecret,
@@ -102,9 +103,17 @@ export class StateStore {
     this.cache.store.delete(`|${this.namespace}/${name}`);
   }
 
-  /** Deletes a primary's state Secret and its part Secrets once the primary is gone; missing is fine. */
+  /**
+   * Deletes a primary's state Secret and its part Secrets once the primary is gone; missing is fine.
+   * Parts are found by name in the cache too, so parts no entry points to any more go as well.
+   */
   async delete(secretName: string): Promise<void> {
-    for (const name of statePartsOf(this.cached(secretName))) await this.deleteSecret(name);
+    const parts = new Set(statePartsOf(this.cached(secretName)));
+    for (const s of this.cache.reader.list({ namespace: this.namespace })) {
+      const name = s.metadata?.name ?? '';
+      if (isStatePartOf(secretName, name)) parts.add(name);
+    }
+    for (const name of parts) await this.deleteSecret(name);
     await this.deleteSecret(secretName);
   }
 }

@@ -63,6 +63,14 @@ export function statePartName(secretName: string, key: string, index: number): s
   return `${secretName}-${createHash('sha1').update(key).digest('hex').slice(0, 10)}-${index}`;
 }
 
+/**
+ * Whether `name` is a part Secret of state Secret `secretName` (of any entry), referenced or not:
+ * parts outlive their entry when another agent overwrote it with a plain state.
+ */
+export function isStatePartOf(secretName: string, name: string): boolean {
+  return name.startsWith(`${secretName}-`) && /^[0-9a-f]{10}-\d+$/.test(name.slice(secretName.length + 1));
+}
+
 /** Names of the part Secrets that the entries `keys` (default: all) of a state Secret point to. */
 export function statePartsOf(secret: Unstructured | undefined, keys?: Iterable<string>): string[] {
   const name = secret?.metadata?.name;
