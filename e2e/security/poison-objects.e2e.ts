@@ -7,8 +7,12 @@
 // kcp-origin related ConfigMap named by `spec.configName`, and Stricts whose provider mutation makes
 // every copy invalid for the service cluster's schema.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAgent } from '../world/agent.js';
 import { freePort } from '../world/ports.js';
+import { startProcess } from '../world/process.js';
 import { ApiError, type KubeObject, type RestClient } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -27,6 +31,21 @@ const BLOBS = '/apis/poison.example.com/v1/namespaces/default/blobs';
 const STRICTS = '/apis/poison.example.com/v1/namespaces/default/stricts';
 /** The agent's limit (operator/engine/sync/limits.ts MAX_OBJECT_DEPTH), restated independently. */
 const LIMIT = 1000;
+/**
+ * The Go agent, for the swap test: `GO_API_SYNCAGENT` (a binary), else the development machine's
+ * reference script (prints the binary's path); the test is skipped where neither exists.
+ */
+function goAgentBinary(): string | undefined {
+  if (process.env.GO_API_SYNCAGENT) return process.env.GO_API_SYNCAGENT;
+  const script = '/work/shared/reference/go-api-syncagent';
+  if (!existsSync(script)) return undefined;
+  try {
+    return execFileSync('bash', [script, '--path'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+const GO_AGENT = goAgentBinary();
 
 function crd(kind: string, plural: string, spec: object): KubeObject {
   return {
@@ -367,5 +386,70 @@ describe('security: poison objects', () => {
       expect(w.agent.hasExited()).toBe(false);
     },
     STEP,
+  );
+  (GO_AGENT ? it : it.skip)(
+    'swapping to the Go agent and back loses nothing: it reads a split state as "no state" and syncs from kcp',
+    async () => {
+      const w = world();
+      await waitForServed(w, 0, BLOBS);
+      const size = 1_450_000;
+      await kcp().create(
+        BLOBS,
+        blob('swapped', { payload: randomBytes(size).toString('base64').slice(0, size), note: 'ts' }),
+      );
+      await kcp().create(BLOBS, blob('small-swapped', { note: 'ts' }));
+      await waitForObject(w.service.client, localBlob('swapped'), 120_000);
+      await waitForObject(w.service.client, localBlob('small-swapped'));
+      const secretPath = (name: string) =>
+        `/api/v1/namespaces/kube-system/secrets/${stateSecretName(cluster(), 'Blob', name)}`;
+      await waitFor(() => w.service.client.getOrUndefined(secretPath('swapped')), {
+        description: 'the split state of the swapped Blob',
+      });
+
+      // The Go agent, same flags, same clusters.
+      await w.agent.stop();
+      const goAgent = startProcess({
+        name: 'go-agent',
+        command: GO_AGENT!,
+        args: w.agentArgs,
+        logPath: path.join(w.artifactsDir, 'go-agent.log'),
+      });
+      try {
+        await kcp().mergePatch(`${BLOBS}/swapped`, { spec: { note: 'go' } });
+        await kcp().mergePatch(`${BLOBS}/small-swapped`, { spec: { note: 'go' } });
+        for (const name of ['swapped', 'small-swapped']) {
+          await waitFor(async () => (await w.service.client.get(localBlob(name))).spec?.note === 'go', {
+            description: `the Go agent to sync the edit of ${name}`,
+            timeoutMs: 90_000,
+          });
+        }
+        const copy = await w.service.client.get(localBlob('swapped'));
+        expect((copy.spec.payload as string).length).toBe(size);
+        expect(goAgent.hasExited()).toBe(false);
+      } finally {
+        await goAgent.stop();
+      }
+
+      // Back to this agent: edits flow again, nothing was orphaned or duplicated.
+      w.agent = await startAgent({ artifactsDir: w.artifactsDir, args: w.agentArgs, name: 'agent-after-go' });
+      await kcp().mergePatch(`${BLOBS}/swapped`, { spec: { note: 'ts-again' } });
+      await waitFor(
+        async () => (await w.service.client.get(localBlob('swapped'))).spec?.note === 'ts-again',
+        {
+          description: 'this agent to sync the edit of the swapped Blob again',
+          timeoutMs: 90_000,
+        },
+      );
+      const copies = await w.service.client.list(`/apis/poison.example.com/v1/namespaces/${cluster()}/blobs`);
+      expect(copies.items.filter((c) => String(c.metadata.name).endsWith(sha3short('swapped')))).toHaveLength(
+        1,
+      );
+      await kcp().delete(`${BLOBS}/swapped`);
+      await waitFor(async () => !(await w.service.client.getOrUndefined(localBlob('swapped'))), {
+        description: 'the copy of the swapped Blob to be deleted',
+        timeoutMs: 60_000,
+      });
+    },
+    STEP * 2,
   );
 });
