@@ -17,7 +17,7 @@ import {
   type RelatedSides,
 } from '../../engine/related/index.js';
 import type { SyncEvent } from '../../engine/sync/events.js';
-import { ObjectLimitError } from '../../engine/sync/limits.js';
+import { assertObjectLimits, describeObject, ObjectLimitError } from '../../engine/sync/limits.js';
 import { stateKey } from '../../engine/sync/object-key.js';
 import { remoteIdentity } from '../../engine/sync/primary.js';
 import { deepCopy, type Unstructured } from '../../engine/sync/unstructured.js';
@@ -328,6 +328,10 @@ export class RelatedSync {
       for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
         refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
         const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
+        // templates read listed objects whole: nothing over the limits may reach them
+        assertObjectLimits(
+          list.items.map((o) => ({ role: `related object ${describeObject(o)}`, object: o })),
+        );
         objectsByNamespace.set(ns, list.items);
       }
     }
