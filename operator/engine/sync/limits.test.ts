@@ -39,6 +39,14 @@ describe('jsonDepth', () => {
     for (let i = 0; i < 1_000_000; i++) v = i % 2 ? [v] : { k: v };
     expect(jsonDepth(v)).toBe(1_000_000);
     expect(jsonDepth(v, 10)).toBe(11);
+    expect(jsonDepth(v, 500)).toBe(501);
+    expect(jsonDepth({ a: [{}, { b: [[]] }], c: {} }, 3)).toBe(4);
+    expect(jsonDepth({ a: [{}, { b: [[]] }], c: {} }, 5)).toBe(5);
+    expect(checkObjectLimits({ x: 1, a: [1, [2, { b: { c: {} } }]] }, 4)).toEqual({
+      kind: 'depth',
+      limit: 4,
+      path: 'a[1][1].b',
+    });
   });
 });
 

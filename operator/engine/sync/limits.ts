@@ -10,6 +10,7 @@
  * ObjectLimitError (one Warning event, retried with the work queue's per-item backoff).
  */
 import type { SyncEvent } from './events.js';
+import { RECURSION_DEPTH } from './unstructured.js';
 
 /**
  * The deepest nesting (objects and arrays, the object itself counting as 1) the sync accepts.
@@ -35,12 +36,35 @@ export interface DepthViolation {
 }
 
 /**
- * Nesting depth of a JSON value without recursion: scalars are 0, `{}` and `[]` are 1. Stops
- * counting (and returns `stopAt + 1`) once the depth exceeds `stopAt`, so a hostile object costs at
- * most one walk over its nodes.
+ * Nesting depth of a JSON value: scalars are 0, `{}` and `[]` are 1. Recursive for the first
+ * RECURSION_DEPTH levels (fast), iterative below, so no depth can overflow the stack. Stops counting
+ * (and returns `stopAt + 1`) once the depth exceeds `stopAt`, so a hostile object costs at most one
+ * walk over its nodes.
  */
 export function jsonDepth(value: unknown, stopAt = Number.MAX_SAFE_INTEGER): number {
-  return walk(value, stopAt).depth;
+  return depthRecursive(value, 0, stopAt);
+}
+
+/** Depth of `v` found `level` levels down: recursive for the first levels, then iterative. */
+function depthRecursive(v: unknown, level: number, stopAt: number): number {
+  if (v === null || typeof v !== 'object') return 0;
+  if (level >= stopAt) return 1; // deep enough to exceed: the callers stop counting
+  if (level >= RECURSION_DEPTH) return walk(v, stopAt - level).depth;
+  let max = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const d = depthRecursive(v[i], level + 1, stopAt);
+      if (d > max) max = d;
+      if (level + 1 + max > stopAt) return max + 1;
+    }
+  } else {
+    for (const k of Object.keys(v)) {
+      const d = depthRecursive((v as Record<string, unknown>)[k], level + 1, stopAt);
+      if (d > max) max = d;
+      if (level + 1 + max > stopAt) return max + 1;
+    }
+  }
+  return max + 1;
 }
 
 function walk(value: unknown, stopAt: number): { depth: number; path: (string | number)[] } {
@@ -85,8 +109,8 @@ function formatPath(path: (string | number)[]): string {
 
 /** The first limit `obj` breaks, or undefined when the sync may process it. Iterative. */
 export function checkObjectLimits(obj: unknown, limit = MAX_OBJECT_DEPTH): DepthViolation | undefined {
-  const r = walk(obj, limit);
-  if (r.depth <= limit) return undefined;
+  if (jsonDepth(obj, limit) <= limit) return undefined;
+  const r = walk(obj, limit); // again, keeping track of the path for the message
   return { kind: 'depth', path: formatPath(r.path), limit };
 }
 
