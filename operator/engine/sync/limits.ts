@@ -5,9 +5,9 @@
  * Many steps of the sync walk object data recursively (structured cloning, JSON encoding, deep
  * equality, merge patches, the mutation engine, templates, CEL). Consumers control how deeply their
  * objects nest, and the API servers accept nesting far deeper than those recursive walks survive on
- * Node's stack. The sync therefore measures the depth of both sides of a pair once, iteratively,
- * before anything else touches the data, and refuses objects deeper than MAX_OBJECT_DEPTH with an
- * ObjectLimitError (one Warning event, retried with the work queue's per-item backoff).
+ * Node's stack. The sync therefore measures the depth of both sides of a pair once, without deep
+ * recursion, before anything else touches the data, and refuses objects deeper than MAX_OBJECT_DEPTH
+ * with an ObjectLimitError (one Warning event, retried with the work queue's per-item backoff).
  */
 import type { SyncEvent } from './events.js';
 import { RECURSION_DEPTH } from './unstructured.js';
@@ -107,7 +107,7 @@ function formatPath(path: (string | number)[]): string {
   return text.startsWith('.') ? text.slice(1) : text;
 }
 
-/** The first limit `obj` breaks, or undefined when the sync may process it. Iterative. */
+/** The first limit `obj` breaks, or undefined when the sync may process it. Never recurses deeply. */
 export function checkObjectLimits(obj: unknown, limit = MAX_OBJECT_DEPTH): DepthViolation | undefined {
   if (jsonDepth(obj, limit) <= limit) return undefined;
   const r = walk(obj, limit); // again, keeping track of the path for the message
