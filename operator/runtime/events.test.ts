@@ -34,6 +34,15 @@ describe('EventRecorder', () => {
     expect(names[1]).not.toBe(names[0]);
   });
 
+  it('counts repeats recorded at the same time into one Event', async () => {
+    const rec = new EventRecorder({ component: 'my-agent', host: 'h' });
+    await Promise.all(
+      Array.from({ length: 5 }, () => rec.event(client, obj, 'Warning', 'ObjectRefused', 'too deep')),
+    );
+    expect(server.log.map((l) => l.method)).toEqual(['POST', 'PATCH', 'PATCH', 'PATCH', 'PATCH']);
+    expect(server.log[4]?.body).toMatchObject({ count: 5 });
+  });
+
   it('creates an Event, then aggregates repeats into count and lastTimestamp', async () => {
     const clock = new FakeClock(Date.parse('2026-11-21T10:00:00Z'));
     const rec = new EventRecorder({ component: 'my-agent', host: 'h', clock });

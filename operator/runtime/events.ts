@@ -41,6 +41,8 @@ export function eventNameSuffix(ms: number): string {
  */
 export class EventRecorder {
   private readonly cache = new Map<string, Aggregate>();
+  /** The last recording in flight per event key (see event()). */
+  private readonly pending = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly host: string;
@@ -74,11 +76,38 @@ export class EventRecorder {
     reason: string,
     message: string,
   ): Promise<void> {
-    try {
-      await this.record(client, obj, type, reason, message);
-    } catch (err) {
-      this.log.error({ err: String(err), reason, object: obj.metadata?.name }, 'Failed to record event');
-    }
+    // Repeats of one event are recorded one after the other: a repeat that starts before the first
+    // Event exists would create a second Event object instead of counting (e.g. fast retries).
+    const key = this.keyOf(client, obj, type, reason, message);
+    const run = (this.pending.get(key) ?? Promise.resolve())
+      .then(() => this.record(client, obj, type, reason, message))
+      .catch((err: unknown) => {
+        this.log.error({ err: String(err), reason, object: obj.metadata?.name }, 'Failed to record event');
+      });
+    this.pending.set(key, run);
+    await run;
+    if (this.pending.get(key) === run) this.pending.delete(key);
+  }
+
+  private keyOf(
+    client: RestClient,
+    obj: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): string {
+    const meta = obj.metadata ?? {};
+    return JSON.stringify([
+      client.baseUrl,
+      obj.kind,
+      meta.namespace,
+      meta.name,
+      meta.uid,
+      obj.apiVersion,
+      type,
+      reason,
+      message,
+    ]);
   }
 
   private async record(
@@ -98,17 +127,7 @@ export class EventRecorder {
       resourceVersion: meta.resourceVersion,
     };
     const namespace = meta.namespace || 'default';
-    const key = JSON.stringify([
-      client.baseUrl,
-      involved.kind,
-      involved.namespace,
-      involved.name,
-      involved.uid,
-      involved.apiVersion,
-      type,
-      reason,
-      message,
-    ]);
+    const key = this.keyOf(client, obj, type, reason, message);
     const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const prev = this.cache.get(key);
     if (prev) {

@@ -18,6 +18,7 @@ import {
   type SyncEvent,
 } from '../../engine/sync/events.js';
 import { ANNOTATION_KCP_PATH, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
+import { assertObjectLimits, describeObject, syncErrorEvent } from '../../engine/sync/limits.js';
 import { objectKeyLabels, stateKey, stateSecretName, type ObjectKey } from '../../engine/sync/object-key.js';
 import {
   applyFilter,
@@ -28,7 +29,7 @@ import {
 } from '../../engine/sync/primary.js';
 import { planOrphan, type OrphanFacts } from '../../engine/sync/orphans.js';
 import { refusedStatusPatch } from '../../engine/sync/refusal.js';
-import { isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
+import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { objectKey, clusterOf } from '../../runtime/cache.js';
@@ -206,7 +207,14 @@ export class SyncController {
     }
     const client = d.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
-    const remote = structuredClone(cached) as Unstructured;
+    // Poison objects are refused before any recursive step sees them (docs/security-poison.md).
+    try {
+      assertObjectLimits([{ role: `kcp object ${describeObject(cached)}`, object: cached }]);
+    } catch (err) {
+      await this.failed(req, client, cached as Unstructured, err, ctx);
+      throw err;
+    }
+    const remote = deepCopy(cached) as Unstructured;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
 
     // Filters (SPEC §4.4 step 3; decisions #4 and #20).
@@ -241,9 +249,7 @@ export class SyncController {
     try {
       return await this.process(req, remote, client, workspacePath, ctx, log);
     } catch (err) {
-      const problem = configProblemOf(err); // e.g. a naming template rendering an invalid name
-      if (problem) d.reportConfigProblem?.(problem.field, problem.value, problem.message);
-      this.event(client, remote, problem ? configProblemEvent(problem) : EVENT_PROVIDER_SIDE_ISSUE);
+      await this.failed(req, client, remote, err, ctx);
       throw err;
     }
   }
@@ -266,7 +272,10 @@ export class SyncController {
     };
     const selector = localCopySelector(key);
     const localCached = pickLocalCopy(d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector), selector);
-    const local = localCached ? (structuredClone(localCached) as Unstructured) : undefined;
+    assertObjectLimits([
+      { role: `service-cluster copy ${describeObject(localCached)}`, object: localCached },
+    ]);
+    const local = localCached ? (deepCopy(localCached) as Unstructured) : undefined;
 
     const secretName = stateSecretName(req.cluster, {
       apiVersion: remote.apiVersion,
@@ -466,6 +475,36 @@ export class SyncController {
       else throw err;
     });
     return {};
+  }
+
+  /**
+   * Tells about a failed reconcile (the error is rethrown: per-item backoff). A configuration problem
+   * of the PublishedResource (e.g. a naming template rendering an invalid name) goes to the
+   * PublishedResource; an object the agent refuses (too deep, invalid after mutation) gets its event,
+   * the refusal condition in its status and an entry in `ObjectsAccepted`; anything else the generic
+   * event that keeps provider details from the consumer.
+   */
+  private async failed(
+    req: Request,
+    client: RestClient,
+    remote: Unstructured,
+    err: unknown,
+    ctx: ReconcileContext,
+  ): Promise<void> {
+    const problem = configProblemOf(err);
+    if (problem) {
+      this.d.reportConfigProblem?.(problem.field, problem.value, problem.message);
+      this.event(client, remote, configProblemEvent(problem));
+      return;
+    }
+    const refusal = syncErrorEvent(err);
+    if (!refusal) {
+      this.event(client, remote, EVENT_PROVIDER_SIDE_ISSUE);
+      return;
+    }
+    this.event(client, remote, refusal);
+    this.problems.report(req, refusal.reason, refusal.message);
+    await this.markRefused(client, remote, refusal.reason, refusal.message, ctx, ctx.log);
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { planAdoption, planSync, type SyncAction, type SyncInput } from '../../engine/sync/planner.js';
 import { decodeState } from '../../engine/sync/state.js';
+import { assertObjectLimits, describeObject } from '../../engine/sync/limits.js';
 import { EVENT_STATUS_SUBRESOURCE_MISSING, type SyncEvent } from '../../engine/sync/events.js';
 import type { Unstructured } from '../../engine/sync/unstructured.js';
 import { AlreadyExistsError, NotFoundError } from '../../runtime/client/errors.js';
@@ -69,6 +70,11 @@ function ns(o: Unstructured | undefined): { namespace?: string } {
 }
 
 export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResult> {
+  // Nothing recursive may see an object deeper than the limit (docs/security-poison.md).
+  assertObjectLimits([
+    { role: `source ${describeObject(run.source)}`, object: run.source },
+    { role: `destination ${describeObject(run.destination)}`, object: run.destination },
+  ]);
   let source = run.source;
   let destination = run.destination;
   let stored = run.storedState;

@@ -17,6 +17,7 @@ import {
   type RelatedSides,
 } from '../../engine/related/index.js';
 import type { SyncEvent } from '../../engine/sync/events.js';
+import { assertObjectLimits, describeObject, ObjectLimitError } from '../../engine/sync/limits.js';
 import { stateKey } from '../../engine/sync/object-key.js';
 import { remoteIdentity } from '../../engine/sync/primary.js';
 import { deepCopy, type Unstructured } from '../../engine/sync/unstructured.js';
@@ -24,7 +25,7 @@ import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { clusterOf } from '../../runtime/cache.js';
 import { ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
-import { gvrString, type GVR } from '../../runtime/client/paths.js';
+import { gvrString, InvalidPathSegmentError, type GVR } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { EventRecorder } from '../../runtime/events.js';
@@ -261,7 +262,12 @@ export class RelatedSync {
           // While the primary is deleted, an entry with nothing to clean up (service origin without
           // `cleanup`) must not hold the deletion back.
           const cleans = e.origin === 'kcp' || e.spec.cleanup === true;
-          if (!(err instanceof RelatedError) && (!primaryDeleting || cleans)) requeue = true;
+          // Names that cannot be a path segment and objects over the limits are bad data too.
+          const badData =
+            err instanceof RelatedError ||
+            err instanceof InvalidPathSegmentError ||
+            err instanceof ObjectLimitError;
+          if (!badData && (!primaryDeleting || cleans)) requeue = true;
         }
       }
     } finally {
@@ -322,6 +328,10 @@ export class RelatedSync {
       for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
         refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
         const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
+        // templates read listed objects whole: nothing over the limits may reach them
+        assertObjectLimits(
+          list.items.map((o) => ({ role: `related object ${describeObject(o)}`, object: o })),
+        );
         objectsByNamespace.set(ns, list.items);
       }
     }

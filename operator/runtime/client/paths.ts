@@ -16,22 +16,58 @@ export interface ResourcePath {
 
 /** "/api/v1" for the core group, "/apis/<group>/<version>" otherwise. */
 export function groupVersionPath(group: string, version: string): string {
-  return group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+  return group === ''
+    ? `/api/${pathSegment('version', version)}`
+    : `/apis/${pathSegment('group', group)}/${pathSegment('version', version)}`;
+}
+
+/** A value that cannot be used as one segment of an API path (see pathSegment). */
+export class InvalidPathSegmentError extends Error {
+  readonly field: string;
+  readonly value: string;
+  constructor(field: string, value: string, why: string) {
+    super(
+      `invalid ${field} ${JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value)}: ${why}`,
+    );
+    this.name = 'InvalidPathSegmentError';
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/**
+ * One URL path segment built from data (a name, a namespace, a resource...), escaped so it can never
+ * change which path is requested. Refused, like client-go's path-segment rule: empty values, `.` and
+ * `..` (which URL normalisation resolves), and anything containing `/` or `%` (API servers decode
+ * `%2F` back into a separator) or `\`; no Kubernetes name contains them. Everything else is
+ * percent-encoded where needed (`?`, `#`, ...).
+ */
+export function pathSegment(field: string, value: string): string {
+  if (typeof value !== 'string' || value === '')
+    throw new InvalidPathSegmentError(field, String(value), 'must not be empty');
+  if (value === '.' || value === '..')
+    throw new InvalidPathSegmentError(field, value, '"." and ".." are not allowed as a name or path segment');
+  if (/[/%\\]/.test(value))
+    throw new InvalidPathSegmentError(field, value, 'must not contain "/", "%" or "\\"');
+  return encodeURIComponent(value);
 }
 
 /**
  * The path of a resource collection, object or subresource, relative to a base URL:
- * `/apis/<g>/<v>[/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]`. Segments are URL-escaped.
+ * `/apis/<g>/<v>[/namespaces/<ns>]/<resource>[/<name>[/<subresource>]]`. Every segment goes through
+ * pathSegment, so no value can make the request reach another path. A name or subresource given as
+ * "" is refused instead of being dropped (an object operation must never turn into a collection one).
  */
 export function resourcePath(p: ResourcePath): string {
   const { gvr } = p;
   if (!gvr.resource) throw new Error('resourcePath: gvr.resource is empty');
-  if (p.subresource && !p.name) throw new Error(`resourcePath: subresource ${p.subresource} needs a name`);
+  if (p.subresource !== undefined && p.name === undefined)
+    throw new Error(`resourcePath: subresource ${p.subresource} needs a name`);
   let out = groupVersionPath(gvr.group, gvr.version);
-  if (p.namespace) out += `/namespaces/${encodeURIComponent(p.namespace)}`;
-  out += `/${gvr.resource}`;
-  if (p.name) out += `/${encodeURIComponent(p.name)}`;
-  if (p.subresource) out += `/${p.subresource}`;
+  if (p.namespace) out += `/namespaces/${pathSegment('namespace', p.namespace)}`;
+  out += `/${pathSegment('resource', gvr.resource)}`;
+  if (p.name !== undefined) out += `/${pathSegment('name', p.name)}`;
+  if (p.subresource !== undefined) out += `/${pathSegment('subresource', p.subresource)}`;
   return out;
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../client/types.js';
 
 /**
- * A minimal object store over HTTP for runtime unit tests (Leases, Events): GET/POST/PUT/PATCH(merge)
+ * A minimal object store over HTTP for runtime unit tests (Leases, Events): GET/POST/PUT/PATCH(merge)/DELETE
  * of single objects keyed by URL path, with resourceVersion conflict checks. Not an API server.
  */
 export class FakeObjectServer {
@@ -68,6 +68,12 @@ export class FakeObjectServer {
           const o = { ...cur, ...body, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
           this.objects.set(path, o);
           return this.send(res, 200, o);
+        }
+        case 'DELETE': {
+          const cur = this.objects.get(path);
+          if (!cur) return status(404, 'NotFound');
+          this.objects.delete(path);
+          return this.send(res, 200, { kind: 'Status', status: 'Success', code: 200 });
         }
         default:
           return status(405, 'MethodNotAllowed');
