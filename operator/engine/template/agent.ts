@@ -1,6 +1,6 @@
 /**
- * The agent's own template functions (SPEC §6.2): sha3sum, sha3short, shortHash, and its override of
- * sprig's join by Go's strings.Join (naming and related-object templates; mutations keep sprig's join).
+ * The agent's own template functions: sha3sum, sha3short and shortHash, added to Sprig's for naming and
+ * related-object templates. `join` stays Sprig's `join SEP LIST` everywhere, as in every released Go agent.
  */
 import { createHash } from 'node:crypto';
 import { FuncError, type FuncMap } from './funcs.js';
@@ -35,11 +35,6 @@ export function shortHash(v: unknown): string {
 }
 
 export const agentFuncs: FuncMap = {
-  // the agent replaces sprig's join with Go's strings.Join(elems []string, sep string)
-  join: {
-    params: ['strings', 'string'],
-    fn: (elems: string[] | null, sep: string) => (elems ?? []).join(sep),
-  },
   sha3sum: { params: ['string'], fn: sha3sum },
   sha3short: { params: ['string'], variadic: 'int', fn: sha3short },
   shortHash: { params: ['any'], fn: shortHash },

@@ -43,7 +43,7 @@ export interface CompileOptions {
   /** html/template escaping of printed values (template mutations). */
   html?: boolean;
   /**
-   * 'agent' (default) = sprig + sha3sum/sha3short/shortHash, with join = Go's strings.Join(elems []string, sep);
+   * 'agent' (default) = sprig (including its `join SEP LIST`) + sha3sum/sha3short/shortHash;
    * 'sprig' = sprig only (template mutations).
    */
   funcs?: 'agent' | 'sprig';
