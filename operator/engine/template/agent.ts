@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { FuncError, type FuncMap } from './funcs.js';
 import { GoBytes, GoInt, intValue, isIntValue, typeOf } from './value.js';
+import { goEncode } from './gostrings.js';
 import { goJson } from './sprig/cast.js';
 
 export function sha3sum(s: string): string {
-  return createHash('sha3-256').update(s, 'utf8').digest('hex');
+  return createHash('sha3-256').update(goEncode(s)).digest('hex');
 }
 
 export function sha3short(s: string, ...lengths: unknown[]): string {
@@ -28,7 +29,7 @@ export function sha3short(s: string, ...lengths: unknown[]): string {
 /** SHA-1 (first 20 hex chars) of a string, a byte slice, or the Go-JSON encoding (+ newline) of anything else. */
 export function shortHash(v: unknown): string {
   const h = createHash('sha1');
-  if (typeof v === 'string') h.update(v, 'utf8');
+  if (typeof v === 'string') h.update(goEncode(v));
   else if (v instanceof GoBytes) h.update(v.b);
   else h.update(goJson(v) + '\n', 'utf8');
   return h.digest('hex').slice(0, 20);

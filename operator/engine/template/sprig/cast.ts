@@ -15,6 +15,7 @@ import {
   isNilSlice,
 } from '../value.js';
 import { FuncError } from '../funcs.js';
+import { goDecode } from '../gostrings.js';
 
 function wrap64(v: bigint): bigint {
   return BigInt.asIntN(64, v);
@@ -82,7 +83,7 @@ export function toFloat64(v: unknown): number {
 /** sprig's strval: strings as is, Stringers via String(), everything else fmt %v. */
 export function strval(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (v instanceof GoBytes) return Buffer.from(v.b).toString('latin1');
+  if (v instanceof GoBytes) return goDecode(v.b);
   const s = stringerOf(v);
   if (s) return s();
   return sprint([v === NO_VALUE ? null : v]);
@@ -96,10 +97,7 @@ export function goJson(v: unknown, escapeHTML = true, indent = ''): string {
 }
 
 function quoteJ(s: string, escapeHTML: boolean): string {
-  if (escapeHTML) return goQuote(s);
-  return JSON.stringify(s.toWellFormed()).replace(/[\u2028\u2029]/g, (c) =>
-    c === '\u2028' ? '\\u2028' : '\\u2029',
-  );
+  return goQuote(s, escapeHTML);
 }
 
 function floatJson(f: number): string {
