@@ -1,6 +1,6 @@
 // Command oracle-paths evaluates a corpus of gjson reads, sjson writes and deletes, Go regexp
 // replacements, CEL expressions and whole (non-template) mutation lists with the Go libraries the Go
-// api-syncagent uses (gjson v1.18.0, sjson v1.2.5, cel-go v0.26.0, Go regexp) and writes golden files
+// api-syncagent v0.7.0 resolves (gjson v1.18.0, sjson v1.2.5, cel-go v0.28.0, Go regexp; see go.mod) and writes golden files
 // that the TypeScript unit tests compare against byte for byte.
 //
 // Usage: go run . <corpus dir> <repo root>
