@@ -1,0 +1,457 @@
+/**
+ * A type checker for CEL expressions shaped like cel-go's: the standard library's overloads, the
+ * three `dyn` variables `self`, `other` and `value`, aggregate literals of mixed element types typed
+ * as `dyn` (cel-go's default), and errors in cel-go's wording and format
+ * (`ERROR: <input>:1:3: found no matching overload for '_==_' applied to '(int, double)'` followed by
+ * the source line and a caret). @bufbuild/cel only fails when evaluating; the Go agent rejects these
+ * expressions when the PublishedResource is loaded, so the agent does too.
+ */
+
+export type CelT =
+  | { k: 'int' | 'uint' | 'double' | 'string' | 'bytes' | 'bool' | 'null' | 'dyn' | 'error' }
+  | { k: 'timestamp' | 'duration' }
+  | { k: 'list'; e: CelT }
+  | { k: 'map'; key: CelT; val: CelT }
+  | { k: 'type'; t: CelT }
+  | { k: 'param'; name: string };
+
+const P = (k: 'int' | 'uint' | 'double' | 'string' | 'bytes' | 'bool' | 'null' | 'dyn' | 'error'): CelT => ({
+  k,
+});
+const INT = P('int');
+const UINT = P('uint');
+const DOUBLE = P('double');
+const STRING = P('string');
+const BYTES = P('bytes');
+const BOOL = P('bool');
+const NULL = P('null');
+const DYN = P('dyn');
+const ERROR = P('error');
+const TIMESTAMP: CelT = { k: 'timestamp' };
+const DURATION: CelT = { k: 'duration' };
+const A: CelT = { k: 'param', name: 'A' };
+const B: CelT = { k: 'param', name: 'B' };
+const list = (e: CelT): CelT => ({ k: 'list', e });
+const map = (key: CelT, val: CelT): CelT => ({ k: 'map', key, val });
+const typeOf = (t: CelT): CelT => ({ k: 'type', t });
+
+/** cel-go's FormatCELType. */
+export function formatType(t: CelT): string {
+  switch (t.k) {
+    case 'list':
+      return `list(${formatType(t.e)})`;
+    case 'map':
+      return `map(${formatType(t.key)}, ${formatType(t.val)})`;
+    case 'type':
+      return `type(${formatType(t.t)})`;
+    case 'param':
+      return t.name;
+    case 'error':
+      return '*error*';
+    default:
+      return t.k;
+  }
+}
+
+interface Overload {
+  args: CelT[];
+  result: CelT;
+}
+const o = (args: CelT[], result: CelT): Overload => ({ args, result });
+
+const NUMS = [INT, UINT, DOUBLE];
+const ORDERED = [BOOL, INT, UINT, DOUBLE, STRING, BYTES, TIMESTAMP, DURATION];
+const compare = ORDERED.map((t) => o([t, t], BOOL));
+const timeGetters = (withDuration: boolean): { fn: Overload[]; method: Overload[] } => ({
+  fn: [],
+  method: [o([TIMESTAMP], INT), o([TIMESTAMP, STRING], INT), ...(withDuration ? [o([DURATION], INT)] : [])],
+});
+
+/** Global functions and operators: name -> overloads. */
+const FUNCTIONS: Record<string, Overload[]> = {
+  '_+_': [
+    ...NUMS.map((t) => o([t, t], t)),
+    o([STRING, STRING], STRING),
+    o([BYTES, BYTES], BYTES),
+    o([list(A), list(A)], list(A)),
+    o([TIMESTAMP, DURATION], TIMESTAMP),
+    o([DURATION, TIMESTAMP], TIMESTAMP),
+    o([DURATION, DURATION], DURATION),
+  ],
+  '_-_': [
+    ...NUMS.map((t) => o([t, t], t)),
+    o([TIMESTAMP, TIMESTAMP], DURATION),
+    o([TIMESTAMP, DURATION], TIMESTAMP),
+    o([DURATION, DURATION], DURATION),
+  ],
+  '_*_': NUMS.map((t) => o([t, t], t)),
+  '_/_': NUMS.map((t) => o([t, t], t)),
+  '_%_': [o([INT, INT], INT), o([UINT, UINT], UINT)],
+  '-_': [o([INT], INT), o([DOUBLE], DOUBLE)],
+  '!_': [o([BOOL], BOOL)],
+  '_==_': [o([A, A], BOOL)],
+  '_!=_': [o([A, A], BOOL)],
+  '_<_': compare,
+  '_<=_': compare,
+  '_>_': compare,
+  '_>=_': compare,
+  '_?_:_': [o([BOOL, A, A], A)],
+  '_[_]': [o([list(A), INT], A), o([map(A, B), A], B)],
+  '@in': [o([A, list(A)], BOOL), o([A, map(A, B)], BOOL)],
+  '@not_strictly_false': [o([BOOL], BOOL)],
+  not_strictly_false: [o([BOOL], BOOL)],
+  size: [o([STRING], INT), o([BYTES], INT), o([list(A)], INT), o([map(A, B)], INT)],
+  matches: [o([STRING, STRING], BOOL)],
+  int: [o([INT], INT), o([UINT], INT), o([DOUBLE], INT), o([STRING], INT), o([TIMESTAMP], INT)],
+  uint: [o([UINT], UINT), o([INT], UINT), o([DOUBLE], UINT), o([STRING], UINT)],
+  double: [o([DOUBLE], DOUBLE), o([INT], DOUBLE), o([UINT], DOUBLE), o([STRING], DOUBLE)],
+  string: [STRING, BOOL, INT, UINT, DOUBLE, BYTES, TIMESTAMP, DURATION].map((t) => o([t], STRING)),
+  bytes: [o([BYTES], BYTES), o([STRING], BYTES)],
+  bool: [o([BOOL], BOOL), o([STRING], BOOL)],
+  duration: [o([DURATION], DURATION), o([STRING], DURATION)],
+  timestamp: [o([TIMESTAMP], TIMESTAMP), o([STRING], TIMESTAMP), o([INT], TIMESTAMP)],
+  dyn: [o([A], DYN)],
+  type: [o([A], typeOf(A))],
+};
+
+/** Receiver-style functions: name -> overloads whose first argument is the target. */
+const METHODS: Record<string, Overload[]> = {
+  size: [o([STRING], INT), o([BYTES], INT), o([list(A)], INT), o([map(A, B)], INT)],
+  contains: [o([STRING, STRING], BOOL)],
+  startsWith: [o([STRING, STRING], BOOL)],
+  endsWith: [o([STRING, STRING], BOOL)],
+  matches: [o([STRING, STRING], BOOL)],
+  getFullYear: timeGetters(false).method,
+  getMonth: timeGetters(false).method,
+  getDayOfYear: timeGetters(false).method,
+  getDayOfMonth: timeGetters(false).method,
+  getDate: timeGetters(false).method,
+  getDayOfWeek: timeGetters(false).method,
+  getHours: timeGetters(true).method,
+  getMinutes: timeGetters(true).method,
+  getSeconds: timeGetters(true).method,
+  getMilliseconds: timeGetters(true).method,
+};
+
+const TYPE_IDENTS: Record<string, CelT> = {
+  int: typeOf(INT),
+  uint: typeOf(UINT),
+  double: typeOf(DOUBLE),
+  bool: typeOf(BOOL),
+  string: typeOf(STRING),
+  bytes: typeOf(BYTES),
+  list: typeOf(list(DYN)),
+  map: typeOf(map(DYN, DYN)),
+  null_type: typeOf(NULL),
+  type: typeOf(typeOf(DYN)),
+  dyn: typeOf(DYN),
+};
+
+const VARIABLES: Record<string, CelT> = { self: DYN, other: DYN, value: DYN };
+
+type Subst = Map<string, CelT>;
+
+function resolve(t: CelT, s: Subst): CelT {
+  switch (t.k) {
+    case 'param':
+      return s.has(t.name) ? resolve(s.get(t.name)!, s) : t;
+    case 'list':
+      return list(resolve(t.e, s));
+    case 'map':
+      return map(resolve(t.key, s), resolve(t.val, s));
+    case 'type':
+      return typeOf(resolve(t.t, s));
+    default:
+      return t;
+  }
+}
+
+function isDynLike(t: CelT): boolean {
+  return t.k === 'dyn' || t.k === 'error';
+}
+
+/** Whether a value of type `actual` may be passed where `expected` is declared, binding params in s. */
+function assignable(expected: CelT, actual: CelT, s: Subst): boolean {
+  if (expected.k === 'param') {
+    const bound = s.get(expected.name);
+    if (!bound) {
+      s.set(expected.name, actual);
+      return true;
+    }
+    if (assignable(bound, actual, s)) return true;
+    // the parameter takes the more general of the two (cel-go's mostGeneral)
+    if (assignable(actual, bound, new Map(s))) {
+      s.set(expected.name, actual);
+      return true;
+    }
+    return false;
+  }
+  if (isDynLike(expected) || isDynLike(actual)) return true;
+  if (actual.k === 'param') return true;
+  if (expected.k !== actual.k) return false;
+  switch (expected.k) {
+    case 'list':
+      return assignable(expected.e, (actual as { e: CelT }).e, s);
+    case 'map': {
+      const a = actual as { key: CelT; val: CelT };
+      return assignable(expected.key, a.key, s) && assignable(expected.val, a.val, s);
+    }
+    case 'type':
+      // type values compare with each other whatever they denote (`int == type(1u)`)
+      return true;
+    default:
+      return true;
+  }
+}
+
+function sameType(a: CelT, b: CelT): boolean {
+  return formatType(a) === formatType(b);
+}
+
+/** cel-go's joinTypes for aggregate literals with dynamic element types allowed. */
+function join(prev: CelT | undefined, cur: CelT): CelT {
+  if (!prev) return cur;
+  if (assignable(prev, cur, new Map())) return isDynLike(cur) ? cur : prev;
+  if (assignable(cur, prev, new Map())) return cur;
+  return DYN;
+}
+
+export interface CheckIssue {
+  offset: number;
+  message: string;
+}
+
+/** Expression ids -> offsets, as @bufbuild/cel's parser records them. */
+type Positions = Record<string, number>;
+
+type Expr = any;
+
+class Checker {
+  readonly issues: CheckIssue[] = [];
+  private readonly src: string;
+  private readonly positions: Positions;
+  constructor(src: string, positions: Positions) {
+    this.src = src;
+    this.positions = positions;
+  }
+
+  private pos(e: Expr): number {
+    return this.positions[String(e.id)] ?? 0;
+  }
+
+  private skipSpace(i: number): number {
+    while (i < this.src.length && /\s/.test(this.src[i]!)) i++;
+    return i;
+  }
+
+  /** Where cel-go locates a call: the operator, the `?`, or the `(` of a function call. */
+  private callOffset(e: Expr, fn: string, hasTarget: boolean): number {
+    const p = this.pos(e);
+    if (/^_.+_$/.test(fn) && fn !== '_?_:_' && fn !== '_[_]') return this.skipSpace(p); // binary: after lhs
+    if (fn === '@in') return this.skipSpace(p);
+    if (fn === '_?_:_') {
+      const args = e.exprKind.value.args ?? [];
+      let i = args[1] ? this.pos(args[1]) - 1 : p;
+      while (i > 0 && (/\s/.test(this.src[i]!) || this.src[i] === '(')) i--;
+      return this.src[i] === '?' ? i : p;
+    }
+    if (fn === '_[_]' || fn === '!_' || fn === '-_') return p;
+    // a function or method call: the position of its opening parenthesis
+    let i = p;
+    if (hasTarget && this.src[i] === '.') i++;
+    i = this.skipSpace(i);
+    while (i < this.src.length && /[\w.]/.test(this.src[i]!)) i++;
+    i = this.skipSpace(i);
+    return this.src[i] === '(' ? i : p;
+  }
+
+  private error(offset: number, message: string): CelT {
+    this.issues.push({ offset, message });
+    return ERROR;
+  }
+
+  check(e: Expr, scope: Map<string, CelT>): CelT {
+    const k = e?.exprKind;
+    if (!k) return DYN;
+    switch (k.case) {
+      case 'constExpr':
+        return this.constType(k.value.constantKind?.case);
+      case 'identExpr': {
+        const name: string = k.value.name;
+        const t = scope.get(name) ?? VARIABLES[name] ?? TYPE_IDENTS[name];
+        if (t) return t;
+        return this.error(this.pos(e), `undeclared reference to '${name}' (in container '')`);
+      }
+      case 'selectExpr': {
+        const operand = this.check(k.value.operand, scope);
+        if (isDynLike(operand)) return k.value.testOnly ? BOOL : operand;
+        if (operand.k === 'map') return k.value.testOnly ? BOOL : operand.val;
+        // has(x.f) is located at the macro's parenthesis
+        const at = k.value.testOnly ? this.callOffset(e, 'has', false) : this.pos(e);
+        return this.error(at, `type '${formatType(operand)}' does not support field selection`);
+      }
+      case 'listExpr': {
+        let elem: CelT | undefined;
+        for (const el of k.value.elements ?? []) elem = join(elem, this.check(el, scope));
+        return list(elem ?? DYN);
+      }
+      case 'structExpr': {
+        let key: CelT | undefined;
+        let val: CelT | undefined;
+        for (const en of k.value.entries ?? []) {
+          if (en.keyKind?.case === 'mapKey') key = join(key, this.check(en.keyKind.value, scope));
+          val = join(val, this.check(en.value, scope));
+        }
+        return map(key ?? DYN, val ?? DYN);
+      }
+      case 'comprehensionExpr':
+        return this.comprehension(e, scope);
+      case 'callExpr':
+        return this.call(e, scope);
+      default:
+        return DYN;
+    }
+  }
+
+  private constType(c: string | undefined): CelT {
+    switch (c) {
+      case 'int64Value':
+        return INT;
+      case 'uint64Value':
+        return UINT;
+      case 'doubleValue':
+        return DOUBLE;
+      case 'stringValue':
+        return STRING;
+      case 'bytesValue':
+        return BYTES;
+      case 'boolValue':
+        return BOOL;
+      case 'nullValue':
+        return NULL;
+      default:
+        return DYN;
+    }
+  }
+
+  private comprehension(e: Expr, scope: Map<string, CelT>): CelT {
+    const c = e.exprKind.value;
+    const range = this.check(c.iterRange, scope);
+    let iterType: CelT = DYN;
+    let iterType2: CelT = DYN;
+    if (range.k === 'list') {
+      iterType = c.iterVar2 ? INT : range.e;
+      iterType2 = range.e;
+    } else if (range.k === 'map') {
+      iterType = range.key;
+      iterType2 = range.val;
+    } else if (!isDynLike(range)) {
+      this.error(
+        this.pos(c.iterRange),
+        `expression of type '${formatType(range)}' cannot be range of a comprehension (must be list, map, or dynamic)`,
+      );
+    }
+    const accu = this.check(c.accuInit, scope);
+    const inner = new Map(scope);
+    inner.set(c.iterVar, iterType);
+    if (c.iterVar2) inner.set(c.iterVar2, iterType2);
+    inner.set(c.accuVar, accu);
+    const cond = this.check(c.loopCondition, inner);
+    this.assertBool(c.loopCondition, cond);
+    this.check(c.loopStep, inner);
+    const res = new Map(scope);
+    res.set(c.accuVar, accu);
+    return this.check(c.result, res);
+  }
+
+  private assertBool(e: Expr, t: CelT): void {
+    if (!isDynLike(t) && t.k !== 'bool' && t.k !== 'param')
+      this.error(this.pos(e), `expected type 'bool' but found '${formatType(t)}'`);
+  }
+
+  private call(e: Expr, scope: Map<string, CelT>): CelT {
+    const v = e.exprKind.value;
+    const fn: string = v.function;
+    const target = v.target;
+    const args: Expr[] = v.args ?? [];
+    if (fn === '_&&_' || fn === '_||_') {
+      for (const a of args) this.assertBool(a, this.check(a, scope));
+      return BOOL;
+    }
+    const table = target ? METHODS : FUNCTIONS;
+    if (!Object.hasOwn(table, fn)) {
+      const root = target?.exprKind?.case === 'identExpr' ? target.exprKind.value.name : undefined;
+      if (root !== undefined && !scope.has(root) && !VARIABLES[root] && !TYPE_IDENTS[root]) {
+        // a qualified global call such as math.greatest(..): cel-go names its root first
+        this.check(target, scope);
+        for (const a of args) this.check(a, scope);
+        return this.error(this.callOffset(e, fn, true), `undeclared reference to '${fn}' (in container '')`);
+      }
+      if (target) this.check(target, scope);
+      for (const a of args) this.check(a, scope);
+      return this.error(
+        this.callOffset(e, fn, !!target),
+        `undeclared reference to '${fn}' (in container '')`,
+      );
+    }
+    const types = [...(target ? [this.check(target, scope)] : []), ...args.map((a) => this.check(a, scope))];
+    if (types.some((t) => t.k === 'error')) return ERROR;
+    let result: CelT | undefined;
+    for (const ov of table[fn]!) {
+      if (ov.args.length !== types.length) continue;
+      const s: Subst = new Map();
+      if (!ov.args.every((a, i) => assignable(a, types[i]!, s))) continue;
+      let r = resolve(ov.result, s);
+      if (r.k === 'param') r = DYN;
+      result = result === undefined ? r : sameType(result, r) ? result : DYN;
+    }
+    if (result) return substituteParams(result);
+    const shown = target
+      ? `${formatType(types[0]!)}.(${types.slice(1).map(formatType).join(', ')})`
+      : `(${types.map(formatType).join(', ')})`;
+    return this.error(
+      this.callOffset(e, fn, !!target),
+      `found no matching overload for '${fn}' applied to '${shown}'`,
+    );
+  }
+}
+
+function substituteParams(t: CelT): CelT {
+  switch (t.k) {
+    case 'param':
+      return DYN;
+    case 'list':
+      return list(substituteParams(t.e));
+    case 'map':
+      return map(substituteParams(t.key), substituteParams(t.val));
+    case 'type':
+      return typeOf(substituteParams(t.t));
+    default:
+      return t;
+  }
+}
+
+/** cel-go's error listing: `ERROR: <input>:L:C: msg`, the source line and a caret under column C. */
+export function formatIssues(src: string, issues: CheckIssue[]): string {
+  const sorted = [...issues].sort((a, b) => a.offset - b.offset);
+  return sorted
+    .map((i) => {
+      const before = src.slice(0, i.offset);
+      const line = before.split('\n').length;
+      const lineStart = before.lastIndexOf('\n') + 1;
+      const col = [...src.slice(lineStart, i.offset)].length;
+      const text = src.split('\n')[line - 1] ?? '';
+      return `ERROR: <input>:${line}:${col + 1}: ${i.message}\n | ${text}\n | ${'.'.repeat(col)}^`;
+    })
+    .join('\n');
+}
+
+/** Type-checks a parsed expression; returns the issues (empty when it checks). */
+export function checkExpression(
+  src: string,
+  parsed: { expr?: Expr; sourceInfo?: { positions?: Positions } },
+): CheckIssue[] {
+  const c = new Checker(src, parsed.sourceInfo?.positions ?? {});
+  c.check(parsed.expr, new Map());
+  return c.issues;
+}
