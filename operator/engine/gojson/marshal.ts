@@ -53,7 +53,8 @@ function write(v: unknown, out: string[]): void {
   } else if (typeof v === 'string') {
     out.push(goQuote(v));
   } else if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`json: unsupported value: ${v}`);
+    if (!Number.isFinite(v))
+      throw new Error(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
     out.push(Object.is(v, -0) ? '-0' : String(v));
   } else if (typeof v === 'bigint') {
     out.push(v.toString());
