@@ -1,6 +1,7 @@
 /** Executor for parsed Go templates: walks the tree with Go's evaluation rules (text/template/exec.go). */
 import { TemplateError } from './errors.js';
 import type { HtmlPlan } from './htmlcontext.js';
+import { escapeInContext } from './htmlescape.js';
 import { formatValue, sprint, stringerOf } from './fmt.js';
 import { FuncError, type FuncDef, type FuncMap, type ParamType, canBeNil, goTypeName } from './funcs.js';
 import {
@@ -274,7 +275,9 @@ export class Executor {
   private printValue(node: AnyNode, v: unknown): void {
     this.at(node);
     if (this.opts.html) {
-      this.write(htmlTextEscape(htmlStringify(v)));
+      const ctx = node.type === 'action' ? this.opts.htmlPlan?.contexts.get(node) : undefined;
+      const printed = htmlStringify(v);
+      this.write(ctx ? escapeInContext(ctx, v, printed, stringerOf(v) !== null) : htmlTextEscape(printed));
       return;
     }
     if (v === NO_VALUE) {
@@ -499,7 +502,12 @@ export class Executor {
     if (r instanceof GoStruct) {
       const m = r.methods[fieldName];
       if (m) {
-        const def: FuncDef = { params: [], variadic: 'any', fn: (...a: unknown[]) => m(...a) };
+        // a method may declare its parameter types (see typedMethod in value.ts)
+        const def: FuncDef = (m as { def?: FuncDef }).def ?? {
+          params: [],
+          variadic: 'any',
+          fn: (...a: unknown[]) => m(...a),
+        };
         return this.evalCall(dot, def, node, fieldName, args, final);
       }
     }

@@ -1,18 +1,72 @@
 /**
- * The part of html/template's contextual escaping that template mutations can meet (SPEC §7.4):
- *  - in HTML text, a `<` that does not start a tag, an end tag, a comment or `<!DOCTYPE` is rewritten
- *    to `&lt;` (also when it is the last character before an action);
+ * html/template's contextual escaping, for template mutations:
+ *  - in HTML text (and <textarea>/<title>), values are HTML-escaped; a `<` in the template text that
+ *    does not start a tag, an end tag, a comment or `<!DOCTYPE` is rewritten to `&lt;`;
+ *  - in attribute values, values are escaped for the attribute's content type and then for the
+ *    attribute (quoted: HTML escaping, unquoted: also white space, `=` and backquote): URL attributes
+ *    (href, src, ..., names containing src/uri/url) filter unsafe schemes to `#ZgotmplZ` and
+ *    percent-encode (normalised at the start of the URL, fully escaped in query or fragment); event
+ *    handlers (on*) are JavaScript; `style` is CSS;
+ *  - in <script>, values are JSON (padded with spaces next to identifiers and numbers), or escaped
+ *    for a JS string literal inside quotes; in <style>, values pass a CSS value filter (`ZgotmplZ`)
+ *    or are CSS-escaped inside quotes;
  *  - HTML comments `<!-- ... -->` are removed from the output, including actions inside them;
  *  - a pipeline ending in the predefined escaper `html` is not escaped twice, and `html`/`urlquery`
  *    anywhere else in a pipeline is the error `predefined escaper "x" disallowed in template`.
- * Values printed inside tags, attributes, <script>/<style> are escaped like text (Go would use attribute,
- * JS or CSS escapers there); those contexts are not modelled.
+ * Not modelled: actions in attribute names or tag names, regular-expression literals and template
+ * literals in JavaScript, JSON-LD script types, branches ending in different contexts.
  */
 import type { ActionNode, ListNode, Node, PipeNode, Tree } from './parse.js';
 
 type State = 'text' | 'tag' | 'comment' | 'raw';
+type TagPart = 'between' | 'name' | 'afterName' | 'beforeValue' | 'value';
+
+const URL_ATTRS = new Set([
+  'action',
+  'archive',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'manifest',
+  'poster',
+  'profile',
+  'src',
+  'usemap',
+  'xmlns',
+]);
+
+/** html/template's attrType: the content type of an attribute's value. */
+function attrType(raw: string): 'plain' | 'url' | 'js' | 'css' {
+  let name = raw.toLowerCase();
+  if (name.startsWith('data-')) name = name.slice(5);
+  else if (name.includes(':')) {
+    const [prefix, short] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+    if (prefix === 'xmlns') return 'url';
+    name = short;
+  }
+  if (URL_ATTRS.has(name)) return 'url';
+  if (name === 'style') return 'css';
+  if (name.startsWith('on')) return 'js';
+  if (name.includes('src') || name.includes('uri') || name.includes('url')) return 'url';
+  return 'plain';
+}
+
+/** How the value of one action is escaped, decided by where it stands. */
+export type EscapeContext =
+  | { kind: 'text' }
+  | { kind: 'attr'; type: 'plain' | 'url' | 'js' | 'css'; quote: string; sofar: string }
+  | { kind: 'script'; sofar: string }
+  | { kind: 'style'; sofar: string };
 
 export interface HtmlPlan {
+  /** the escaping context of each printing action (text when absent) */
+  contexts: Map<ActionNode, EscapeContext>;
   /** actions inside HTML comments: not evaluated for output */
   suppressed: Set<ActionNode>;
   /** actions whose pipeline already ends in the `html` escaper */
@@ -43,6 +97,88 @@ class TextRewriter {
   rawElement = '';
   tagElement = '';
   private quote = '';
+  private part: TagPart = 'between';
+  private attrName = '';
+  private valueSoFar = '';
+  /** text of the current <script>/<style> element so far */
+  private rawSoFar = '';
+
+  /** The escaping context an action at the current position gets. */
+  context(): EscapeContext {
+    if (this.state === 'tag' && (this.part === 'value' || this.part === 'beforeValue'))
+      return { kind: 'attr', type: attrType(this.attrName), quote: this.quote, sofar: this.valueSoFar };
+    if (this.state === 'raw' && this.rawElement === 'script') return { kind: 'script', sofar: this.rawSoFar };
+    if (this.state === 'raw' && this.rawElement === 'style') return { kind: 'style', sofar: this.rawSoFar };
+    return { kind: 'text' };
+  }
+
+  /** After an action printed something: the value is no longer empty. */
+  afterAction(): void {
+    if (this.state === 'tag' && this.part === 'beforeValue') {
+      this.part = 'value';
+      this.quote = '';
+    }
+    if (this.state === 'tag' && this.part === 'value') this.valueSoFar += 'x';
+    if (this.state === 'raw') this.rawSoFar += 'x';
+  }
+
+  private tagChar(c: string): void {
+    const space = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+    switch (this.part) {
+      case 'value':
+        if (this.quote ? c === this.quote : space || c === '>') {
+          this.part = 'between';
+          this.quote = '';
+          if (c === '>') this.endTag();
+        } else this.valueSoFar += c;
+        return;
+      case 'beforeValue':
+        if (space) return;
+        this.part = 'value';
+        this.valueSoFar = '';
+        if (c === '"' || c === "'") this.quote = c;
+        else if (c === '>') this.endTag();
+        else {
+          this.quote = '';
+          this.valueSoFar = c;
+        }
+        return;
+      case 'name':
+        if (c === '=') {
+          this.part = 'beforeValue';
+          this.valueSoFar = '';
+        } else if (space) this.part = 'afterName';
+        else if (c === '>') this.endTag();
+        else this.attrName += c;
+        return;
+      case 'afterName':
+        if (c === '=') {
+          this.part = 'beforeValue';
+          this.valueSoFar = '';
+        } else if (c === '>') this.endTag();
+        else if (!space) {
+          this.part = 'name';
+          this.attrName = c;
+        }
+        return;
+      default:
+        if (c === '>') this.endTag();
+        else if (!space && c !== '/') {
+          this.part = 'name';
+          this.attrName = c;
+        }
+    }
+  }
+
+  private endTag(): void {
+    this.part = 'between';
+    this.quote = '';
+    if (RAW_ELEMENTS.has(this.tagElement)) {
+      this.rawElement = this.tagElement;
+      this.rawSoFar = '';
+      this.state = 'raw';
+    } else this.state = 'text';
+  }
 
   rewrite(text: string): string {
     let out = '';
@@ -75,6 +211,7 @@ class TextRewriter {
             this.tagElement = text[k + 1] === '/' ? '' : m[0].toLowerCase();
             this.state = 'tag';
             this.quote = '';
+            this.part = 'between';
             i = j + m[0].length;
             break;
           }
@@ -86,15 +223,7 @@ class TextRewriter {
           const c = text[i]!;
           out += c;
           i++;
-          if (this.quote) {
-            if (c === this.quote) this.quote = '';
-          } else if (c === '"' || c === "'") this.quote = c;
-          else if (c === '>') {
-            if (RAW_ELEMENTS.has(this.tagElement)) {
-              this.rawElement = this.tagElement;
-              this.state = 'raw';
-            } else this.state = 'text';
-          }
+          this.tagChar(c);
           break;
         }
         case 'comment': {
@@ -109,10 +238,12 @@ class TextRewriter {
           const e = lower.indexOf('</' + this.rawElement, i);
           if (e < 0) {
             out += text.slice(i);
+            this.rawSoFar += text.slice(i);
             return out;
           }
           out += text.slice(i, e);
           this.state = 'text';
+          this.rawSoFar = '';
           i = e;
           break;
         }
@@ -138,7 +269,13 @@ function misplacedEscaper(pipe: PipeNode): string | null {
 
 /** Rewrites text nodes in place and classifies actions; call once per html-mode compile. */
 export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
-  const plan: HtmlPlan = { suppressed: new Set(), preEscaped: new Set(), error: null, endContext: null };
+  const plan: HtmlPlan = {
+    contexts: new Map(),
+    suppressed: new Set(),
+    preEscaped: new Set(),
+    error: null,
+    endContext: null,
+  };
   const visit = (list: ListNode, rw: TextRewriter): void => {
     for (const n of list.nodes) visitNode(n, rw);
   };
@@ -151,6 +288,11 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (rw.state === 'comment') {
           plan.suppressed.add(n);
           return;
+        }
+        if (n.pipe.decl.length === 0) {
+          const ctx = rw.context();
+          if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
+          rw.afterAction();
         }
         const bad = misplacedEscaper(n.pipe);
         if (bad && !plan.error) plan.error = { action: n, escaper: bad };
