@@ -47,7 +47,7 @@ export function formatType(t: CelT): string {
     case 'param':
       return t.name;
     case 'error':
-      return '*error*';
+      return '!error!';
     default:
       return t.k;
   }
@@ -102,7 +102,14 @@ const FUNCTIONS: Record<string, Overload[]> = {
   not_strictly_false: [o([BOOL], BOOL)],
   size: [o([STRING], INT), o([BYTES], INT), o([list(A)], INT), o([map(A, B)], INT)],
   matches: [o([STRING, STRING], BOOL)],
-  int: [o([INT], INT), o([UINT], INT), o([DOUBLE], INT), o([STRING], INT), o([TIMESTAMP], INT)],
+  int: [
+    o([INT], INT),
+    o([UINT], INT),
+    o([DOUBLE], INT),
+    o([STRING], INT),
+    o([TIMESTAMP], INT),
+    o([DURATION], INT),
+  ],
   uint: [o([UINT], UINT), o([INT], UINT), o([DOUBLE], UINT), o([STRING], UINT)],
   double: [o([DOUBLE], DOUBLE), o([INT], DOUBLE), o([UINT], DOUBLE), o([STRING], DOUBLE)],
   string: [STRING, BOOL, INT, UINT, DOUBLE, BYTES, TIMESTAMP, DURATION].map((t) => o([t], STRING)),
@@ -188,6 +195,8 @@ function assignable(expected: CelT, actual: CelT, s: Subst): boolean {
   }
   if (isDynLike(expected) || isDynLike(actual)) return true;
   if (actual.k === 'param') return true;
+  // null is assignable to message types, which include google.protobuf.Timestamp and Duration
+  if (actual.k === 'null' && (expected.k === 'timestamp' || expected.k === 'duration')) return true;
   if (expected.k !== actual.k) return false;
   switch (expected.k) {
     case 'list':
@@ -250,10 +259,17 @@ class Checker {
     if (/^_.+_$/.test(fn) && fn !== '_?_:_' && fn !== '_[_]') return this.skipSpace(p); // binary: after lhs
     if (fn === '@in') return this.skipSpace(p);
     if (fn === '_?_:_') {
-      const args = e.exprKind.value.args ?? [];
-      let i = args[1] ? this.pos(args[1]) - 1 : p;
-      while (i > 0 && (/\s/.test(this.src[i]!) || this.src[i] === '(')) i--;
-      return this.src[i] === '?' ? i : p;
+      // the first `?` outside strings and brackets after the start of the condition
+      let depth = 0;
+      for (let i = p; i < this.src.length; i++) {
+        const c = this.src[i]!;
+        if (c === '"' || c === "'") {
+          for (i++; i < this.src.length && this.src[i] !== c; i++) if (this.src[i] === '\\') i++;
+        } else if (c === '(' || c === '[' || c === '{') depth++;
+        else if (c === ')' || c === ']' || c === '}') depth--;
+        else if (c === '?' && depth === 0) return i;
+      }
+      return p;
     }
     if (fn === '_[_]' || fn === '!_' || fn === '-_') return p;
     // a function or method call: the position of its opening parenthesis
@@ -351,22 +367,34 @@ class Checker {
         `expression of type '${formatType(range)}' cannot be range of a comprehension (must be list, map, or dynamic)`,
       );
     }
-    const accu = this.check(c.accuInit, scope);
+    let accu = this.check(c.accuInit, scope);
     const inner = new Map(scope);
     inner.set(c.iterVar, iterType);
     if (c.iterVar2) inner.set(c.iterVar2, iterType2);
     inner.set(c.accuVar, accu);
     const cond = this.check(c.loopCondition, inner);
     this.assertBool(c.loopCondition, cond);
-    this.check(c.loopStep, inner);
+    const step = this.check(c.loopStep, inner);
+    // an empty list accumulator takes the element type the step gives it (map, filter)
+    if (accu.k === 'list' && accu.e.k === 'dyn' && step.k === 'list') accu = step;
     const res = new Map(scope);
     res.set(c.accuVar, accu);
     return this.check(c.result, res);
   }
 
-  private assertBool(e: Expr, t: CelT): void {
-    if (!isDynLike(t) && t.k !== 'bool' && t.k !== 'param')
-      this.error(this.pos(e), `expected type 'bool' but found '${formatType(t)}'`);
+  private assertBool(e: Expr, t: CelT): boolean {
+    if (t.k === 'error') return false;
+    if (isDynLike(t) || t.k === 'bool' || t.k === 'param') return true;
+    this.error(this.exprOffset(e), `expected type 'bool' but found '${formatType(t)}'`);
+    return false;
+  }
+
+  /** Where cel-go locates an expression: calls at their operator or parenthesis, others at their start. */
+  exprOffset(e: Expr): number {
+    const k = e?.exprKind;
+    if (k?.case === 'callExpr') return this.callOffset(e, k.value.function, !!k.value.target);
+    if (k?.case === 'comprehensionExpr') return this.callOffset(e, 'macro', true);
+    return this.pos(e);
   }
 
   private call(e: Expr, scope: Map<string, CelT>): CelT {
@@ -375,8 +403,9 @@ class Checker {
     const target = v.target;
     const args: Expr[] = v.args ?? [];
     if (fn === '_&&_' || fn === '_||_') {
-      for (const a of args) this.assertBool(a, this.check(a, scope));
-      return BOOL;
+      let ok = true;
+      for (const a of args) ok = this.assertBool(a, this.check(a, scope)) && ok;
+      return ok ? BOOL : ERROR;
     }
     const table = target ? METHODS : FUNCTIONS;
     if (!Object.hasOwn(table, fn)) {
@@ -395,7 +424,7 @@ class Checker {
       );
     }
     const types = [...(target ? [this.check(target, scope)] : []), ...args.map((a) => this.check(a, scope))];
-    if (types.some((t) => t.k === 'error')) return ERROR;
+    const hasError = types.some((t) => t.k === 'error');
     let result: CelT | undefined;
     for (const ov of table[fn]!) {
       if (ov.args.length !== types.length) continue;
@@ -405,7 +434,14 @@ class Checker {
       if (r.k === 'param') r = DYN;
       result = result === undefined ? r : sameType(result, r) ? result : DYN;
     }
-    if (result) return substituteParams(result);
+    if (result) {
+      if (!hasError) return substituteParams(result);
+      // with an erroneous argument the call still has its declared type when every overload agrees
+      const declared = table[fn]!.map((ov) => formatType(ov.result));
+      return declared.every((d) => d === declared[0]) && !/[AB]/.test(declared[0]!)
+        ? table[fn]![0]!.result
+        : ERROR;
+    }
     const shown = target
       ? `${formatType(types[0]!)}.(${types.slice(1).map(formatType).join(', ')})`
       : `(${types.map(formatType).join(', ')})`;
@@ -452,6 +488,43 @@ export function checkExpression(
   parsed: { expr?: Expr; sourceInfo?: { positions?: Positions } },
 ): CheckIssue[] {
   const c = new Checker(src, parsed.sourceInfo?.positions ?? {});
+  // has() with anything but a field selection is a parse error in cel-go: the only error reported
+  const badHas = findBadHas(parsed.expr);
+  if (badHas) return [{ offset: c.exprOffset(badHas), message: 'invalid argument to has() macro' }];
   c.check(parsed.expr, new Map());
   return c.issues;
+}
+
+/** The argument of the first has() call that is not a field selection (left unexpanded by the parser). */
+function findBadHas(e: Expr): Expr | undefined {
+  const k = e?.exprKind;
+  if (!k) return undefined;
+  const kids: Expr[] = [];
+  switch (k.case) {
+    case 'callExpr':
+      if (k.value.function === 'has' && !k.value.target && k.value.args?.length === 1) return k.value.args[0];
+      if (k.value.target) kids.push(k.value.target);
+      kids.push(...(k.value.args ?? []));
+      break;
+    case 'selectExpr':
+      kids.push(k.value.operand);
+      break;
+    case 'listExpr':
+      kids.push(...(k.value.elements ?? []));
+      break;
+    case 'structExpr':
+      for (const en of k.value.entries ?? []) {
+        if (en.keyKind?.case === 'mapKey') kids.push(en.keyKind.value);
+        kids.push(en.value);
+      }
+      break;
+    case 'comprehensionExpr':
+      kids.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
+      break;
+  }
+  for (const kid of kids) {
+    const found = findBadHas(kid);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -151,8 +151,13 @@ const CONVERSIONS = new Set([
 /** @bufbuild/cel's evaluation error texts in cel-go's words. */
 export function celGoError(msg: string): string {
   let m: RegExpExecArray | null;
-  if ((m = /^found no matching overload for '?([^' ]+)'? applied to '\((.*)\)'$/.exec(msg))) {
-    return CONVERSIONS.has(m[1]!) ? `no such overload: ${m[1]}(${m[2]})` : 'no such overload';
+  if ((m = /^found no matching overload for '?([^' ]+)'? applied to '(?:(\w+)\.)?\((.*)\)'$/.exec(msg))) {
+    // cel-go names the overload for calls with one argument (receiver included), not for others
+    const argTypes = [...(m[2] ? [m[2]] : []), ...(m[3] ? m[3].split(', ') : [])];
+    const operator = /^[_@!-]/.test(m[1]!);
+    return !operator && (argTypes.length === 1 || CONVERSIONS.has(m[1]!))
+      ? `no such overload: ${m[1]}(${argTypes.join(', ')})`
+      : 'no such overload';
   }
   if ((m = /^field not found: (.*)$/s.exec(msg))) return `no such key: ${m[1]}`;
   if ((m = /^index (-?\d+) out of bounds/.exec(msg))) return `index out of bounds: ${m[1]}`;
