@@ -115,7 +115,7 @@ const FUNCTIONS: Record<string, Overload[]> = {
   string: [STRING, BOOL, INT, UINT, DOUBLE, BYTES, TIMESTAMP, DURATION].map((t) => o([t], STRING)),
   bytes: [o([BYTES], BYTES), o([STRING], BYTES)],
   bool: [o([BOOL], BOOL), o([STRING], BOOL)],
-  duration: [o([DURATION], DURATION), o([STRING], DURATION)],
+  duration: [o([DURATION], DURATION), o([STRING], DURATION), o([INT], DURATION)],
   timestamp: [o([TIMESTAMP], TIMESTAMP), o([STRING], TIMESTAMP), o([INT], TIMESTAMP)],
   dyn: [o([A], DYN)],
   type: [o([A], typeOf(A))],

@@ -105,6 +105,10 @@ export const goCompatFuncs: CelFunc[] = [
   celFunc('string', [TIMESTAMP], STRING, (t: TsVal) => formatTimestamp(t.message, offsetOf(t))),
   celFunc('timestamp', [STRING], TIMESTAMP, (s: string) => parseTimestamp(s)),
   celFunc('timestamp', [INT], TIMESTAMP, (n: bigint) => makeTimestamp(n * NS, 0)),
+  // type-checks in cel-go (the overload exists) but every conversion fails
+  celFunc('duration', [INT], DURATION, (): Duration => {
+    throw new Error("type conversion error from 'int' to 'google.protobuf.Duration'");
+  }),
   celFunc('_+_', [TIMESTAMP, DURATION], TIMESTAMP, (t: TsVal, d: DurVal) =>
     makeTimestamp(tsNs(t.message) + durNs(d.message), offsetOf(t)),
   ),
@@ -148,18 +152,49 @@ const CONVERSIONS = new Set([
   'type',
 ]);
 
+const NUMERIC = ['int', 'uint', 'double'];
+const ORDERED = [
+  ...NUMERIC,
+  'string',
+  'bytes',
+  'bool',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+];
+/** The operand types that implement each operator in cel-go (its traits). */
+const OPERATOR_TYPES: Record<string, string[]> = {
+  '_+_': [...NUMERIC, 'string', 'bytes', 'list', 'google.protobuf.Timestamp', 'google.protobuf.Duration'],
+  '_-_': [...NUMERIC, 'google.protobuf.Timestamp', 'google.protobuf.Duration'],
+  '_*_': NUMERIC,
+  '_/_': NUMERIC,
+  '_%_': ['int', 'uint'],
+  '_<_': ORDERED,
+  '_<=_': ORDERED,
+  '_>_': ORDERED,
+  '_>=_': ORDERED,
+};
+
 /** @bufbuild/cel's evaluation error texts in cel-go's words. */
 export function celGoError(msg: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^found no matching overload for '?([^' ]+)'? applied to '(?:(\w+)\.)?\((.*)\)'$/.exec(msg))) {
     // cel-go names the overload for calls with one argument (receiver included), not for others
     const argTypes = [...(m[2] ? [m[2]] : []), ...(m[3] ? m[3].split(', ') : [])];
-    const operator = /^[_@!-]/.test(m[1]!);
-    return !operator && (argTypes.length === 1 || CONVERSIONS.has(m[1]!))
-      ? `no such overload: ${m[1]}(${argTypes.join(', ')})`
+    const name = m[1]!;
+    if (/^[_@!-]/.test(name)) {
+      // an operator: plain when the left operand's type has the operation at all, else named
+      const traits = OPERATOR_TYPES[name];
+      return traits && !traits.includes(argTypes[0]!.replace(/\(.*$/, ''))
+        ? `no such overload: ${name}`
+        : 'no such overload';
+    }
+    if (name === 'size') return 'no such overload: size';
+    return argTypes.length === 1 || CONVERSIONS.has(name)
+      ? `no such overload: ${name}(${argTypes.join(', ')})`
       : 'no such overload';
   }
   if ((m = /^field not found: (.*)$/s.exec(msg))) return `no such key: ${m[1]}`;
+  if (/^type mismatch: expected bool/.test(msg)) return 'no such overload';
   if ((m = /^index (-?\d+) out of bounds/.exec(msg))) return `index out of bounds: ${m[1]}`;
   if (/^int divide by zero$|^uint divide by zero$/.test(msg)) return 'division by zero';
   if (/^u?int modulus by zero$/.test(msg)) return 'modulus by zero';
