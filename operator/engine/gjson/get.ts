@@ -88,7 +88,20 @@ export function get(
  */
 function staticValue(path: string): { node: JNode | undefined; rest: string } | undefined {
   const name = path.slice(1);
-  if (name[0] === '{' || name[0] === '[' || name[0] === '"') {
+  if (name[0] === '"') {
+    // gjson squashes from after the opening quote, so the closing quote opens a string that runs to
+    // the end of the path: the literal is the first string, and nothing of the path follows it
+    const end = stringEnd(name);
+    let node: JNode | undefined;
+    try {
+      node = end > 0 ? parseJson(name.slice(0, end + 1)) : undefined;
+    } catch {
+      node = undefined;
+    }
+    const lit = leadSquash(name);
+    return { node, rest: name.slice(lit.length) };
+  }
+  if (name[0] === '{' || name[0] === '[') {
     const lit = squash(name);
     let node: JNode | undefined;
     try {
@@ -121,6 +134,15 @@ function staticValue(path: string): { node: JNode | undefined; rest: string } | 
   else if (c === 'n') node = word[1] !== 'u' ? num(numberRaw(word)) : { t: 'null' };
   else if (c === 'N' || c === 'i' || c === 'I') node = num(numberRaw(word));
   return { node, rest: name.slice(end) };
+}
+
+/** Index of the quote closing the JSON string that starts at s[0], or -1. */
+function stringEnd(s: string): number {
+  for (let i = 1; i < s.length; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '"') return i;
+  }
+  return -1;
 }
 
 /** gjson's parseSquash: skips the lead character, then stops where depth returns to zero. */

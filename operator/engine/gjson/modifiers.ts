@@ -3,7 +3,7 @@
  * `@values`, `@tostr`, `@fromstr`, `@group`, `@dig`) on trees. A missing input behaves like gjson's
  * empty JSON text.
  */
-import { type JNode, arr, obj, str, parseJson, rawOf, NULL } from './node.js';
+import { type JNode, arr, obj, str, parseJson, rawOf, validJson, NULL } from './node.js';
 import { goQuote } from '../gojson/marshal.js';
 import { prettyText, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
 
@@ -71,8 +71,9 @@ export function applyModifier(
       return arr(out);
     }
     case 'this':
-    case 'valid':
       return n;
+    case 'valid':
+      return n && validJson(rawOf(n)) ? n : undefined;
     case 'ugly':
       return n && n.t === 'arr' ? arr(n.items) : n && n.t === 'obj' ? obj(n.keys, n.vals) : n;
     case 'pretty': {
@@ -103,7 +104,9 @@ export function applyModifier(
     case 'tostr':
       return str(n ? rawOf(n) : '');
     case 'fromstr': {
-      if (!n || n.t !== 'str') return undefined;
+      // a non-string value is its own JSON text (gjson parses String(), which is Raw for containers)
+      if (n && n.t !== 'str') return n.t === 'null' ? undefined : n;
+      if (!n) return undefined;
       try {
         return parseJson(n.str);
       } catch {
