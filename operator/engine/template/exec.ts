@@ -140,6 +140,9 @@ export class Executor {
         this.parseName,
         `html/template:${this.parseName}: ends in a non-text context: ${endContext}`,
       );
+    const contextError = this.opts.htmlPlan?.contextError;
+    if (contextError)
+      throw new TemplateError('exec', this.parseName, `html/template:${this.parseName}: ${contextError}`);
     const planError = this.opts.htmlPlan?.error;
     if (planError) {
       const [line, col] = this.locate(planError.action.pos);

@@ -60,6 +60,7 @@ function attrType(raw: string): 'plain' | 'url' | 'js' | 'css' {
 /** How the value of one action is escaped, decided by where it stands. */
 export type EscapeContext =
   | { kind: 'text' }
+  | { kind: 'attrName' }
   | { kind: 'attr'; type: 'plain' | 'url' | 'js' | 'css'; quote: string; sofar: string }
   | { kind: 'script'; sofar: string }
   | { kind: 'style'; sofar: string };
@@ -73,6 +74,8 @@ export interface HtmlPlan {
   preEscaped: Set<ActionNode>;
   /** html/template escaping error, reported when the template is executed */
   error: { action: ActionNode; escaper: string } | null;
+  /** an error of the template text itself in its context (`"<" in unquoted attr: "<"`) */
+  contextError: string | null;
   /** Go's context string when the main template ends outside HTML text (an escaping error) */
   endContext: string | null;
 }
@@ -104,7 +107,15 @@ class TextRewriter {
   private rawSoFar = '';
 
   /** The escaping context an action at the current position gets. */
+  /** the first error of the text in its context */
+  contextError: string | null = null;
+
   context(): EscapeContext {
+    if (
+      this.state === 'tag' &&
+      (this.part === 'between' || this.part === 'name' || this.part === 'afterName')
+    )
+      return { kind: 'attrName' };
     if (this.state === 'tag' && (this.part === 'value' || this.part === 'beforeValue'))
       return { kind: 'attr', type: attrType(this.attrName), quote: this.quote, sofar: this.valueSoFar };
     if (this.state === 'raw' && this.rawElement === 'script') return { kind: 'script', sofar: this.rawSoFar };
@@ -114,6 +125,15 @@ class TextRewriter {
 
   /** After an action printed something: the value is no longer empty. */
   afterAction(): void {
+    if (this.state === 'tag' && (this.part === 'between' || this.part === 'afterName')) {
+      this.part = 'name';
+      this.attrName = 'x';
+      return;
+    }
+    if (this.state === 'tag' && this.part === 'name') {
+      this.attrName += 'x';
+      return;
+    }
     if (this.state === 'tag' && this.part === 'beforeValue') {
       this.part = 'value';
       this.quote = '';
@@ -122,10 +142,12 @@ class TextRewriter {
     if (this.state === 'raw') this.rawSoFar += 'x';
   }
 
-  private tagChar(c: string): void {
+  private tagChar(c: string, text: string, i: number): void {
     const space = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
     switch (this.part) {
       case 'value':
+        if (!this.quote && !this.contextError && '"\'<=`'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in unquoted attr: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
         if (this.quote ? c === this.quote : space || c === '>') {
           this.part = 'between';
           this.quote = '';
@@ -144,6 +166,8 @@ class TextRewriter {
         }
         return;
       case 'name':
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
         if (c === '=') {
           this.part = 'beforeValue';
           this.valueSoFar = '';
@@ -162,6 +186,8 @@ class TextRewriter {
         }
         return;
       default:
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
         if (c === '>') this.endTag();
         else if (!space && c !== '/') {
           this.part = 'name';
@@ -180,9 +206,13 @@ class TextRewriter {
     } else this.state = 'text';
   }
 
+  /** where the current text node began (Go quotes the text of the node in context errors) */
+  private segmentStart = 0;
+
   rewrite(text: string): string {
     let out = '';
     let i = 0;
+    this.segmentStart = 0;
     while (i < text.length) {
       switch (this.state) {
         case 'text': {
@@ -222,8 +252,8 @@ class TextRewriter {
         case 'tag': {
           const c = text[i]!;
           out += c;
+          this.tagChar(c, text, i);
           i++;
-          this.tagChar(c);
           break;
         }
         case 'comment': {
@@ -274,6 +304,7 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
     suppressed: new Set(),
     preEscaped: new Set(),
     error: null,
+    contextError: null,
     endContext: null,
   };
   const visit = (list: ListNode, rw: TextRewriter): void => {
@@ -292,6 +323,11 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (n.pipe.decl.length === 0) {
           const ctx = rw.context();
           if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
+          // a trailing `html` is allowed only where html/template would HTML-escape anyway
+          const htmlLike =
+            ctx.kind === 'text' || (ctx.kind === 'attr' && ctx.quote !== '' && ctx.type === 'plain');
+          if (!htmlLike && lastIdent(n.pipe) === 'html' && !plan.error)
+            plan.error = { action: n, escaper: 'html' };
           rw.afterAction();
         }
         const bad = misplacedEscaper(n.pipe);
@@ -321,6 +357,7 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
   for (const [name, tree] of trees) {
     const rw = new TextRewriter();
     visit(tree.root, rw);
+    if (rw.contextError && !plan.contextError) plan.contextError = rw.contextError;
     if (name === mainName && rw.state !== 'text') plan.endContext = contextString(rw);
   }
   return plan;

@@ -37,7 +37,17 @@ export function htmlEscape(s: string): string {
 /** The escaper of an unquoted attribute value; an empty value becomes ZgotmplZ. */
 export function htmlNospaceEscape(s: string): string {
   if (s === '') return FAILSAFE;
-  return s.replace(/[\0\t\n\v\f\r "&'+<=>`]/g, (c) => HTML_NOSPACE[c]!);
+  return s
+    .replace(/[\0\t\n\v\f\r "&'+<=>`]/g, (c) => HTML_NOSPACE[c]!)
+    .replace(/(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g, '&#xfffd;');
+}
+
+/** htmlNameFilter: an action in an attribute name may only print a plain lower-case alphanumeric name. */
+function htmlNameFilter(s: string): string {
+  const name = s.toLowerCase();
+  if (name === '' || !/^[0-9a-z]+$/.test(name)) return FAILSAFE;
+  if (name.startsWith('on') || name === 'style' || /src|uri|url/.test(name)) return FAILSAFE;
+  return name;
 }
 
 /** Whether a URL's scheme (if any) is http, https or mailto. */
@@ -52,9 +62,14 @@ function isSafeUrl(s: string): boolean {
 /** html/template's urlProcessor: percent-encoding; `norm` keeps reserved characters and `%`. */
 function urlProcess(s: string, norm: boolean): string {
   let out = '';
-  for (const b of goEncode(s)) {
+  const bytes = goEncode(s);
+  const hex = (x: number | undefined) => x !== undefined && /[0-9a-fA-F]/.test(String.fromCharCode(x));
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
     const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-._~]/.test(c) || (norm && /[!#$&*+,/:;=?@[\]%]/.test(c))) out += c;
+    // a normaliser keeps reserved characters and existing %XX escapes
+    if (/[A-Za-z0-9\-._~]/.test(c) || (norm && /[!#$&*+,/:;=?@[\]]/.test(c))) out += c;
+    else if (norm && c === '%' && hex(bytes[i + 1]) && hex(bytes[i + 2])) out += c;
     else out += '%' + b.toString(16).padStart(2, '0');
   }
   return out;
@@ -206,6 +221,8 @@ export function escapeInContext(
   switch (ctx.kind) {
     case 'text':
       return htmlEscape(printed);
+    case 'attrName':
+      return htmlNameFilter(printed);
     case 'script':
       return jsInString(ctx.sofar) ? jsStrEscape(printed) : jsValEscape(v, printed, isStringer);
     case 'style':
