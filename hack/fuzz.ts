@@ -6,9 +6,11 @@
  *
  *   hack/fuzz.sh --cases 20000 --seed 7 [--record] [--show 10]
  *
- * With --record, the differing cases are appended to the oracle corpora (hack/oracle-template/cases.txt,
- * hack/oracle-paths/corpus/*.json) and the regen scripts turn them into golden files, so the unit tests
- * keep them covered. Without it, they are written to .artifacts/fuzz/seed-N/ (the Go answers included).
+ * The differing cases are written to .artifacts/fuzz/seed-N/findings.json with Go's answers. With
+ * --record they are appended to the oracle corpora (hack/oracle-template/cases.txt,
+ * hack/oracle-paths/corpus/*.json) and the regen scripts turn them into golden files. After fixing,
+ * `--replay <findings.json> --record` re-checks earlier findings without Go and records the ones that
+ * now agree as goldens, so every fixed difference stays covered by the unit tests.
  * The oracle binaries are expected in $FUZZ_BIN (hack/fuzz.sh builds them).
  */
 import { execFileSync } from 'node:child_process';
@@ -658,100 +660,123 @@ function mStep(): Record<string, unknown> {
 
 // ---------------------------------------------------------------- run
 
-const nTemplates = Math.round(total * 0.4);
-const nGjson = Math.round(total * 0.2);
-const nSjson = Math.round(total * 0.1);
-const nCel = Math.round(total * 0.15);
-const nMutation = total - nTemplates - nGjson - nSjson - nCel;
+function runMut(kind: 'cel' | 'mutation', cc: Record<string, unknown>): unknown {
+  const steps = kind === 'cel' ? [{ cel: { path: cc.path, expression: cc.expression } }] : cc.steps;
+  try {
+    return comparable(
+      runMutationCase({
+        object: cc.object as string,
+        ...(cc.other ? { other: cc.other as string } : {}),
+        steps: steps as never,
+        want: {},
+      }),
+    );
+  } catch (e) {
+    return { crash: String(e) };
+  }
+}
 
-const work = join(root, '.artifacts', 'fuzz', `seed-${seedArg}`);
-mkdirSync(work, { recursive: true });
-const started = Date.now();
-
-const tpl = templateCases(nTemplates);
-writeFileSync(join(work, 'templates.txt'), tpl.lines.join('\n') + '\n');
-execFileSync(join(bin, 'oracle-template'), [join(work, 'templates.txt'), join(work, 'templates.go.json')], {
-  env: { ...process.env, TZ: 'UTC' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-  maxBuffer: 1 << 30,
-});
-
-const batchIn = {
-  gjson: times(nGjson, () => ({ json: DOC, path: gPath() })),
-  sjson: times(nSjson, sCase),
-  cel: times(nCel, () => ({ object: OBJ, other: OTHER, path: pick(M_PATHS), expression: celExpr() })),
-  mutation: times(nMutation, () => ({
-    object: OBJ,
-    ...(rnd(2) ? { other: OTHER } : {}),
-    steps: times(1 + rnd(3), mStep),
-  })),
-};
-writeFileSync(join(work, 'paths.json'), JSON.stringify(batchIn));
-execFileSync(join(bin, 'oracle-paths'), ['batch', join(work, 'paths.json'), join(work, 'paths.go.json')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const goMs = Date.now() - started;
+/** The engine's answer for one case of a kind (template inputs carry their directives). */
+function evaluate(kind: string, input: Record<string, unknown>): unknown {
+  switch (kind) {
+    case 'template': {
+      const head = input.head as string[];
+      const dir = (k: string) => head.find((h) => h.startsWith(`#! ${k} `))!.slice(`#! ${k} `.length);
+      return runTemplate({
+        template: input.template as string,
+        data: dir('data'),
+        ctx: dir('ctx'),
+        mode: dir('mode'),
+        funcs: dir('funcs') as 'agent' | 'sprig',
+      });
+    }
+    case 'gjson':
+      return runGjson(input as { json: string; path: string });
+    case 'sjson':
+      return runSjson(input as { json: string; path: string; op: string; value?: string });
+    default:
+      return runMut(kind as 'cel' | 'mutation', input);
+  }
+}
 
 interface Finding {
   kind: string;
-  input: unknown;
+  input: Record<string, unknown>;
   go: unknown;
   ts: unknown;
 }
 const findings: Finding[] = [];
+const passing: Finding[] = [];
 const counts: Record<string, { cases: number; diffs: number }> = {};
-const note = (kind: string, same: boolean, input: unknown, go: unknown, ts: unknown) => {
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const note = (kind: string, input: Record<string, unknown>, go: unknown, ts: unknown) => {
   counts[kind] ??= { cases: 0, diffs: 0 };
   counts[kind].cases++;
-  if (!same) {
+  if (same(go, ts)) passing.push({ kind, input, go, ts });
+  else {
     counts[kind].diffs++;
     findings.push({ kind, input, go, ts });
   }
 };
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-const templateGolden = JSON.parse(readFileSync(join(work, 'templates.go.json'), 'utf8')) as TemplateCase[];
-templateGolden.forEach((c, i) => {
-  const want = c.error !== undefined ? { error: c.error } : { output: c.output };
-  const got = runTemplate(c);
-  note('template', same(got, want), { template: c.template, head: tpl.directives[i] }, want, got);
-});
+const replay = opt('replay', '');
+const started = Date.now();
+let goMs = 0;
+let work: string;
 
-const goBatch = JSON.parse(readFileSync(join(work, 'paths.go.json'), 'utf8')) as Record<
-  string,
-  { want: unknown }[]
->;
-for (const c of goBatch.gjson ?? []) {
-  const cc = c as unknown as { json: string; path: string; want: unknown };
-  note('gjson', same(runGjson(cc), cc.want), { json: cc.json, path: cc.path }, cc.want, runGjson(cc));
-}
-for (const c of goBatch.sjson ?? []) {
-  const cc = c as unknown as { json: string; path: string; op: string; value?: string; want: unknown };
-  const got = runSjson(cc);
-  const { want, ...input } = cc;
-  note('sjson', same(got, want), input, want, got);
-}
-for (const kind of ['cel', 'mutation'] as const) {
-  for (const c of goBatch[kind] ?? []) {
-    const cc = c as unknown as Record<string, unknown> & {
-      want: { object?: string; error?: string; buildError?: string };
-    };
-    const steps = kind === 'cel' ? [{ cel: { path: cc.path, expression: cc.expression } }] : cc.steps;
-    let got: unknown;
-    try {
-      got = comparable(
-        runMutationCase({
-          object: cc.object as string,
-          ...(cc.other ? { other: cc.other as string } : {}),
-          steps: steps as never,
-          want: cc.want,
-        }),
-      );
-    } catch (e) {
-      got = { crash: String(e) };
+if (replay) {
+  // re-evaluate earlier findings against the Go answers recorded with them
+  work = dirname(replay);
+  for (const f of JSON.parse(readFileSync(replay, 'utf8')) as Finding[])
+    note(f.kind, f.input, f.go, evaluate(f.kind, f.input));
+} else {
+  const nTemplates = Math.round(total * 0.4);
+  const nGjson = Math.round(total * 0.2);
+  const nSjson = Math.round(total * 0.1);
+  const nCel = Math.round(total * 0.15);
+  const nMutation = total - nTemplates - nGjson - nSjson - nCel;
+
+  work = join(root, '.artifacts', 'fuzz', `seed-${seedArg}`);
+  mkdirSync(work, { recursive: true });
+
+  const tpl = templateCases(nTemplates);
+  writeFileSync(join(work, 'templates.txt'), tpl.lines.join('\n') + '\n');
+  execFileSync(join(bin, 'oracle-template'), [join(work, 'templates.txt'), join(work, 'templates.go.json')], {
+    env: { ...process.env, TZ: 'UTC' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    maxBuffer: 1 << 30,
+  });
+  const batchIn = {
+    gjson: times(nGjson, () => ({ json: DOC, path: gPath() })),
+    sjson: times(nSjson, sCase),
+    cel: times(nCel, () => ({ object: OBJ, other: OTHER, path: pick(M_PATHS), expression: celExpr() })),
+    mutation: times(nMutation, () => ({
+      object: OBJ,
+      ...(rnd(2) ? { other: OTHER } : {}),
+      steps: times(1 + rnd(3), mStep),
+    })),
+  };
+  writeFileSync(join(work, 'paths.json'), JSON.stringify(batchIn));
+  execFileSync(join(bin, 'oracle-paths'), ['batch', join(work, 'paths.json'), join(work, 'paths.go.json')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  goMs = Date.now() - started;
+
+  const templateGolden = JSON.parse(readFileSync(join(work, 'templates.go.json'), 'utf8')) as TemplateCase[];
+  templateGolden.forEach((c, i) => {
+    const want = c.error !== undefined ? { error: c.error } : { output: c.output };
+    note('template', { template: c.template, head: tpl.directives[i] }, want, runTemplate(c));
+  });
+  const goBatch = JSON.parse(readFileSync(join(work, 'paths.go.json'), 'utf8')) as Record<
+    string,
+    Record<string, unknown>[]
+  >;
+  for (const kind of ['gjson', 'sjson', 'cel', 'mutation']) {
+    for (const c of goBatch[kind] ?? []) {
+      const { want, ...input } = c;
+      const go = kind === 'cel' || kind === 'mutation' ? comparable(want as never) : want;
+      note(kind, input, go, evaluate(kind, input));
     }
-    const { want, ...input } = cc;
-    note(kind, same(got, comparable(want)), input, comparable(want), got);
   }
 }
 
@@ -760,7 +785,8 @@ const all = Object.values(counts).reduce((a, c) => ({ cases: a.cases + c.cases, 
   cases: 0,
   diffs: 0,
 });
-writeFileSync(join(work, 'findings.json'), JSON.stringify(findings, null, 1) + '\n');
+const findingsFile = join(work, replay ? 'findings.replayed.json' : 'findings.json');
+writeFileSync(findingsFile, JSON.stringify(findings, null, 1) + '\n');
 for (const f of findings.slice(0, show))
   console.log(
     `[${f.kind}] ${JSON.stringify(f.input).slice(0, 400)}\n   go: ${JSON.stringify(f.go).slice(0, 400)}\n   ts: ${JSON.stringify(f.ts).slice(0, 400)}`,
@@ -770,28 +796,35 @@ for (const [k, c] of Object.entries(counts))
     `${k.padEnd(9)} ${String(c.cases).padStart(6)} cases ${String(c.diffs).padStart(5)} differences`,
   );
 console.log(
-  `seed ${seedArg}: ${all.cases} cases, ${all.diffs} differences, ${seconds}s (Go oracles ${(goMs / 1000).toFixed(1)}s); findings in ${join(work, 'findings.json')}`,
+  `${replay ? `replay of ${replay}` : `seed ${seedArg}`}: ${all.cases} cases, ${all.diffs} differences, ${seconds}s` +
+    (replay ? '' : ` (Go oracles ${(goMs / 1000).toFixed(1)}s)`) +
+    `; findings in ${findingsFile}`,
 );
 
-if (record && findings.length) {
-  // append to the corpora; hack/fuzz.sh then regenerates the goldens from them
-  const tplFindings = findings.filter((f) => f.kind === 'template');
-  if (tplFindings.length) {
-    let text = `# fuzz findings (hack/fuzz.sh --seed ${seedArg})\n`;
-    for (const f of tplFindings) {
-      const input = f.input as { template: string; head: string[] };
-      text += input.head.join('\n') + '\n' + input.template.replace(/\n/g, '\u23ce') + '\n';
-    }
+/**
+ * --record: the differing cases (or, with --replay, the earlier findings that now agree with Go) are
+ * appended to the oracle corpora; hack/fuzz.sh then regenerates the goldens from them.
+ */
+if (record) {
+  const rows = replay ? passing : findings;
+  const tplRows = rows.filter((f) => f.kind === 'template');
+  if (tplRows.length) {
+    let text = `# fuzz ${replay ? 'findings fixed since' : 'findings of'} hack/fuzz.sh (${replay ? replay.replace(root + '/', '') : `--seed ${seedArg}`})\n`;
+    for (const f of tplRows)
+      text +=
+        (f.input.head as string[]).join('\n') +
+        '\n' +
+        (f.input.template as string).replace(/\n/g, '\u23ce') +
+        '\n';
     appendFileSync(join(root, 'hack', 'oracle-template', 'cases.txt'), text);
   }
   for (const kind of ['gjson', 'sjson', 'cel', 'mutation']) {
-    const add = findings.filter((f) => f.kind === kind).map((f) => f.input);
+    const add = rows.filter((f) => f.kind === kind).map((f) => f.input);
     if (!add.length) continue;
     const file = join(root, 'hack', 'oracle-paths', 'corpus', `${kind}.json`);
     const existing = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
-    const rows = [...existing, ...add].map((c) => JSON.stringify(c));
-    writeFileSync(file, '[\n' + rows.join(',\n') + '\n]\n');
+    writeFileSync(file, '[\n' + [...existing, ...add].map((c) => JSON.stringify(c)).join(',\n') + '\n]\n');
   }
-  console.log(`recorded ${findings.length} findings in the oracle corpora`);
+  console.log(`recorded ${rows.length} cases in the oracle corpora`);
 }
 process.exitCode = all.diffs === 0 ? 0 : 1;
