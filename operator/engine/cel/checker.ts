@@ -237,6 +237,8 @@ type Expr = any;
 
 class Checker {
   readonly issues: CheckIssue[] = [];
+  /** types of list literals, for the accumulators of map and filter */
+  readonly listTypes = new Map<Expr, CelT>();
   private readonly src: string;
   private readonly positions: Positions;
   constructor(src: string, positions: Positions) {
@@ -271,7 +273,8 @@ class Checker {
       }
       return p;
     }
-    if (fn === '_[_]' || fn === '!_' || fn === '-_') return p;
+    if (fn === '_[_]') return p;
+    if (fn === '!_' || fn === '-_') return this.skipSpace(p);
     // a function or method call: the position of its opening parenthesis
     let i = p;
     if (hasTarget && this.src[i] === '.') i++;
@@ -309,7 +312,9 @@ class Checker {
       case 'listExpr': {
         let elem: CelT | undefined;
         for (const el of k.value.elements ?? []) elem = join(elem, this.check(el, scope));
-        return list(elem ?? DYN);
+        const t = list(elem ?? DYN);
+        this.listTypes.set(e, t);
+        return t;
       }
       case 'structExpr': {
         let key: CelT | undefined;
@@ -361,9 +366,14 @@ class Checker {
     } else if (range.k === 'map') {
       iterType = range.key;
       iterType2 = range.val;
+    } else if (range.k === 'error') {
+      iterType = ERROR;
+      iterType2 = ERROR;
     } else if (!isDynLike(range)) {
+      iterType = ERROR;
+      iterType2 = ERROR;
       this.error(
-        this.pos(c.iterRange),
+        this.exprOffset(c.iterRange),
         `expression of type '${formatType(range)}' cannot be range of a comprehension (must be list, map, or dynamic)`,
       );
     }
@@ -374,9 +384,11 @@ class Checker {
     inner.set(c.accuVar, accu);
     const cond = this.check(c.loopCondition, inner);
     this.assertBool(c.loopCondition, cond);
-    const step = this.check(c.loopStep, inner);
-    // an empty list accumulator takes the element type the step gives it (map, filter)
-    if (accu.k === 'list' && accu.e.k === 'dyn' && step.k === 'list') accu = step;
+    this.check(c.loopStep, inner);
+    // an empty list accumulator (map, filter) takes the type of the list its step appends
+    const appended = appendedList(c.loopStep, c.accuVar);
+    const appendedType = appended ? this.listTypes.get(appended) : undefined;
+    if (accu.k === 'list' && accu.e.k === 'dyn' && appendedType) accu = appendedType;
     const res = new Map(scope);
     res.set(c.accuVar, accu);
     return this.check(c.result, res);
@@ -434,14 +446,9 @@ class Checker {
       if (r.k === 'param') r = DYN;
       result = result === undefined ? r : sameType(result, r) ? result : DYN;
     }
-    if (result) {
-      if (!hasError) return substituteParams(result);
-      // with an erroneous argument the call still has its declared type when every overload agrees
-      const declared = table[fn]!.map((ov) => formatType(ov.result));
-      return declared.every((d) => d === declared[0]) && !/[AB]/.test(declared[0]!)
-        ? table[fn]![0]!.result
-        : ERROR;
-    }
+    // an erroneous argument matches like dyn (it was reported where it arose)
+    void hasError;
+    if (result) return substituteParams(result);
     const shown = target
       ? `${formatType(types[0]!)}.(${types.slice(1).map(formatType).join(', ')})`
       : `(${types.map(formatType).join(', ')})`;
@@ -526,5 +533,20 @@ function findBadHas(e: Expr): Expr | undefined {
     const found = findBadHas(kid);
     if (found) return found;
   }
+  return undefined;
+}
+
+/** The list literal a comprehension step appends to its accumulator (`accu + [x]`, maybe under `?:`). */
+function appendedList(step: Expr, accuVar: string): Expr | undefined {
+  const k = step?.exprKind;
+  if (k?.case !== 'callExpr') return undefined;
+  const args: Expr[] = k.value.args ?? [];
+  if (
+    k.value.function === '_+_' &&
+    args[0]?.exprKind?.case === 'identExpr' &&
+    args[0].exprKind.value.name === accuVar
+  )
+    return args[1]?.exprKind?.case === 'listExpr' ? args[1] : undefined;
+  if (k.value.function === '_?_:_') return appendedList(args[1], accuVar) ?? appendedList(args[2], accuVar);
   return undefined;
 }
