@@ -185,7 +185,11 @@ function assignable(expected: CelT, actual: CelT, s: Subst): boolean {
       s.set(expected.name, actual);
       return true;
     }
-    if (assignable(bound, actual, s)) return true;
+    if (assignable(bound, actual, s)) {
+      // the parameter takes the more general type (cel-go's mostGeneral): dyn wins
+      if (actual.k === 'dyn') s.set(expected.name, DYN);
+      return true;
+    }
     // the parameter takes the more general of the two (cel-go's mostGeneral)
     if (assignable(actual, bound, new Map(s))) {
       s.set(expected.name, actual);
@@ -305,9 +309,15 @@ class Checker {
         const operand = this.check(k.value.operand, scope);
         if (isDynLike(operand)) return k.value.testOnly ? BOOL : operand;
         if (operand.k === 'map') return k.value.testOnly ? BOOL : operand.val;
-        // has(x.f) is located at the macro's parenthesis
-        const at = k.value.testOnly ? this.callOffset(e, 'has', false) : this.pos(e);
-        return this.error(at, `type '${formatType(operand)}' does not support field selection`);
+        // has(x.f) is located at the macro's parenthesis, and is a bool even when it fails
+        if (k.value.testOnly) {
+          this.error(
+            this.callOffset(e, 'has', false),
+            `type '${formatType(operand)}' does not support field selection`,
+          );
+          return BOOL;
+        }
+        return this.error(this.pos(e), `type '${formatType(operand)}' does not support field selection`);
       }
       case 'listExpr': {
         let elem: CelT | undefined;
@@ -394,10 +404,10 @@ class Checker {
     return this.check(c.result, res);
   }
 
+  /** Reports a non-bool operand; false only when it reported (an error-typed operand was reported where it arose). */
   private assertBool(e: Expr, t: CelT): boolean {
-    if (t.k === 'error') return false;
     if (isDynLike(t) || t.k === 'bool' || t.k === 'param') return true;
-    this.error(this.exprOffset(e), `expected type 'bool' but found '${formatType(t)}'`);
+    this.error(this.exprOffset(e), `expected type 'bool' but found '${literalTypeName(e) ?? formatType(t)}'`);
     return false;
   }
 
@@ -548,5 +558,14 @@ function appendedList(step: Expr, accuVar: string): Expr | undefined {
   )
     return args[1]?.exprKind?.case === 'listExpr' ? args[1] : undefined;
   if (k.value.function === '_?_:_') return appendedList(args[1], accuVar) ?? appendedList(args[2], accuVar);
+  return undefined;
+}
+
+/** cel-go prints the fresh type variables of an empty list or map literal. */
+function literalTypeName(e: Expr): string | undefined {
+  const k = e?.exprKind;
+  if (k?.case === 'listExpr' && !(k.value.elements ?? []).length) return 'list(_var0)';
+  if (k?.case === 'structExpr' && !(k.value.entries ?? []).length && !k.value.messageName)
+    return 'map(_var0, _var1)';
   return undefined;
 }
