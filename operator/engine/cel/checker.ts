@@ -494,7 +494,11 @@ export function formatIssues(src: string, issues: CheckIssue[]): string {
       const lineStart = before.lastIndexOf('\n') + 1;
       const col = [...src.slice(lineStart, i.offset)].length;
       const text = src.split('\n')[line - 1] ?? '';
-      return `ERROR: <input>:${line}:${col + 1}: ${i.message}\n | ${text}\n | ${'.'.repeat(col)}^`;
+      // cel-go marks each wide (East Asian) character before the column with a full-width dot
+      const dots = [...src.slice(lineStart, i.offset)].map((ch) =>
+        isWide(ch.codePointAt(0)!) ? '\uff0e' : '.',
+      );
+      return `ERROR: <input>:${line}:${col + 1}: ${i.message}\n | ${text}\n | ${dots.join('')}^`;
     })
     .join('\n');
 }
@@ -568,4 +572,18 @@ function literalTypeName(e: Expr): string | undefined {
   if (k?.case === 'structExpr' && !(k.value.entries ?? []).length && !k.value.messageName)
     return 'map(_var0, _var1)';
   return undefined;
+}
+
+/** East Asian wide and full-width characters. */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
 }

@@ -5,12 +5,16 @@
 import { type JNode, numValue, rawOf, toJs } from './node.js';
 
 /** Value() of a tree: like toJs, but the first of duplicate keys wins (gjson's arrayOrMap). */
-function gjsonValue(n: JNode): unknown {
-  if (n.t === 'arr') return n.items.map(gjsonValue);
-  if (n.t !== 'obj') return toJs(n);
+function gjsonValue(n: JNode, nested = false): unknown {
+  if (n.t === 'arr') return n.items.map((x) => gjsonValue(x, true));
+  if (n.t !== 'obj') {
+    // inside a container gjson reads a literal starting with `n` as null (a `nan` literal included)
+    if (nested && n.t === 'num' && n.raw.startsWith('n')) return null;
+    return toJs(n);
+  }
   const o: Record<string, unknown> = {};
   n.keys.forEach((k, i) => {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) o[k] = gjsonValue(n.vals[i]!);
+    if (!Object.prototype.hasOwnProperty.call(o, k)) o[k] = gjsonValue(n.vals[i]!, true);
   });
   return o;
 }
