@@ -156,6 +156,8 @@ class TextRewriter {
         return;
       case 'beforeValue':
         if (space) return;
+        if (!this.contextError && '<=`'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in unquoted attr: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
         this.part = 'value';
         this.valueSoFar = '';
         if (c === '"' || c === "'") this.quote = c;

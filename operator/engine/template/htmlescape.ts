@@ -39,7 +39,9 @@ export function htmlNospaceEscape(s: string): string {
   if (s === '') return FAILSAFE;
   return s
     .replace(/[\0\t\n\v\f\r "&'+<=>`]/g, (c) => HTML_NOSPACE[c]!)
-    .replace(/(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g, '&#xfffd;');
+    .replace(/(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]|[\uFDD0-\uFDEF\uFFF0-\uFFFF]/g, (c) =>
+      /[\uDC80-\uDCFF]/.test(c) ? '&#xfffd;' : `&#x${c.charCodeAt(0).toString(16)};`,
+    );
 }
 
 /** htmlNameFilter: an action in an attribute name may only print a plain lower-case alphanumeric name. */
