@@ -325,9 +325,8 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (n.pipe.decl.length === 0) {
           const ctx = rw.context();
           if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
-          // a trailing `html` is allowed only where html/template would HTML-escape anyway
-          const htmlLike =
-            ctx.kind === 'text' || (ctx.kind === 'attr' && ctx.quote !== '' && ctx.type === 'plain');
+          // a trailing `html` is allowed only where html/template's last escaper is an HTML one (text, quoted attributes)
+          const htmlLike = ctx.kind === 'text' || (ctx.kind === 'attr' && ctx.quote !== '');
           if (!htmlLike && lastIdent(n.pipe) === 'html' && !plan.error)
             plan.error = { action: n, escaper: 'html' };
           rw.afterAction();
