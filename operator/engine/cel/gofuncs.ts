@@ -7,16 +7,17 @@
  * - timestamps keep the offset they were parsed with (`2024-01-01T10:00:00+02:00`), through
  *   arithmetic with durations too; string(timestamp) is RFC 3339 with trailing zeros of the
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
- * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go.
+ * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
+ * - a list or map on the left of `in` a map is false, not an error.
  */
-import { celFunc, CelScalar, objectType, type CelFunc } from '@bufbuild/cel';
+import { celFunc, CelScalar, listType, mapType, objectType, type CelFunc } from '@bufbuild/cel';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, TimestampSchema, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatFloat } from '../template/strconv.js';
 
 const TIMESTAMP = objectType(TimestampSchema);
 const DURATION = objectType(DurationSchema);
-const { INT, DOUBLE, STRING } = CelScalar;
+const { INT, DOUBLE, STRING, BOOL, DYN } = CelScalar;
 
 /** The UTC offset (seconds) a timestamp carries; absent means UTC. Keyed by the message object. */
 const offsets = new WeakMap<object, number>();
@@ -118,6 +119,9 @@ export const goCompatFuncs: CelFunc[] = [
   celFunc('_-_', [TIMESTAMP, DURATION], TIMESTAMP, (t: TsVal, d: DurVal) =>
     makeTimestamp(tsNs(t.message) - durNs(d.message), offsetOf(t)),
   ),
+  // a list or map is never a key of a map: cel-go answers false, @bufbuild/cel fails
+  celFunc('@in', [listType(DYN), mapType(DYN, DYN)], BOOL, () => false),
+  celFunc('@in', [mapType(DYN, DYN), mapType(DYN, DYN)], BOOL, () => false),
   celFunc('_%_', [INT, INT], INT, (a: bigint, b: bigint) => {
     if (b === 0n) throw new Error('modulus by zero');
     if (a === -(2n ** 63n) && b === -1n) throw new Error('integer overflow');
