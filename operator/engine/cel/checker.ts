@@ -262,6 +262,15 @@ class Checker {
   /** Where cel-go locates a call: the operator, the `?`, or the `(` of a function call. */
   private callOffset(e: Expr, fn: string, hasTarget: boolean): number {
     const p = this.pos(e);
+    if (fn === '_&&_' || fn === '_||_') {
+      // recorded at the start of the left operand: find the operator before the right one
+      const rhs = e.exprKind.value.args?.[1];
+      let i = rhs ? this.exprStart(rhs) - 1 : p;
+      while (i > 0 && (/\s/.test(this.src[i]!) || this.src[i] === '(')) i--;
+      return i > 0 && (this.src.slice(i - 1, i + 1) === '&&' || this.src.slice(i - 1, i + 1) === '||')
+        ? i - 1
+        : p;
+    }
     if (/^_.+_$/.test(fn) && fn !== '_?_:_' && fn !== '_[_]') return this.skipSpace(p); // binary: after lhs
     if (fn === '@in') return this.skipSpace(p);
     if (fn === '_?_:_') {
@@ -409,6 +418,20 @@ class Checker {
     if (isDynLike(t) || t.k === 'bool' || t.k === 'param') return true;
     this.error(this.exprOffset(e), `expected type 'bool' but found '${literalTypeName(e) ?? formatType(t)}'`);
     return false;
+  }
+
+  /** The offset where an expression's text begins. */
+  exprStart(e: Expr): number {
+    const k = e?.exprKind;
+    if (k?.case === 'callExpr') {
+      const fn: string = k.value.function;
+      if (k.value.target) return this.exprStart(k.value.target);
+      if (/^_.+_$/.test(fn) || fn === '@in') return this.exprStart(k.value.args?.[0]);
+      return this.pos(e);
+    }
+    if (k?.case === 'selectExpr') return this.exprStart(k.value.operand);
+    if (k?.case === 'comprehensionExpr') return this.exprStart(k.value.iterRange);
+    return this.pos(e);
   }
 
   /** Where cel-go locates an expression: calls at their operator or parenthesis, others at their start. */

@@ -10,14 +10,14 @@
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
  * - a list or map on the left of `in` a map is false, not an error.
  */
-import { celFunc, CelScalar, listType, mapType, objectType, type CelFunc } from '@bufbuild/cel';
+import { celFunc, CelScalar, celUint, listType, mapType, objectType, type CelFunc } from '@bufbuild/cel';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, TimestampSchema, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatFloat } from '../template/strconv.js';
 
 const TIMESTAMP = objectType(TimestampSchema);
 const DURATION = objectType(DurationSchema);
-const { INT, DOUBLE, STRING, BOOL, DYN } = CelScalar;
+const { INT, UINT, DOUBLE, STRING, BOOL, DYN } = CelScalar;
 
 /** The UTC offset (seconds) a timestamp carries; absent means UTC. Keyed by the message object. */
 const offsets = new WeakMap<object, number>();
@@ -127,6 +127,18 @@ export const goCompatFuncs: CelFunc[] = [
     if (a === -(2n ** 63n) && b === -1n) throw new Error('integer overflow');
     return a % b;
   }),
+  celFunc('int', [STRING], INT, (s: string) => {
+    if (!/^[+-]?\d+$/.test(s)) throw new Error("type conversion error from 'string' to 'int'");
+    const v = BigInt(s);
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new Error("type conversion error from 'string' to 'int'");
+    return v;
+  }),
+  celFunc('uint', [STRING], UINT, (s: string) => {
+    if (!/^\+?\d+$/.test(s)) throw new Error("type conversion error from 'string' to 'uint'");
+    const v = BigInt(s);
+    if (v >= 2n ** 64n) throw new Error("type conversion error from 'string' to 'uint'");
+    return celUint(v);
+  }),
   celFunc('double', [STRING], DOUBLE, (s: string) => {
     const v = parseCelDouble(s);
     if (v === null) throw new Error("type conversion error from 'string' to 'double'");
@@ -172,19 +184,37 @@ const OPERATOR_TYPES: Record<string, string[]> = {
   '_*_': NUMERIC,
   '_/_': NUMERIC,
   '_%_': ['int', 'uint'],
+  '-_': ['int', 'double', 'google.protobuf.Duration'],
   '_<_': ORDERED,
   '_<=_': ORDERED,
   '_>_': ORDERED,
   '_>=_': ORDERED,
 };
 
+/** cel-go's Go type names of CEL values, as its runtime errors print them. */
+const GO_TYPE_NAMES: Record<string, string> = {
+  null_type: 'Null',
+  int: 'Int',
+  uint: 'Uint',
+  double: 'Double',
+  string: 'String',
+  bool: 'Bool',
+  bytes: 'Bytes',
+  'google.protobuf.Timestamp': 'Timestamp',
+  'google.protobuf.Duration': 'Duration',
+};
+
 /** @bufbuild/cel's evaluation error texts in cel-go's words. */
 export function celGoError(msg: string): string {
   let m: RegExpExecArray | null;
-  if ((m = /^found no matching overload for '?([^' ]+)'? applied to '(?:(\w+)\.)?\((.*)\)'$/.exec(msg))) {
-    // cel-go names the overload for calls with one argument (receiver included), not for others
-    const argTypes = [...(m[2] ? [m[2]] : []), ...(m[3] ? m[3].split(', ') : [])];
+  if ((m = /^found no matching overload for '?([^' ]+)'? applied to '(.*)'$/s.exec(msg))) {
     const name = m[1]!;
+    // '(a, b)' for a function, 'recv.(a, b)' for a method (the receiver may hold parentheses itself)
+    const shown = m[2]!;
+    const dot = shown.endsWith(')') ? shown.lastIndexOf('.(') : -1;
+    const receiver = dot > 0 ? [shown.slice(0, dot)] : [];
+    const inner = dot > 0 ? shown.slice(dot + 2, -1) : shown.replace(/^\(|\)$/g, '');
+    const argTypes = [...receiver, ...(inner ? inner.split(', ') : [])];
     if (/^[_@!-]/.test(name)) {
       // an operator: plain when the left operand's type has the operation at all, else named
       const traits = OPERATOR_TYPES[name];
@@ -192,11 +222,14 @@ export function celGoError(msg: string): string {
         ? `no such overload: ${name}`
         : 'no such overload';
     }
-    if (name === 'size') return 'no such overload: size';
+    // functions cel-go dispatches through a trait of the receiver name the function only
+    if (name === 'size' || name === 'matches') return `no such overload: ${name}`;
     return argTypes.length === 1 || CONVERSIONS.has(name)
       ? `no such overload: ${name}(${argTypes.join(', ')})`
       : 'no such overload';
   }
+  if ((m = /^type mismatch: iterable vs (.*)$/.exec(msg)))
+    return `got 'types.${GO_TYPE_NAMES[m[1]!] ?? m[1]}', expected iterable type`;
   if ((m = /^field not found: (.*)$/s.exec(msg))) return `no such key: ${m[1]}`;
   if (/^type mismatch: expected bool/.test(msg)) return 'no such overload';
   if ((m = /^index (-?\d+) out of bounds/.exec(msg))) return `index out of bounds: ${m[1]}`;
