@@ -144,6 +144,16 @@ export class Executor {
     if (contextError)
       throw new TemplateError('exec', this.parseName, `html/template:${this.parseName}: ${contextError}`);
     const planError = this.opts.htmlPlan?.error;
+    if (planError?.ambiguousUrl) {
+      const [line, col] = this.locate(planError.action.pos);
+      throw new TemplateError(
+        'exec',
+        this.parseName,
+        `html/template:${this.parseName}:${line}:${col}: ${nodeString(planError.action)} appears in an ambiguous context within a URL`,
+        line,
+        col,
+      );
+    }
     if (planError) {
       const [line, col] = this.locate(planError.action.pos);
       throw new TemplateError(

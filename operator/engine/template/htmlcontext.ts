@@ -21,6 +21,9 @@ import type { ActionNode, ListNode, Node, PipeNode, Tree } from './parse.js';
 type State = 'text' | 'tag' | 'comment' | 'raw';
 type TagPart = 'between' | 'name' | 'afterName' | 'beforeValue' | 'value';
 
+/** Marks a URL attribute value whose part (start, path, query) depends on a branch taken. */
+const AMBIGUOUS = '\u0000ambiguous';
+
 const URL_ATTRS = new Set([
   'action',
   'archive',
@@ -73,7 +76,7 @@ export interface HtmlPlan {
   /** actions whose pipeline already ends in the `html` escaper */
   preEscaped: Set<ActionNode>;
   /** html/template escaping error, reported when the template is executed */
-  error: { action: ActionNode; escaper: string } | null;
+  error: { action: ActionNode; escaper: string; ambiguousUrl?: boolean } | null;
   /** an error of the template text itself in its context (`"<" in unquoted attr: "<"`) */
   contextError: string | null;
   /** Go's context string when the main template ends outside HTML text (an escaping error) */
@@ -106,10 +109,37 @@ class TextRewriter {
   /** text of the current <script>/<style> element so far */
   private rawSoFar = '';
 
-  /** The escaping context an action at the current position gets. */
   /** the first error of the text in its context */
   contextError: string | null = null;
 
+  clone(): TextRewriter {
+    return Object.assign(new TextRewriter(), this);
+  }
+
+  /** The part of a URL attribute value the position is in, or null outside URL attribute values. */
+  private urlPart(): string | null {
+    if (this.state !== 'tag' || (this.part !== 'value' && this.part !== 'beforeValue')) return null;
+    if (attrType(this.attrName) !== 'url') return null;
+    if (this.valueSoFar.includes(AMBIGUOUS)) return 'unknown';
+    return this.valueSoFar === '' ? 'none' : /[?#]/.test(this.valueSoFar) ? 'query' : 'preQuery';
+  }
+
+  /**
+   * The context after a branch that may or may not have run (html/template's join): in a URL attribute
+   * whose part differs between the two, the part is unknown and an action there is an error.
+   */
+  joinWith(other: TextRewriter): void {
+    const a = this.urlPart();
+    const b = other.urlPart();
+    if (a !== null && b !== null && a !== b && this.attrName === other.attrName) this.valueSoFar += AMBIGUOUS;
+  }
+
+  /** Whether an action here stands in a URL whose part is unknown. */
+  ambiguousUrl(): boolean {
+    return this.urlPart() === 'unknown';
+  }
+
+  /** The escaping context an action at the current position gets. */
   context(): EscapeContext {
     if (
       this.state === 'tag' &&
@@ -322,6 +352,8 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
           plan.suppressed.add(n);
           return;
         }
+        if (n.pipe.decl.length === 0 && rw.ambiguousUrl() && !plan.error)
+          plan.error = { action: n, escaper: '', ambiguousUrl: true };
         if (n.pipe.decl.length === 0) {
           const ctx = rw.context();
           if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
@@ -344,10 +376,16 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
       }
       case 'if':
       case 'range':
-      case 'with':
+      case 'with': {
+        // both branches start where the action stands; a missing else (or a range that runs no
+        // iteration) leaves the context as it was
+        const start = rw.clone();
         visit(n.list, rw);
-        if (n.elseList) visit(n.elseList, rw);
+        const other = start.clone();
+        if (n.elseList) visit(n.elseList, other);
+        rw.joinWith(other);
         return;
+      }
       case 'list':
         visit(n, rw);
         return;
