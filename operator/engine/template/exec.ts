@@ -247,8 +247,11 @@ export class Executor {
         if (plan?.suppressed.has(node)) return;
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
-          if (plan?.preEscaped.has(node)) this.write(typeof val.v === 'string' ? val.v : formatValue(val.v));
-          else this.printValue(node, val.v);
+          if (plan?.preEscaped.has(node)) {
+            const out = typeof val.v === 'string' ? val.v : formatValue(val.v);
+            const ctx = plan.escapeAfterHtml.has(node) ? plan.contexts.get(node) : undefined;
+            this.write(ctx ? escapeInContext(ctx, out, out, false) : out);
+          } else this.printValue(node, val.v);
         }
         return;
       }

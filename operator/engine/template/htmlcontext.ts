@@ -64,7 +64,14 @@ function attrType(raw: string): 'plain' | 'url' | 'js' | 'css' {
 export type EscapeContext =
   | { kind: 'text' }
   | { kind: 'attrName' }
-  | { kind: 'attr'; type: 'plain' | 'url' | 'js' | 'css'; quote: string; sofar: string }
+  | {
+      kind: 'attr';
+      type: 'plain' | 'url' | 'js' | 'css';
+      quote: string;
+      sofar: string;
+      /** a trailing `html` of the pipeline takes the place of the attribute escaper */
+      finalHtml?: boolean;
+    }
   | { kind: 'script'; sofar: string }
   | { kind: 'style'; sofar: string };
 
@@ -75,6 +82,8 @@ export interface HtmlPlan {
   suppressed: Set<ActionNode>;
   /** actions whose pipeline already ends in the `html` escaper */
   preEscaped: Set<ActionNode>;
+  /** pre-escaped actions whose html output still goes through their context's escapers */
+  escapeAfterHtml: Set<ActionNode>;
   /** html/template escaping error, reported when the template is executed */
   error: { action: ActionNode; escaper: string; ambiguousUrl?: boolean } | null;
   /** an error of the template text itself in its context (`"<" in unquoted attr: "<"`) */
@@ -208,6 +217,8 @@ class TextRewriter {
         else this.attrName += c;
         return;
       case 'afterName':
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
         if (c === '=') {
           this.part = 'beforeValue';
           this.valueSoFar = '';
@@ -321,6 +332,16 @@ function lastIdent(pipe: PipeNode): string | null {
   return first && first.type === 'identifier' ? first.ident : null;
 }
 
+/** `a | html` -> `a`; `html x y` -> `print x y` (html/template evaluates the arguments the same way). */
+function dropTrailingHtml(pipe: PipeNode): void {
+  if (pipe.cmds.length > 1) {
+    pipe.cmds.pop();
+    return;
+  }
+  const first = pipe.cmds[0]!.args[0];
+  if (first && first.type === 'identifier') first.ident = 'print';
+}
+
 function misplacedEscaper(pipe: PipeNode): string | null {
   for (let i = 0; i < pipe.cmds.length - 1; i++) {
     const a = pipe.cmds[i]!.args[0];
@@ -335,6 +356,7 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
     contexts: new Map(),
     suppressed: new Set(),
     preEscaped: new Set(),
+    escapeAfterHtml: new Set(),
     error: null,
     contextError: null,
     endContext: null,
@@ -357,10 +379,20 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (n.pipe.decl.length === 0) {
           const ctx = rw.context();
           if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
-          // a trailing `html` is allowed only where html/template's last escaper is an HTML one (text, quoted attributes)
-          const htmlLike = ctx.kind === 'text' || (ctx.kind === 'attr' && ctx.quote !== '');
-          if (!htmlLike && lastIdent(n.pipe) === 'html' && !plan.error)
-            plan.error = { action: n, escaper: 'html' };
+          if (lastIdent(n.pipe) === 'html') {
+            // a trailing `html` is disallowed only in an unquoted plain attribute value; elsewhere it
+            // stays in the pipeline and the context's escapers follow it, except that it takes the
+            // place of an equivalent HTML escaper (text, quoted attribute values)
+            if (ctx.kind === 'attr' && ctx.type === 'plain' && ctx.quote === '') {
+              if (!plan.error) plan.error = { action: n, escaper: 'html' };
+            } else if (ctx.kind === 'attr' && ctx.quote !== '' && ctx.type !== 'plain') {
+              dropTrailingHtml(n.pipe);
+              plan.contexts.set(n, { ...ctx, finalHtml: true });
+              rw.afterAction();
+              return;
+            } else if (ctx.kind !== 'text' && !(ctx.kind === 'attr' && ctx.type === 'plain'))
+              plan.escapeAfterHtml.add(n);
+          }
           rw.afterAction();
         }
         const bad = misplacedEscaper(n.pipe);

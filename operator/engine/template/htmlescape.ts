@@ -30,6 +30,11 @@ const HTML_NOSPACE: Record<string, string> = {
   '`': '&#96;',
 };
 
+/** text/template's `html` (HTMLEscapeString), when it stands at the end of a pipeline. */
+function htmlBuiltin(s: string): string {
+  return s.replace(/[\0"&'<>]/g, (c) => (c === '+' ? c : HTML[c]!));
+}
+
 export function htmlEscape(s: string): string {
   return s.replace(/[\0"&'+<>]/g, (c) => HTML[c]!);
 }
@@ -246,6 +251,7 @@ export function escapeInContext(
         default:
           s = printed;
       }
+      if (ctx.finalHtml) return htmlBuiltin(s);
       return ctx.quote ? htmlEscape(s) : htmlNospaceEscape(s);
     }
   }
