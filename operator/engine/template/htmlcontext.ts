@@ -13,8 +13,10 @@
  *  - HTML comments `<!-- ... -->` are removed from the output, including actions inside them;
  *  - a pipeline ending in the predefined escaper `html` is not escaped twice, and `html`/`urlquery`
  *    anywhere else in a pipeline is the error `predefined escaper "x" disallowed in template`.
- * Not modelled: actions in attribute names or tag names, regular-expression literals and template
- * literals in JavaScript, JSON-LD script types, branches ending in different contexts.
+ * Branches (if/with/range) are joined like html/template for URL parts: an action in a URL whose part
+ * depends on the branch taken is the `ambiguous context within a URL` error. Actions in attribute
+ * names print only plain lower-case names (htmlNameFilter). Not modelled: actions in tag names, JS
+ * regular-expression and template literals, other branch joins.
  */
 import type { ActionNode, ListNode, Node, PipeNode, Tree } from './parse.js';
 
