@@ -105,7 +105,7 @@ export function applyModifier(
       return str(n ? rawOf(n) : '');
     case 'fromstr': {
       // a non-string value is its own JSON text (gjson parses String(), which is Raw for containers)
-      if (n && n.t !== 'str') return n.t === 'null' ? undefined : n;
+      if (n && n.t !== 'str') return n.t === 'null' || !validJson(rawOf(n)) ? undefined : n;
       if (!n) return undefined;
       try {
         return parseJson(n.str);
