@@ -191,6 +191,23 @@ const OPERATOR_TYPES: Record<string, string[]> = {
   '_>=_': ORDERED,
 };
 
+/** 'a, map(b, c), d' -> ['a', 'map(b, c)', 'd'] */
+function splitTypes(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (s[i] === ',' && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (s.trim()) out.push(s.slice(start).trim());
+  return out;
+}
+
 /** cel-go's Go type names of CEL values, as its runtime errors print them. */
 const GO_TYPE_NAMES: Record<string, string> = {
   null_type: 'Null',
@@ -214,7 +231,8 @@ export function celGoError(msg: string): string {
     const dot = shown.endsWith(')') ? shown.lastIndexOf('.(') : -1;
     const receiver = dot > 0 ? [shown.slice(0, dot)] : [];
     const inner = dot > 0 ? shown.slice(dot + 2, -1) : shown.replace(/^\(|\)$/g, '');
-    const argTypes = [...receiver, ...(inner ? inner.split(', ') : [])];
+    // runtime type names: list and map without their parameters
+    const argTypes = [...receiver, ...splitTypes(inner)].map((t) => t.replace(/^(list|map)\(.*\)$/, '$1'));
     if (/^[_@!-]/.test(name)) {
       // an operator: plain when the left operand's type has the operation at all, else named
       const traits = OPERATOR_TYPES[name];
