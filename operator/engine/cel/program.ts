@@ -6,7 +6,7 @@
  * and reports its errors in cel-go's format. Functions whose results differ from cel-go's are
  * replaced (gofuncs.ts), and evaluation errors are worded like cel-go's (celGoError).
  */
-import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
+import { celEnv, parse, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regex/index.js';
 import { checkExpression, formatIssues } from './checker.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
@@ -41,6 +41,66 @@ export interface CelProgram {
   eval(vars: CelVariables): unknown;
 }
 
+type AnyExpr = any;
+
+/** The variable or literal an access chain (`a.b[0].c`) starts from. */
+function chainRoot(e: AnyExpr): AnyExpr {
+  const k = e?.exprKind;
+  if (k?.case === 'selectExpr') return chainRoot(k.value.operand);
+  if (k?.case === 'callExpr' && k.value.function === '_[_]') return chainRoot(k.value.args?.[0]);
+  return e;
+}
+
+/** Every `_[_]` call whose access chain starts at expression `rootId` (where @bufbuild/cel reports). */
+function indexCalls(e: AnyExpr, rootId: bigint, out: AnyExpr[] = []): AnyExpr[] {
+  const k = e?.exprKind;
+  if (!k) return out;
+  if (k.case === 'callExpr') {
+    const args: AnyExpr[] = k.value.args ?? [];
+    if (k.value.function === '_[_]' && chainRoot(args[0])?.id === rootId) out.push(e);
+    for (const a of [k.value.target, ...args]) indexCalls(a, rootId, out);
+  } else if (k.case === 'selectExpr') indexCalls(k.value.operand, rootId, out);
+  else if (k.case === 'listExpr') for (const x of k.value.elements ?? []) indexCalls(x, rootId, out);
+  else if (k.case === 'structExpr')
+    for (const en of k.value.entries ?? []) {
+      if (en.keyKind?.case === 'mapKey') indexCalls(en.keyKind.value, rootId, out);
+      indexCalls(en.value, rootId, out);
+    }
+  else if (k.case === 'comprehensionExpr')
+    for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopStep, k.value.result])
+      indexCalls(x, rootId, out);
+  return out;
+}
+
+/**
+ * @bufbuild/cel words every failed index lookup "index N out of bounds"; cel-go says that only for
+ * lists and "no such key: N" for maps and other values. Find the lookup that failed and look at it.
+ */
+function indexErrorText(expr: AnyExpr, rootId: bigint, index: string, vars: CelVariables): string {
+  for (const call of indexCalls(expr, rootId)) {
+    const operand = evalSub(call.exprKind.value.args[0], vars);
+    if (operand === undefined || isCelError(operand)) continue;
+    if (isCelList(operand)) {
+      if (BigInt(index) < 0n || BigInt(index) >= BigInt((operand as { size: number }).size))
+        return `index out of bounds: ${index}`;
+      continue;
+    }
+    if (isCelMap(operand) && (operand as { has(k: bigint): boolean }).has(BigInt(index))) continue;
+    return `no such key: ${index}`;
+  }
+  return `index out of bounds: ${index}`;
+}
+
+/** Evaluates a sub-expression with the same variables (comprehension variables are not bound). */
+function evalSub(e: AnyExpr, vars: CelVariables): unknown {
+  try {
+    const run = plan(env, e as never) as (ctx: Record<string, CelInput>) => unknown;
+    return run(vars as unknown as Record<string, CelInput>);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses and checks once; throws CelCompileError with cel-go's error listing. */
 export function compileCel(expression: string): CelProgram {
   let parsed: ReturnType<typeof parse>;
@@ -65,7 +125,13 @@ export function compileCel(expression: string): CelProgram {
       } catch (e) {
         throw new CelEvalError(celGoError((e as Error).message));
       }
-      if (isCelError(r)) throw new CelEvalError(celGoError(r.message));
+      if (isCelError(r)) {
+        const err = r as { message: string; exprId?: bigint };
+        const m = /^index (-?\d+) out of bounds/.exec(err.message);
+        if (m && err.exprId !== undefined)
+          throw new CelEvalError(indexErrorText(parsed.expr, err.exprId, m[1]!, vars));
+        throw new CelEvalError(celGoError(err.message));
+      }
       return r;
     },
   };
