@@ -90,8 +90,6 @@ func funcMap(set string) map[string]any {
 		m[k] = v
 	}
 	if set == "agent" {
-		// the agent replaces sprig's join with Go's strings.Join(elems []string, sep string)
-		m["join"] = strings.Join
 		m["sha3sum"] = sha3sum
 		m["sha3short"] = sha3short
 		m["shortHash"] = shortHash

@@ -1,12 +1,15 @@
 /**
- * CEL programs for `cel` mutations (SPEC §7.4), evaluated with @bufbuild/cel and shaped like the Go
- * agent's cel-go environment: the standard library only and three `dyn` variables `self`, `other`,
- * `value`. cel-go type-checks at compile time, so references to unknown functions or variables are
- * compile errors there; @bufbuild/cel only fails when evaluating, so `compileCel` checks the parsed
- * expression against the standard library itself.
+ * CEL programs for `cel` mutations, evaluated with @bufbuild/cel and shaped like the Go agent's
+ * cel-go environment: the standard library only and three `dyn` variables `self`, `other`, `value`.
+ * cel-go type-checks at compile time (unknown functions or variables, `1 == 1.0`, `"a" + 1`, ...);
+ * @bufbuild/cel only fails when evaluating, so `compileCel` runs a cel-go-like checker (checker.ts)
+ * and reports its errors in cel-go's format. Functions whose results differ from cel-go's are
+ * replaced (gofuncs.ts), and evaluation errors are worded like cel-go's (celGoError).
  */
-import { celEnv, parse, plan, isCelError, type CelInput } from '@bufbuild/cel';
+import { celEnv, parse, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regex/index.js';
+import { checkExpression, formatIssues } from './checker.js';
+import { celGoError, goCompatFuncs } from './gofuncs.js';
 
 export class CelCompileError extends Error {
   override name = 'CelCompileError';
@@ -14,73 +17,6 @@ export class CelCompileError extends Error {
 export class CelEvalError extends Error {
   override name = 'CelEvalError';
 }
-
-/** Functions (and operators) of cel-go's standard library. Macros are expanded by the parser. */
-const STD_FUNCTIONS = new Set([
-  '_+_',
-  '_-_',
-  '_*_',
-  '_/_',
-  '_%_',
-  '_==_',
-  '_!=_',
-  '_<_',
-  '_<=_',
-  '_>_',
-  '_>=_',
-  '_&&_',
-  '_||_',
-  '!_',
-  '-_',
-  '_?_:_',
-  '_[_]',
-  '@in',
-  '@not_strictly_false',
-  'not_strictly_false',
-  'size',
-  'contains',
-  'endsWith',
-  'startsWith',
-  'matches',
-  'int',
-  'uint',
-  'double',
-  'string',
-  'bytes',
-  'bool',
-  'dyn',
-  'type',
-  'duration',
-  'timestamp',
-  'getFullYear',
-  'getMonth',
-  'getDayOfYear',
-  'getDayOfMonth',
-  'getDate',
-  'getDayOfWeek',
-  'getHours',
-  'getMinutes',
-  'getSeconds',
-  'getMilliseconds',
-]);
-
-/** Identifiers that resolve without declarations: the variables and the type names. */
-const KNOWN_IDENTS = new Set([
-  'self',
-  'other',
-  'value',
-  'int',
-  'uint',
-  'double',
-  'bool',
-  'string',
-  'bytes',
-  'list',
-  'map',
-  'null_type',
-  'type',
-  'dyn',
-]);
 
 // `matches` uses Go's RE2 semantics in cel-go; use the same translation as regex mutations.
 const env = celEnv({
@@ -90,68 +26,8 @@ const env = celEnv({
       return { test: (s: string) => re.matchString(s) };
     },
   },
+  funcs: goCompatFuncs,
 });
-
-function undeclared(name: string): CelCompileError {
-  return new CelCompileError(`undeclared reference to '${name}' (in container '')`);
-}
-
-/** Walks the parsed expression like cel-go's checker would for undeclared references. */
-function check(e: any, scope: ReadonlySet<string>): void {
-  if (!e?.exprKind) return;
-  const k = e.exprKind;
-  switch (k.case) {
-    case 'identExpr':
-      if (!KNOWN_IDENTS.has(k.value.name) && !scope.has(k.value.name)) throw undeclared(k.value.name);
-      return;
-    case 'selectExpr':
-      check(k.value.operand, scope);
-      return;
-    case 'callExpr': {
-      const fn: string = k.value.function;
-      if (!STD_FUNCTIONS.has(fn)) {
-        const t = k.value.target;
-        // a qualified global call such as math.greatest(..) names its root first in cel-go's message
-        if (
-          t?.exprKind?.case === 'identExpr' &&
-          !KNOWN_IDENTS.has(t.exprKind.value.name) &&
-          !scope.has(t.exprKind.value.name)
-        )
-          throw undeclared(t.exprKind.value.name);
-        throw undeclared(fn);
-      }
-      if (k.value.target) check(k.value.target, scope);
-      for (const a of k.value.args ?? []) check(a, scope);
-      return;
-    }
-    case 'listExpr':
-      for (const el of k.value.elements ?? []) check(el, scope);
-      return;
-    case 'structExpr':
-      for (const en of k.value.entries ?? []) {
-        if (en.keyKind?.case === 'mapKey') check(en.keyKind.value, scope);
-        check(en.value, scope);
-      }
-      return;
-    case 'comprehensionExpr': {
-      const c = k.value;
-      check(c.iterRange, scope);
-      check(c.accuInit, scope);
-      const inner = new Set(scope);
-      inner.add(c.iterVar);
-      if (c.iterVar2) inner.add(c.iterVar2);
-      inner.add(c.accuVar);
-      check(c.loopCondition, inner);
-      check(c.loopStep, inner);
-      const res = new Set(scope);
-      res.add(c.accuVar);
-      check(c.result, res);
-      return;
-    }
-    default:
-      return;
-  }
-}
 
 export interface CelVariables {
   self: CelInput;
@@ -165,15 +41,80 @@ export interface CelProgram {
   eval(vars: CelVariables): unknown;
 }
 
-/** Parses and checks once; throws CelCompileError. */
+type AnyExpr = any;
+
+/** The variable or literal an access chain (`a.b[0].c`) starts from. */
+function chainRoot(e: AnyExpr): AnyExpr {
+  const k = e?.exprKind;
+  if (k?.case === 'selectExpr') return chainRoot(k.value.operand);
+  if (k?.case === 'callExpr' && k.value.function === '_[_]') return chainRoot(k.value.args?.[0]);
+  return e;
+}
+
+/** Every `_[_]` call whose access chain starts at expression `rootId` (where @bufbuild/cel reports). */
+function indexCalls(e: AnyExpr, rootId: bigint, out: AnyExpr[] = []): AnyExpr[] {
+  const k = e?.exprKind;
+  if (!k) return out;
+  if (k.case === 'callExpr') {
+    const args: AnyExpr[] = k.value.args ?? [];
+    if (k.value.function === '_[_]' && chainRoot(args[0])?.id === rootId) out.push(e);
+    for (const a of [k.value.target, ...args]) indexCalls(a, rootId, out);
+  } else if (k.case === 'selectExpr') indexCalls(k.value.operand, rootId, out);
+  else if (k.case === 'listExpr') for (const x of k.value.elements ?? []) indexCalls(x, rootId, out);
+  else if (k.case === 'structExpr')
+    for (const en of k.value.entries ?? []) {
+      if (en.keyKind?.case === 'mapKey') indexCalls(en.keyKind.value, rootId, out);
+      indexCalls(en.value, rootId, out);
+    }
+  else if (k.case === 'comprehensionExpr')
+    for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopStep, k.value.result])
+      indexCalls(x, rootId, out);
+  return out;
+}
+
+/**
+ * @bufbuild/cel words every failed index lookup "index N out of bounds"; cel-go says that only for
+ * lists and "no such key: N" for maps and other values. Find the lookup that failed and look at it.
+ */
+function indexErrorText(expr: AnyExpr, rootId: bigint, index: string, vars: CelVariables): string {
+  for (const call of indexCalls(expr, rootId)) {
+    const operand = evalSub(call.exprKind.value.args[0], vars);
+    if (operand === undefined || isCelError(operand)) continue;
+    if (isCelList(operand)) {
+      if (BigInt(index) < 0n || BigInt(index) >= BigInt((operand as { size: number }).size))
+        return `index out of bounds: ${index}`;
+      continue;
+    }
+    if (isCelMap(operand) && (operand as { has(k: bigint): boolean }).has(BigInt(index))) continue;
+    return `no such key: ${index}`;
+  }
+  return `index out of bounds: ${index}`;
+}
+
+/** Evaluates a sub-expression with the same variables (comprehension variables are not bound). */
+function evalSub(e: AnyExpr, vars: CelVariables): unknown {
+  try {
+    const run = plan(env, e as never) as (ctx: Record<string, CelInput>) => unknown;
+    return run(vars as unknown as Record<string, CelInput>);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses and checks once; throws CelCompileError with cel-go's error listing. */
 export function compileCel(expression: string): CelProgram {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(expression);
   } catch (e) {
-    throw new CelCompileError(`Syntax error: ${(e as Error).message}`);
+    const err = e as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };
+    const offset = err.location?.start?.offset ?? 0;
+    throw new CelCompileError(
+      formatIssues(expression, [{ offset, message: `Syntax error: ${err.rawMessage ?? err.message}` }]),
+    );
   }
-  check(parsed.expr, new Set());
+  const issues = checkExpression(expression, parsed);
+  if (issues.length) throw new CelCompileError(formatIssues(expression, issues));
   const run = plan(env, parsed) as (ctx: Record<string, CelInput>) => unknown;
   return {
     expression,
@@ -182,9 +123,15 @@ export function compileCel(expression: string): CelProgram {
       try {
         r = run(vars as unknown as Record<string, CelInput>);
       } catch (e) {
-        throw new CelEvalError((e as Error).message);
+        throw new CelEvalError(celGoError((e as Error).message));
       }
-      if (isCelError(r)) throw new CelEvalError(r.message);
+      if (isCelError(r)) {
+        const err = r as { message: string; exprId?: bigint };
+        const m = /^index (-?\d+) out of bounds/.exec(err.message);
+        if (m && err.exprId !== undefined)
+          throw new CelEvalError(indexErrorText(parsed.expr, err.exprId, m[1]!, vars));
+        throw new CelEvalError(celGoError(err.message));
+      }
       return r;
     },
   };

@@ -26,6 +26,7 @@ function patchNullPresence(): void {
 }
 patchNullPresence();
 import { goQuote } from '../gojson/marshal.js';
+import { formatTimestamp, timestampOffset } from './gofuncs.js';
 
 /** A decoded object as cel-go input; `intsAsInt`: integral numbers become CEL ints (BigInt). */
 export function toCelInput(v: unknown, intsAsInt: boolean): CelInput {
@@ -79,14 +80,8 @@ export function celResultToJson(r: unknown): string {
     return `{"Duration":${ns}}`;
   }
   if (typeName === 'google.protobuf.Timestamp') {
-    return goQuote(rfc3339Nano(BigInt(fields.seconds ?? 0), fields.nanos ?? 0));
+    const t = { seconds: BigInt(fields.seconds ?? 0), nanos: fields.nanos ?? 0 };
+    return goQuote(formatTimestamp(t, timestampOffset(fields)));
   }
   throw new CelResultError(`unsupported CEL result ${typeName ?? typeof r}`);
-}
-
-function rfc3339Nano(seconds: bigint, nanos: number): string {
-  const d = new Date(Number(seconds) * 1000);
-  const base = d.toISOString().slice(0, 19);
-  const frac = nanos ? '.' + String(nanos).padStart(9, '0').replace(/0+$/, '') : '';
-  return `${base}${frac}Z`;
 }

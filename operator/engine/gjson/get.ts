@@ -2,9 +2,9 @@
  * gjson path evaluation (tidwall/gjson v1.18.0 syntax) on a JSON tree: dot paths, `\` escapes, `*`/`?`
  * key wildcards, numeric array indexes, `#` (length), `#.rest` (map over elements), `#(query)` and
  * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`),
- * literals (`!true`, `!"x"`, `!{...}`). Numeric literals and JSON lines (`..`) are not supported.
+ * literals (`!true`, `!"x"`, `!{...}`, `!123`). JSON lines (`..`) are not supported.
  */
-import { type JNode, arr, obj, byteOffsets, parseJson } from './node.js';
+import { type JNode, arr, obj, byteOffsets, num, parseJson } from './node.js';
 import { Result } from './result.js';
 import { wildcardMatch } from './match.js';
 import { applyModifier, isModifierName } from './modifiers.js';
@@ -52,7 +52,7 @@ export function get(
     const m = splitModifier(path);
     if (m) {
       ctx.located = false;
-      const out = applyModifier(m.name, root, m.arg);
+      const out = applyModifier(m.name, root, m.arg, (r, p) => get(r, p));
       if (m.rest.length > 0 && (m.rest[0] === '|' || m.rest[0] === '.'))
         return get(out, m.rest.slice(1), ctx);
       return out;
@@ -81,10 +81,27 @@ export function get(
   return undefined;
 }
 
-/** `!true`, `!false`, `!null`, `!"text"`, `!{...}`, `![...]`: a literal instead of a lookup. */
+/**
+ * `!true`, `!false`, `!null`, `!nan`, `!inf`, `!"text"`, `!{...}`, `![...]`, `!123`, `!-1.5`: a
+ * literal instead of a lookup. A numeric literal runs to the end of the path (or to a bracket that
+ * closes more than it opened), as in gjson, and its Raw stops at white space, `,`, `]` or `}`.
+ */
 function staticValue(path: string): { node: JNode | undefined; rest: string } | undefined {
   const name = path.slice(1);
-  if (name[0] === '{' || name[0] === '[' || name[0] === '"') {
+  if (name[0] === '"') {
+    // gjson squashes from after the opening quote, so the closing quote opens a string that runs to
+    // the end of the path: the literal is the first string, and nothing of the path follows it
+    const end = stringEnd(name);
+    let node: JNode | undefined;
+    try {
+      node = end > 0 ? parseJson(name.slice(0, end + 1)) : undefined;
+    } catch {
+      node = undefined;
+    }
+    const lit = leadSquash(name);
+    return { node, rest: name.slice(lit.length) };
+  }
+  if (name[0] === '{' || name[0] === '[') {
     const lit = squash(name);
     let node: JNode | undefined;
     try {
@@ -94,6 +111,10 @@ function staticValue(path: string): { node: JNode | undefined; rest: string } | 
     }
     return { node, rest: name.slice(lit.length) };
   }
+  if (name[0] !== undefined && '+-0123456789'.includes(name[0])) {
+    const lit = leadSquash(name);
+    return { node: num(numberRaw(lit)), rest: name.slice(lit.length) };
+  }
   let end = name.length;
   for (let i = 0; i < name.length; i++) {
     if (name[i] === '|' || name[i] === '.') {
@@ -102,9 +123,52 @@ function staticValue(path: string): { node: JNode | undefined; rest: string } | 
     }
   }
   const word = name.slice(0, end);
-  if (word === 'true' || word === 'false' || word === 'null')
-    return { node: { t: word }, rest: name.slice(end) };
-  return undefined;
+  const lower = word.toLowerCase();
+  if (lower !== 'true' && lower !== 'false' && lower !== 'null' && lower !== 'nan' && lower !== 'inf')
+    return undefined;
+  // the literal is then read as JSON text the way gjson.Parse reads its first character
+  let node: JNode | undefined;
+  const c = word[0];
+  if (c === 't') node = { t: 'true' };
+  else if (c === 'f') node = { t: 'false' };
+  else if (c === 'n') node = word[1] !== 'u' ? num(numberRaw(word)) : { t: 'null' };
+  else if (c === 'N' || c === 'i' || c === 'I') node = num(numberRaw(word));
+  return { node, rest: name.slice(end) };
+}
+
+/** Index of the quote closing the JSON string that starts at s[0], or -1. */
+function stringEnd(s: string): number {
+  for (let i = 1; i < s.length; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '"') return i;
+  }
+  return -1;
+}
+
+/** gjson's parseSquash: skips the lead character, then stops where depth returns to zero. */
+function leadSquash(s: string): string {
+  let depth = 1;
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+      if (depth === 0) return s.slice(0, i + 1);
+    }
+  }
+  return s;
+}
+
+/** gjson's tonum: a number's Raw runs to white space, a comma, `]` or `}`. */
+function numberRaw(s: string): string {
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c <= ' ' || c === ',') && c <= '-') return s.slice(0, i);
+    if (c === ']' || c === '}') return s.slice(0, i);
+  }
+  return s;
 }
 
 interface SubSelector {

@@ -13,6 +13,14 @@ const cases = JSON.parse(
   readFileSync(new URL('./testdata/gjson.golden.json', import.meta.url), 'utf8'),
 ) as Case[];
 
+function marshalOrError(v: unknown): string {
+  try {
+    return goMarshal(v);
+  } catch (e) {
+    return `ERR ${(e as Error).message}`;
+  }
+}
+
 function observe(r: Result): Record<string, unknown> {
   return {
     bool: r.bool(),
@@ -22,7 +30,7 @@ function observe(r: Result): Record<string, unknown> {
     raw: r.raw,
     string: r.string(),
     type: r.type,
-    value: goMarshal(r.value()),
+    value: marshalOrError(r.value()),
   };
 }
 

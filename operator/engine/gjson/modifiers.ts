@@ -1,8 +1,9 @@
 /**
  * gjson modifiers (`@reverse`, `@ugly`, `@pretty`, `@this`, `@valid`, `@flatten`, `@join`, `@keys`,
- * `@values`, `@tostr`, `@fromstr`) on trees. A missing input behaves like gjson's empty JSON text.
+ * `@values`, `@tostr`, `@fromstr`, `@group`, `@dig`) on trees. A missing input behaves like gjson's
+ * empty JSON text.
  */
-import { type JNode, arr, obj, str, parseJson, rawOf, NULL } from './node.js';
+import { type JNode, arr, obj, str, parseJson, rawOf, validJson, NULL } from './node.js';
 import { goQuote } from '../gojson/marshal.js';
 import { prettyText, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
 
@@ -18,6 +19,8 @@ const NAMES = new Set([
   'values',
   'tostr',
   'fromstr',
+  'group',
+  'dig',
 ]);
 
 export function isModifierName(name: string): boolean {
@@ -50,11 +53,27 @@ function prettyOptions(arg: string): PrettyOptions {
   return o;
 }
 
-export function applyModifier(name: string, n: JNode | undefined, arg: string): JNode | undefined {
+/** A path lookup, for `@dig` (provided by get.ts, which imports this module). */
+export type PathGetter = (root: JNode | undefined, path: string) => JNode | undefined;
+
+export function applyModifier(
+  name: string,
+  n: JNode | undefined,
+  arg: string,
+  getPath?: PathGetter,
+): JNode | undefined {
   switch (name) {
+    case 'group':
+      return n?.t === 'obj' ? group(n) : undefined;
+    case 'dig': {
+      const out: JNode[] = [];
+      if (getPath) dig(n, arg, getPath, out);
+      return arr(out);
+    }
     case 'this':
-    case 'valid':
       return n;
+    case 'valid':
+      return n && validJson(rawOf(n)) ? n : undefined;
     case 'ugly':
       return n && n.t === 'arr' ? arr(n.items) : n && n.t === 'obj' ? obj(n.keys, n.vals) : n;
     case 'pretty': {
@@ -85,7 +104,9 @@ export function applyModifier(name: string, n: JNode | undefined, arg: string): 
     case 'tostr':
       return str(n ? rawOf(n) : '');
     case 'fromstr': {
-      if (!n || n.t !== 'str') return undefined;
+      // a non-string value is its own JSON text (gjson parses String(), which is Raw for containers)
+      if (n && n.t !== 'str') return n.t === 'null' || !validJson(rawOf(n)) ? undefined : n;
+      if (!n) return undefined;
       try {
         return parseJson(n.str);
       } catch {
@@ -94,6 +115,30 @@ export function applyModifier(name: string, n: JNode | undefined, arg: string): 
     }
   }
   return n;
+}
+
+/** `@group`: {"a":[1,2],"b":[3]} -> [{"a":1,"b":3},{"a":2}]; keys whose value is no array are skipped. */
+function group(n: { keys: readonly string[]; vals: readonly JNode[] }): JNode {
+  const rows: { keys: string[]; vals: JNode[] }[] = [];
+  n.keys.forEach((k, i) => {
+    const v = n.vals[i]!;
+    if (v.t !== 'arr') return;
+    v.items.forEach((item, idx) => {
+      const row = (rows[idx] ??= { keys: [], vals: [] });
+      row.keys.push(k);
+      row.vals.push(item);
+    });
+  });
+  return arr(rows.map((r) => obj(r.keys, r.vals)));
+}
+
+/** `@dig:path`: every value the path finds at any depth, parents before their children. */
+function dig(n: JNode | undefined, path: string, getPath: PathGetter, out: JNode[]): void {
+  if (!n) return;
+  const found = getPath(n, path);
+  if (found !== undefined) out.push(found);
+  if (n.t === 'arr') for (const it of n.items) dig(it, path, getPath, out);
+  else if (n.t === 'obj') for (const v of n.vals) dig(v, path, getPath, out);
 }
 
 function flatten(items: readonly JNode[], deep: boolean): JNode[] {

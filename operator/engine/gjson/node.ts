@@ -43,6 +43,14 @@ export const NULL: JNull = { t: 'null' };
 export const TRUE: JTrue = { t: 'true' };
 export const FALSE: JFalse = { t: 'false' };
 
+/** A number literal's float64 as gjson reads it (strconv.ParseFloat, 0 on a syntax error). */
+export function numValue(raw: string): number {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return Number(raw);
+  if (/^[+-]?(inf|infinity)$/i.test(raw)) return raw.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(raw)) return NaN;
+  return 0;
+}
+
 export function num(raw: string): JNum {
   return { t: 'num', raw };
 }
@@ -156,7 +164,7 @@ export function toJs(n: JNode): unknown {
     case 'false':
       return false;
     case 'num':
-      return Number(n.raw);
+      return numValue(n.raw);
     case 'str':
       return n.str;
     case 'arr':

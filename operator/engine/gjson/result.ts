@@ -2,15 +2,19 @@
  * gjson's `Result`: the value found at a path, with gjson's type names and coercions (String, Int,
  * Float, Bool, Exists, Value). A missing value is `Result.missing` (Type Null, Raw "").
  */
-import { type JNode, rawOf, toJs } from './node.js';
+import { type JNode, numValue, rawOf, toJs } from './node.js';
 
 /** Value() of a tree: like toJs, but the first of duplicate keys wins (gjson's arrayOrMap). */
-function gjsonValue(n: JNode): unknown {
-  if (n.t === 'arr') return n.items.map(gjsonValue);
-  if (n.t !== 'obj') return toJs(n);
+function gjsonValue(n: JNode, nested = false): unknown {
+  if (n.t === 'arr') return n.items.map((x) => gjsonValue(x, true));
+  if (n.t !== 'obj') {
+    // inside a container gjson reads a literal starting with `n` as null (a `nan` literal included)
+    if (nested && n.t === 'num' && n.raw.startsWith('n')) return null;
+    return toJs(n);
+  }
   const o: Record<string, unknown> = {};
   n.keys.forEach((k, i) => {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) o[k] = gjsonValue(n.vals[i]!);
+    if (!Object.prototype.hasOwnProperty.call(o, k)) o[k] = gjsonValue(n.vals[i]!, true);
   });
   return o;
 }
@@ -58,7 +62,7 @@ export class Result {
 
   /** The float64 value for numbers, 0 otherwise (gjson's `Num` field). */
   get num(): number {
-    return this.node?.t === 'num' ? Number(this.node.raw) : 0;
+    return this.node?.t === 'num' ? numValue(this.node.raw) : 0;
   }
 
   exists(): boolean {
@@ -76,7 +80,7 @@ export class Result {
       case 'true':
         return n.t;
       case 'num':
-        return /^-?[0-9]+$/.test(n.raw) ? n.raw : formatFloatF(Number(n.raw));
+        return /^-?[0-9]+$/.test(n.raw) ? n.raw : formatFloatF(numValue(n.raw));
       case 'str':
         return n.str;
       default:
@@ -88,7 +92,7 @@ export class Result {
     const n = this.node;
     if (!n) return false;
     if (n.t === 'true') return true;
-    if (n.t === 'num') return Number(n.raw) !== 0;
+    if (n.t === 'num') return numValue(n.raw) !== 0;
     if (n.t === 'str') return ['1', 't', 'true'].includes(n.str.toLowerCase());
     return false;
   }
@@ -100,7 +104,7 @@ export class Result {
     if (n.t === 'true') return 1n;
     if (n.t === 'str') return parseIntPrefix(n.str);
     if (n.t === 'num') {
-      const f = Number(n.raw);
+      const f = numValue(n.raw);
       if (Number.isSafeInteger(f)) return BigInt(f);
       // gjson parses the literal with silent int64 wrap-around
       if (/^-?[0-9]+$/.test(n.raw)) return BigInt.asIntN(64, BigInt(n.raw));
@@ -113,7 +117,7 @@ export class Result {
     const n = this.node;
     if (!n) return 0;
     if (n.t === 'true') return 1;
-    if (n.t === 'num') return Number(n.raw);
+    if (n.t === 'num') return numValue(n.raw);
     if (n.t === 'str') return parseGoFloat(n.str);
     return 0;
   }

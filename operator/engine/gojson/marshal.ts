@@ -7,6 +7,7 @@
  * `goMarshal` is `json.Marshal` (no trailing newline); `goEncode` is `json.NewEncoder(w).Encode`
  * (one trailing `\n`). Struct field order (schemas) is the schema engine's business, not this file's.
  */
+import { goEncode as goStringBytes, goNormalize } from '../template/gostrings.js';
 
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 const HTML_ESCAPES: Record<string, string> = {
@@ -17,9 +18,19 @@ const HTML_ESCAPES: Record<string, string> = {
   '\u2029': '\\u2029',
 };
 
-/** JSON string literal with Go's escaping rules. */
-export function goQuote(s: string): string {
-  const q = JSON.stringify(s.toWellFormed());
+const LONE_SURROGATE = /([\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF])/;
+
+/**
+ * JSON string literal with Go's escaping rules. A byte outside valid UTF-8 (a lone surrogate, see
+ * template/gostrings.ts) is written as the escape `\ufffd`, as Go does; a real U+FFFD stays literal.
+ */
+export function goQuote(s: string, escapeHTML = true): string {
+  let q: string;
+  if (/[\uD800-\uDFFF]/.test(s)) {
+    const parts = goNormalize(s).split(LONE_SURROGATE);
+    q = '"' + parts.map((p, i) => (i % 2 ? '\\ufffd' : JSON.stringify(p).slice(1, -1))).join('') + '"';
+  } else q = JSON.stringify(s);
+  if (!escapeHTML) return q.replace(/[\u2028\u2029]/g, (c) => HTML_ESCAPES[c]!);
   return HTML_UNSAFE.test(q) ? q.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]!) : q;
 }
 
@@ -28,7 +39,7 @@ export function compareGoStrings(a: string, b: string): number {
   if (a === b) return 0;
   // UTF-16 order equals UTF-8 byte order unless surrogates meet BMP characters above U+D7FF.
   if (isBelowSurrogates(a) && isBelowSurrogates(b)) return a < b ? -1 : 1;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Buffer.compare(goStringBytes(a), goStringBytes(b));
 }
 
 function isBelowSurrogates(s: string): boolean {
@@ -42,7 +53,8 @@ function write(v: unknown, out: string[]): void {
   } else if (typeof v === 'string') {
     out.push(goQuote(v));
   } else if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`json: unsupported value: ${v}`);
+    if (!Number.isFinite(v))
+      throw new Error(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
     out.push(Object.is(v, -0) ? '-0' : String(v));
   } else if (typeof v === 'bigint') {
     out.push(v.toString());

@@ -16,13 +16,17 @@ import { GoRegexp, GoRegexpSyntaxError } from '../regex/index.js';
 import { compileCel, toCelInput, celResultToJson, CelCompileError } from '../cel/index.js';
 import {
   compileTemplate,
+  fn,
   GoStruct,
   GoInt,
+  GoTime,
   jsonToGoValue,
   goTrimSpace,
   TemplateError,
+  type ParamType,
 } from '../template/index.js';
-import { goQuote } from '../gojson/marshal.js';
+import type { GoMethod } from '../template/value.js';
+import { compareGoStrings, goQuote } from '../gojson/marshal.js';
 import type { ResourceMutation } from './types.js';
 
 export interface StepInput {
@@ -85,7 +89,18 @@ function regexStep(path: string, pattern: string, replacement: string): Compiled
   };
 }
 
-/** gjson.Result as a template value: fields Raw, Str, Num, Type, Index and gjson's methods. */
+const RESULT_TYPE_ORDER = ['Null', 'False', 'Number', 'String', 'True', 'JSON'];
+
+/** A Go method with declared parameter types, so calls are checked like Go's reflect calls. */
+function method(params: ParamType[], f: (...args: any[]) => unknown): GoMethod {
+  return Object.assign((...args: unknown[]) => f(...args), { def: fn(params, f) });
+}
+
+/**
+ * gjson.Result as a template value: fields Raw, Str, Num, Type, Index, Indexes and gjson's methods
+ * (String, Int, Uint, Float, Bool, Exists, Value, IsArray, IsObject, IsBool, Get, Array, Map, Time,
+ * Less). Results returned by Get, Array and Map are Results again.
+ */
 function resultStruct(r: Result, at?: { index: number; indexes: number[] }): GoStruct {
   const type = new GoStruct({}, 'gjson.Type', { String: () => r.type });
   return new GoStruct(
@@ -101,14 +116,102 @@ function resultStruct(r: Result, at?: { index: number; indexes: number[] }): GoS
     {
       String: () => r.string(),
       Int: () => r.int(),
+      Uint: () => new GoInt(resultUint(r), 'uint64'),
       Float: () => r.float(),
       Bool: () => r.bool(),
       Exists: () => r.exists(),
       Value: () => r.value(),
       IsArray: () => r.isArray(),
       IsObject: () => r.isObject(),
+      IsBool: () => r.type === 'True' || r.type === 'False',
+      Get: method(['string'], (path: string) =>
+        resultStruct(r.node ? getPath(r.node, path) : Result.missing),
+      ),
+      Array: () => resultArray(r).map((x) => resultStruct(x)),
+      Map: () => {
+        const m: Record<string, unknown> = {};
+        const n = r.node;
+        if (n?.t === 'obj') n.keys.forEach((k, i) => (m[k] = resultStruct(new Result(n.vals[i]))));
+        return m;
+      },
+      Time: () => resultTime(r),
+      Less: method(['any', 'bool'], (token: unknown, caseSensitive: boolean) => {
+        const t = token instanceof GoStruct && token.typeName === 'gjson.Result' ? token : null;
+        if (!t) throw new Error('wrong type for value; expected gjson.Result');
+        return resultLess(r, t, caseSensitive);
+      }),
     },
   );
+}
+
+/** Result.Array(): nothing for null/missing, the elements of an array, the value itself otherwise. */
+function resultArray(r: Result): Result[] {
+  const n = r.node;
+  if (!n || n.t === 'null') return [];
+  if (n.t === 'arr') return n.items.map((x) => new Result(x));
+  return [r];
+}
+
+/** Result.Uint() */
+function resultUint(r: Result): bigint {
+  const n = r.node;
+  if (!n) return 0n;
+  if (n.t === 'true') return 1n;
+  if (n.t === 'str') {
+    const m = /^[0-9]+/.exec(n.str);
+    return m && n.str.length === m[0].length ? BigInt.asUintN(64, BigInt(m[0])) : 0n;
+  }
+  if (n.t === 'num') {
+    const f = r.num;
+    if (Number.isSafeInteger(f) && f >= 0) return BigInt(f);
+    if (/^[0-9]+$/.test(n.raw)) return BigInt.asUintN(64, BigInt(n.raw));
+    if (!Number.isFinite(f)) return 1n << 63n;
+    return f < 0
+      ? BigInt.asUintN(64, BigInt(Math.trunc(f)))
+      : f >= 2 ** 64
+        ? 1n << 63n
+        : BigInt(Math.trunc(f));
+  }
+  return 0n;
+}
+
+/** Result.Time(): time.Parse(time.RFC3339, String()), Go's zero time on failure. */
+function resultTime(r: Result): GoTime {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(
+    r.string(),
+  );
+  const zero = new GoTime(-62135596800n * 1_000_000_000n);
+  if (!m) return zero;
+  const [, y, mo, d, h, mi, sec, frac = '', zone = 'Z'] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+  const check = new Date(ms);
+  if (check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return zero;
+  const offset =
+    zone === 'Z' || zone === 'z'
+      ? 0
+      : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60);
+  const ns =
+    BigInt(ms) * 1_000_000n +
+    BigInt((frac.slice(1) + '000000000').slice(0, 9)) -
+    BigInt(offset) * 1_000_000_000n;
+  return new GoTime(ns, offset, offset === 0 ? 'UTC' : '');
+}
+
+/** Result.Less(token, caseSensitive) */
+function resultLess(r: Result, token: GoStruct, caseSensitive: boolean): boolean {
+  const tt = String((token.fields.Type as GoStruct).methods.String!());
+  const a = RESULT_TYPE_ORDER.indexOf(r.type);
+  const b = RESULT_TYPE_ORDER.indexOf(tt);
+  if (a !== b) return a < b;
+  if (r.type === 'String') {
+    const x = r.str;
+    const y = token.fields.Str as string;
+    return caseSensitive
+      ? compareGoStrings(x, y) < 0
+      : compareGoStrings(x.toLowerCase(), y.toLowerCase()) < 0;
+  }
+  if (r.type === 'Number') return r.num < (token.fields.Num as number);
+  return compareGoStrings(r.raw, token.fields.Raw as string) < 0;
 }
 
 function templateStep(path: string, text: string): CompiledStep {

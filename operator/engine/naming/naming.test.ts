@@ -119,20 +119,13 @@ function runNaming(c: NamingCase): NamingCase['want'] {
   }
 }
 
-/**
- * Known differences owned by the template engine (operator/engine/template), reported there:
- * the agent's `join` is Go's strings.Join(elems []string, sep string), so `join "," list` is an
- * execution error in Go; the engine implements sprig's `join sep list`.
- */
-const KNOWN_TEMPLATE_DIFFERENCES = new Set(['{{ join "," .Object.spec.tags }}']);
-
 /** Decision #5: the default name of a cluster-scoped object works here and fails in Go. */
 const isDecision5 = (c: NamingCase) => !c.naming.name && !JSON.parse(c.object).metadata.namespace;
 
 describe('naming (golden, Go text/template + sprig + agent functions)', () => {
   it.each(
     namingGolden
-      .filter((c) => !isDecision5(c) && !KNOWN_TEMPLATE_DIFFERENCES.has(c.naming.name ?? ''))
+      .filter((c) => !isDecision5(c))
       .map((c, i) => [i, c.naming.name ?? '', c.naming.namespace ?? '', c] as const),
   )('case %i: name %j namespace %j', (_i, _n, _ns, c) => {
     expect(runNaming(c)).toEqual(c.want);

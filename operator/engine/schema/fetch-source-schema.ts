@@ -5,12 +5,19 @@
  */
 import { crdNameFor, locateResource, type DiscoveryData, type DiscoveryGroup } from './discovery.js';
 import { retrieveSourceSchema } from './source-schema.js';
+import { parseCrdJson } from './lossless.js';
 import type { OpenAPIV2Document } from './openapi-convert.js';
 import type { APIResourceList, CustomResourceDefinition } from './types.js';
 
 export interface JSONGetter {
   /** GET `path` (e.g. `/apis`) and return the decoded JSON; reject with `status`/`statusCode` 404 when absent. */
   getJSON(path: string): Promise<unknown>;
+  /**
+   * GET `path` and return the body as text (same errors as getJSON). When offered, the CRD is decoded
+   * from it without losing integer precision (see lossless.ts), so integers above 2^53 in a CRD keep
+   * the APIResourceSchema name Go computes.
+   */
+  getText?(path: string): Promise<string>;
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -79,9 +86,10 @@ export async function fetchSourceSchema(
   const located = locateResource(discovery, group, kind);
   let crd: CustomResourceDefinition | null = null;
   try {
-    crd = (await client.getJSON(
-      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crdNameFor(located))}`,
-    )) as CustomResourceDefinition;
+    const crdPath = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crdNameFor(located))}`;
+    crd = client.getText
+      ? parseCrdJson(await client.getText(crdPath))
+      : ((await client.getJSON(crdPath)) as CustomResourceDefinition);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

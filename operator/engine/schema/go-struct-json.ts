@@ -22,6 +22,7 @@ type Codec =
   | { k: 'string' }
   | { k: 'bool' }
   | { k: 'number' }
+  | { k: 'float' }
   | { k: 'json' }
   | { k: 'time' }
   | { k: 'ptr'; elem: Codec }
@@ -42,6 +43,8 @@ interface Field {
 const str: Codec = { k: 'string' };
 const bool: Codec = { k: 'bool' };
 const num: Codec = { k: 'number' };
+/** a float64 field: an integer literal beyond 2^53 is rounded to the nearest double, as Go decodes it */
+const float: Codec = { k: 'float' };
 const ptr = (elem: Codec): Codec => ({ k: 'ptr', elem });
 const slice = (elem: Codec): Codec => ({ k: 'slice', elem });
 const map = (elem: Codec): Codec => ({ k: 'map', elem });
@@ -69,9 +72,9 @@ export const jsonSchemaPropsCodec: Codec = struct(() => [
   o('format', str),
   o('title', str),
   o('default', ptr({ k: 'json' })),
-  o('maximum', ptr(num)),
+  o('maximum', ptr(float)),
   o('exclusiveMaximum', bool),
-  o('minimum', ptr(num)),
+  o('minimum', ptr(float)),
   o('exclusiveMinimum', bool),
   o('maxLength', ptr(num)),
   o('minLength', ptr(num)),
@@ -79,7 +82,7 @@ export const jsonSchemaPropsCodec: Codec = struct(() => [
   o('maxItems', ptr(num)),
   o('minItems', ptr(num)),
   o('uniqueItems', bool),
-  o('multipleOf', ptr(num)),
+  o('multipleOf', ptr(float)),
   o('enum', slice({ k: 'json' })),
   o('maxProperties', ptr(num)),
   o('minProperties', ptr(num)),
@@ -286,7 +289,8 @@ function isEmpty(codec: Codec, v: unknown): boolean {
     case 'bool':
       return !v;
     case 'number':
-      return v === undefined || v === null || v === 0;
+    case 'float':
+      return v === undefined || v === null || v === 0 || v === 0n;
     case 'slice':
     case 'map':
       return v === undefined || v === null || Object.keys(v as object).length === 0;
@@ -343,6 +347,9 @@ function write(codec: Codec, v: unknown, out: string[]): void {
       return;
     case 'number':
       out.push(encodeNumber(v));
+      return;
+    case 'float':
+      out.push(encodeNumber(typeof v === 'bigint' ? Number(v) : v));
       return;
     case 'json':
       if (v instanceof RawJSON) out.push(v.text.trim() === '' ? 'null' : compactGoJSON(v.text));

@@ -5,11 +5,12 @@
 import { apiResourceSchemaCodec, crdCodec, marshalGoStruct } from './go-struct-json.js';
 import { toGoYAML } from './go-yaml.js';
 import type { APIResourceSchema, CustomResourceDefinition } from './types.js';
+import { parseJsonLossless } from './lossless.js';
 
 export function crdToYAML(crd: CustomResourceDefinition): string {
-  return toGoYAML(JSON.parse(marshalGoStruct(crdCodec, crd))) + '\n';
+  return toGoYAML(parseJsonLossless(marshalGoStruct(crdCodec, crd))) + '\n';
 }
 
 export function apiResourceSchemaToYAML(ars: APIResourceSchema): string {
-  return toGoYAML(JSON.parse(marshalGoStruct(apiResourceSchemaCodec, ars))) + '\n';
+  return toGoYAML(parseJsonLossless(marshalGoStruct(apiResourceSchemaCodec, ars))) + '\n';
 }

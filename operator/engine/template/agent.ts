@@ -1,14 +1,15 @@
 /**
- * The agent's own template functions (SPEC §6.2): sha3sum, sha3short, shortHash, and its override of
- * sprig's join by Go's strings.Join (naming and related-object templates; mutations keep sprig's join).
+ * The agent's own template functions: sha3sum, sha3short and shortHash, added to Sprig's for naming and
+ * related-object templates. `join` stays Sprig's `join SEP LIST` everywhere, as in every released Go agent.
  */
 import { createHash } from 'node:crypto';
 import { FuncError, type FuncMap } from './funcs.js';
 import { GoBytes, GoInt, intValue, isIntValue, typeOf } from './value.js';
+import { goEncode } from './gostrings.js';
 import { goJson } from './sprig/cast.js';
 
 export function sha3sum(s: string): string {
-  return createHash('sha3-256').update(s, 'utf8').digest('hex');
+  return createHash('sha3-256').update(goEncode(s)).digest('hex');
 }
 
 export function sha3short(s: string, ...lengths: unknown[]): string {
@@ -28,18 +29,13 @@ export function sha3short(s: string, ...lengths: unknown[]): string {
 /** SHA-1 (first 20 hex chars) of a string, a byte slice, or the Go-JSON encoding (+ newline) of anything else. */
 export function shortHash(v: unknown): string {
   const h = createHash('sha1');
-  if (typeof v === 'string') h.update(v, 'utf8');
+  if (typeof v === 'string') h.update(goEncode(v));
   else if (v instanceof GoBytes) h.update(v.b);
   else h.update(goJson(v) + '\n', 'utf8');
   return h.digest('hex').slice(0, 20);
 }
 
 export const agentFuncs: FuncMap = {
-  // the agent replaces sprig's join with Go's strings.Join(elems []string, sep string)
-  join: {
-    params: ['strings', 'string'],
-    fn: (elems: string[] | null, sep: string) => (elems ?? []).join(sep),
-  },
   sha3sum: { params: ['string'], fn: sha3sum },
   sha3short: { params: ['string'], variadic: 'int', fn: sha3short },
   shortHash: { params: ['any'], fn: shortHash },

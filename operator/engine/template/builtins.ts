@@ -3,6 +3,7 @@ import { sprint, sprintf, sprintln } from './fmt.js';
 import { FuncError, type FuncMap } from './funcs.js';
 import { isPrint } from './strconv.js';
 import { isTrue } from './exec.js';
+import { goDecode, goEncode, goLen } from './gostrings.js';
 import {
   GoBytes,
   GoDuration,
@@ -134,7 +135,7 @@ export function goLt(arg1: unknown, arg2: unknown): boolean {
     case 'float':
       return (arg1 as number) < (arg2 as number);
     case 'string':
-      return Buffer.compare(Buffer.from(arg1 as string), Buffer.from(arg2 as string)) < 0;
+      return Buffer.compare(goEncode(arg1 as string), goEncode(arg2 as string)) < 0;
     default:
       return num(arg1) < num(arg2);
   }
@@ -149,7 +150,7 @@ function length(item: unknown): GoInt {
   if (item === null) throw new FuncError('len of nil pointer');
   if (item === NO_VALUE || item === undefined)
     throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
-  if (typeof item === 'string') return new GoInt(BigInt(Buffer.byteLength(item, 'utf8')));
+  if (typeof item === 'string') return new GoInt(BigInt(goLen(item)));
   if (Array.isArray(item)) return new GoInt(BigInt(item.length));
   if (item instanceof GoBytes) return new GoInt(BigInt(item.b.length));
   if (isMap(item)) return new GoInt(BigInt(Object.keys(item).length));
@@ -166,9 +167,7 @@ function indexArg(index: unknown, cap: number): number {
 }
 
 /** Go string indexing works on bytes. */
-function stringBytes(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
-}
+const stringBytes = goEncode;
 
 function index(item: unknown, ...indexes: unknown[]): unknown {
   if (item === null || item === NO_VALUE) throw new FuncError('index of untyped nil');
@@ -208,7 +207,7 @@ function sliceBuiltin(item: unknown, ...indexes: unknown[]): unknown {
     idx[i] = indexArg(x, cap);
   });
   if (idx[0]! > idx[1]!) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (typeof item === 'string') return stringBytes(item).subarray(idx[0], idx[1]).toString('utf8');
+  if (typeof item === 'string') return goDecode(stringBytes(item).subarray(idx[0], idx[1]));
   const out = (item as unknown[]).slice(idx[0], idx[1]);
   return isStringSlice(item) ? stringSlice(out as string[]) : out;
 }
@@ -272,7 +271,7 @@ export function jsEscapeString(s: string): string {
 /** net/url.QueryEscape */
 export function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goEncode(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';

@@ -1,6 +1,7 @@
 /** Executor for parsed Go templates: walks the tree with Go's evaluation rules (text/template/exec.go). */
 import { TemplateError } from './errors.js';
 import type { HtmlPlan } from './htmlcontext.js';
+import { escapeInContext } from './htmlescape.js';
 import { formatValue, sprint, stringerOf } from './fmt.js';
 import { FuncError, type FuncDef, type FuncMap, type ParamType, canBeNil, goTypeName } from './funcs.js';
 import {
@@ -139,7 +140,20 @@ export class Executor {
         this.parseName,
         `html/template:${this.parseName}: ends in a non-text context: ${endContext}`,
       );
+    const contextError = this.opts.htmlPlan?.contextError;
+    if (contextError)
+      throw new TemplateError('exec', this.parseName, `html/template:${this.parseName}: ${contextError}`);
     const planError = this.opts.htmlPlan?.error;
+    if (planError?.ambiguousUrl) {
+      const [line, col] = this.locate(planError.action.pos);
+      throw new TemplateError(
+        'exec',
+        this.parseName,
+        `html/template:${this.parseName}:${line}:${col}: ${nodeString(planError.action)} appears in an ambiguous context within a URL`,
+        line,
+        col,
+      );
+    }
     if (planError) {
       const [line, col] = this.locate(planError.action.pos);
       throw new TemplateError(
@@ -233,8 +247,11 @@ export class Executor {
         if (plan?.suppressed.has(node)) return;
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
-          if (plan?.preEscaped.has(node)) this.write(typeof val.v === 'string' ? val.v : formatValue(val.v));
-          else this.printValue(node, val.v);
+          if (plan?.preEscaped.has(node)) {
+            const out = typeof val.v === 'string' ? val.v : formatValue(val.v);
+            const ctx = plan.escapeAfterHtml.has(node) ? plan.contexts.get(node) : undefined;
+            this.write(ctx ? escapeInContext(ctx, out, out, false) : out);
+          } else this.printValue(node, val.v);
         }
         return;
       }
@@ -274,7 +291,9 @@ export class Executor {
   private printValue(node: AnyNode, v: unknown): void {
     this.at(node);
     if (this.opts.html) {
-      this.write(htmlTextEscape(htmlStringify(v)));
+      const ctx = node.type === 'action' ? this.opts.htmlPlan?.contexts.get(node) : undefined;
+      const printed = htmlStringify(v);
+      this.write(ctx ? escapeInContext(ctx, v, printed, stringerOf(v) !== null) : htmlTextEscape(printed));
       return;
     }
     if (v === NO_VALUE) {
@@ -499,7 +518,12 @@ export class Executor {
     if (r instanceof GoStruct) {
       const m = r.methods[fieldName];
       if (m) {
-        const def: FuncDef = { params: [], variadic: 'any', fn: (...a: unknown[]) => m(...a) };
+        // a method may declare its parameter types (see typedMethod in value.ts)
+        const def: FuncDef = (m as { def?: FuncDef }).def ?? {
+          params: [],
+          variadic: 'any',
+          fn: (...a: unknown[]) => m(...a),
+        };
         return this.evalCall(dot, def, node, fieldName, args, final);
       }
     }

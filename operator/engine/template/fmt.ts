@@ -1,5 +1,6 @@
 /** Go's fmt package (Sprint, Sprintln, Sprintf) over the Go value model of value.ts. */
 import { canBackquote, formatFloat, quote } from './strconv.js';
+import { goDecode, goEncode } from './gostrings.js';
 import {
   GoBytes,
   GoDuration,
@@ -273,7 +274,7 @@ class Printer {
   }
 
   private fmtSx(s: string, upper: boolean): void {
-    let bytes = Buffer.from(s, 'utf8');
+    let bytes = goEncode(s);
     if (this.f.precPresent && this.f.prec < bytes.length) bytes = bytes.subarray(0, this.f.prec);
     let out = '';
     bytes.forEach((b, i) => {
@@ -375,7 +376,7 @@ class Printer {
     }
     if (arg instanceof GoBytes) {
       if (verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') {
-        this.printString(Buffer.from(arg.b).toString('latin1'), verb, arg, depth);
+        this.printString(goDecode(arg.b), verb, arg, depth);
         return;
       }
       this.printList(

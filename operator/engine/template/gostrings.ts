@@ -1,10 +1,25 @@
 /**
- * Go string semantics that differ from JS: strings are bytes (slicing can cut a UTF-8 sequence; such
- * bytes are shown as one U+FFFD each, as Go's JSON encoder and fmt's %q do), and case mapping is per
- * rune with Unicode's simple mappings (strings.ToUpper("ﬁ") is "ﬁ", not "FI").
+ * Go string semantics that differ from JS.
+ *
+ * Go strings are bytes. A JS string here is a Go string in which every byte that is not part of a valid
+ * UTF-8 sequence is stored as the lone low surrogate U+DC80..U+DCFF (U+DC00 + byte), the way Python's
+ * "surrogateescape" does. Valid text never contains lone surrogates (input is made well-formed when it
+ * enters, see goWellFormed), so the mapping is exact: goEncode(goDecode(b)) == b for every byte string.
+ * Slicing (trunc, substr, slice, index) keeps partial bytes, hashes, len, %x and %q see them, and only
+ * where Go itself decodes runes (range, strings.Map, encoding/json) do they become U+FFFD.
+ *
+ * Case mapping is per rune with Unicode's simple mappings (strings.ToUpper("ﬁ") is "ﬁ", not "FI").
  */
 
-/** Decodes bytes like ranging over a Go string: every invalid byte becomes one U+FFFD. */
+const RAW_BYTE = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Whether s holds bytes that are not valid UTF-8 (stored as U+DC80..U+DCFF). */
+export function hasRawBytes(s: string): boolean {
+  return ANY_SURROGATE.test(s) && RAW_BYTE.test(s);
+}
+
+/** Decodes bytes into a Go string: valid UTF-8 as text, every other byte as U+DC00 + byte. */
 export function goDecode(b: Uint8Array): string {
   let out = '';
   let i = 0;
@@ -26,7 +41,7 @@ export function goDecode(b: Uint8Array): string {
       n = 3;
       cp = c & 0x07;
     } else {
-      out += '\uFFFD';
+      out += String.fromCharCode(0xdc00 + c);
       i++;
       continue;
     }
@@ -41,7 +56,7 @@ export function goDecode(b: Uint8Array): string {
       if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) ok = false;
     }
     if (!ok) {
-      out += '\uFFFD';
+      out += String.fromCharCode(0xdc00 + c);
       i++;
       continue;
     }
@@ -51,13 +66,55 @@ export function goDecode(b: Uint8Array): string {
   return out;
 }
 
-export function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+/** The bytes of a Go string (raw bytes restored; any other lone surrogate is U+FFFD's encoding). */
+export function goEncode(s: string): Buffer {
+  if (!ANY_SURROGATE.test(s)) return Buffer.from(s, 'utf8');
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+      continue;
+    }
+    if (c >= 0xdc80 && c <= 0xdcff) {
+      parts.push(Buffer.from(s.slice(start, i), 'utf8'), Buffer.from([c - 0xdc00]));
+      start = i + 1;
+    }
+  }
+  parts.push(Buffer.from(s.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Alias of goEncode. */
+export const utf8 = goEncode;
+
+/** Byte length of a Go string (len(s)). */
+export function goLen(s: string): number {
+  return hasRawBytes(s) ? goEncode(s).length : Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * The canonical form of a Go string: raw bytes that together form valid UTF-8 (two halves of a cut
+ * character joined again) become that character.
+ */
+export function goNormalize(s: string): string {
+  return hasRawBytes(s) ? goDecode(goEncode(s)) : s;
+}
+
+/**
+ * What Go makes of a string wherever it decodes runes (range, strings.Map, encoding/json): every byte
+ * of an invalid sequence is U+FFFD. Also makes text from outside (JSON with lone surrogate escapes,
+ * which Go decodes to U+FFFD) well-formed.
+ */
+export function goWellFormed(s: string): string {
+  return ANY_SURROGATE.test(s) ? goNormalize(s).toWellFormed() : s;
 }
 
 /** Go string slicing s[a:b] on bytes. */
 export function byteSlice(s: string, a: number, b?: number): string {
-  return goDecode(utf8(s).subarray(a, b));
+  return goDecode(goEncode(s).subarray(a, b));
 }
 
 /** unicode.IsSpace */
@@ -108,15 +165,15 @@ export function runeTitle(ch: string): string {
   return TITLE_DIGRAPHS[ch] ?? runeUpper(ch);
 }
 
-/** strings.ToUpper / strings.ToLower (per rune; invalid bytes are already U+FFFD in our strings) */
+/** strings.ToUpper / strings.ToLower (per rune; strings.Map turns invalid bytes into U+FFFD) */
 export function goToUpper(s: string): string {
   let out = '';
-  for (const ch of s) out += runeUpper(ch);
+  for (const ch of goWellFormed(s)) out += runeUpper(ch);
   return out;
 }
 export function goToLower(s: string): string {
   let out = '';
-  for (const ch of s) out += runeLower(ch);
+  for (const ch of goWellFormed(s)) out += runeLower(ch);
   return out;
 }
 

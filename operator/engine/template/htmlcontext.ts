@@ -1,24 +1,95 @@
 /**
- * The part of html/template's contextual escaping that template mutations can meet (SPEC §7.4):
- *  - in HTML text, a `<` that does not start a tag, an end tag, a comment or `<!DOCTYPE` is rewritten
- *    to `&lt;` (also when it is the last character before an action);
+ * html/template's contextual escaping, for template mutations:
+ *  - in HTML text (and <textarea>/<title>), values are HTML-escaped; a `<` in the template text that
+ *    does not start a tag, an end tag, a comment or `<!DOCTYPE` is rewritten to `&lt;`;
+ *  - in attribute values, values are escaped for the attribute's content type and then for the
+ *    attribute (quoted: HTML escaping, unquoted: also white space, `=` and backquote): URL attributes
+ *    (href, src, ..., names containing src/uri/url) filter unsafe schemes to `#ZgotmplZ` and
+ *    percent-encode (normalised at the start of the URL, fully escaped in query or fragment); event
+ *    handlers (on*) are JavaScript; `style` is CSS;
+ *  - in <script>, values are JSON (padded with spaces next to identifiers and numbers), or escaped
+ *    for a JS string literal inside quotes; in <style>, values pass a CSS value filter (`ZgotmplZ`)
+ *    or are CSS-escaped inside quotes;
  *  - HTML comments `<!-- ... -->` are removed from the output, including actions inside them;
  *  - a pipeline ending in the predefined escaper `html` is not escaped twice, and `html`/`urlquery`
  *    anywhere else in a pipeline is the error `predefined escaper "x" disallowed in template`.
- * Values printed inside tags, attributes, <script>/<style> are escaped like text (Go would use attribute,
- * JS or CSS escapers there); those contexts are not modelled.
+ * Branches (if/with/range) are joined like html/template for URL parts: an action in a URL whose part
+ * depends on the branch taken is the `ambiguous context within a URL` error. Actions in attribute
+ * names print only plain lower-case names (htmlNameFilter). Not modelled: actions in tag names, JS
+ * regular-expression and template literals, other branch joins.
  */
 import type { ActionNode, ListNode, Node, PipeNode, Tree } from './parse.js';
 
 type State = 'text' | 'tag' | 'comment' | 'raw';
+type TagPart = 'between' | 'name' | 'afterName' | 'beforeValue' | 'value';
+
+/** Marks a URL attribute value whose part (start, path, query) depends on a branch taken. */
+const AMBIGUOUS = '\u0000ambiguous';
+
+const URL_ATTRS = new Set([
+  'action',
+  'archive',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'manifest',
+  'poster',
+  'profile',
+  'src',
+  'usemap',
+  'xmlns',
+]);
+
+/** html/template's attrType: the content type of an attribute's value. */
+function attrType(raw: string): 'plain' | 'url' | 'js' | 'css' {
+  let name = raw.toLowerCase();
+  if (name.startsWith('data-')) name = name.slice(5);
+  else if (name.includes(':')) {
+    const [prefix, short] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+    if (prefix === 'xmlns') return 'url';
+    name = short;
+  }
+  if (URL_ATTRS.has(name)) return 'url';
+  if (name === 'style') return 'css';
+  if (name.startsWith('on')) return 'js';
+  if (name.includes('src') || name.includes('uri') || name.includes('url')) return 'url';
+  return 'plain';
+}
+
+/** How the value of one action is escaped, decided by where it stands. */
+export type EscapeContext =
+  | { kind: 'text' }
+  | { kind: 'attrName' }
+  | {
+      kind: 'attr';
+      type: 'plain' | 'url' | 'js' | 'css';
+      quote: string;
+      sofar: string;
+      /** a trailing `html` of the pipeline takes the place of the attribute escaper */
+      finalHtml?: boolean;
+    }
+  | { kind: 'script'; sofar: string }
+  | { kind: 'style'; sofar: string };
 
 export interface HtmlPlan {
+  /** the escaping context of each printing action (text when absent) */
+  contexts: Map<ActionNode, EscapeContext>;
   /** actions inside HTML comments: not evaluated for output */
   suppressed: Set<ActionNode>;
   /** actions whose pipeline already ends in the `html` escaper */
   preEscaped: Set<ActionNode>;
+  /** pre-escaped actions whose html output still goes through their context's escapers */
+  escapeAfterHtml: Set<ActionNode>;
   /** html/template escaping error, reported when the template is executed */
-  error: { action: ActionNode; escaper: string } | null;
+  error: { action: ActionNode; escaper: string; ambiguousUrl?: boolean } | null;
+  /** an error of the template text itself in its context (`"<" in unquoted attr: "<"`) */
+  contextError: string | null;
   /** Go's context string when the main template ends outside HTML text (an escaping error) */
   endContext: string | null;
 }
@@ -43,10 +114,150 @@ class TextRewriter {
   rawElement = '';
   tagElement = '';
   private quote = '';
+  private part: TagPart = 'between';
+  private attrName = '';
+  private valueSoFar = '';
+  /** text of the current <script>/<style> element so far */
+  private rawSoFar = '';
+
+  /** the first error of the text in its context */
+  contextError: string | null = null;
+
+  clone(): TextRewriter {
+    return Object.assign(new TextRewriter(), this);
+  }
+
+  /** The part of a URL attribute value the position is in, or null outside URL attribute values. */
+  private urlPart(): string | null {
+    if (this.state !== 'tag' || (this.part !== 'value' && this.part !== 'beforeValue')) return null;
+    if (attrType(this.attrName) !== 'url') return null;
+    if (this.valueSoFar.includes(AMBIGUOUS)) return 'unknown';
+    return this.valueSoFar === '' ? 'none' : /[?#]/.test(this.valueSoFar) ? 'query' : 'preQuery';
+  }
+
+  /**
+   * The context after a branch that may or may not have run (html/template's join): in a URL attribute
+   * whose part differs between the two, the part is unknown and an action there is an error.
+   */
+  joinWith(other: TextRewriter): void {
+    const a = this.urlPart();
+    const b = other.urlPart();
+    if (a !== null && b !== null && a !== b && this.attrName === other.attrName) this.valueSoFar += AMBIGUOUS;
+  }
+
+  /** Whether an action here stands in a URL whose part is unknown. */
+  ambiguousUrl(): boolean {
+    return this.urlPart() === 'unknown';
+  }
+
+  /** The escaping context an action at the current position gets. */
+  context(): EscapeContext {
+    if (
+      this.state === 'tag' &&
+      (this.part === 'between' || this.part === 'name' || this.part === 'afterName')
+    )
+      return { kind: 'attrName' };
+    if (this.state === 'tag' && (this.part === 'value' || this.part === 'beforeValue'))
+      return { kind: 'attr', type: attrType(this.attrName), quote: this.quote, sofar: this.valueSoFar };
+    if (this.state === 'raw' && this.rawElement === 'script') return { kind: 'script', sofar: this.rawSoFar };
+    if (this.state === 'raw' && this.rawElement === 'style') return { kind: 'style', sofar: this.rawSoFar };
+    return { kind: 'text' };
+  }
+
+  /** After an action printed something: the value is no longer empty. */
+  afterAction(): void {
+    if (this.state === 'tag' && (this.part === 'between' || this.part === 'afterName')) {
+      this.part = 'name';
+      this.attrName = 'x';
+      return;
+    }
+    if (this.state === 'tag' && this.part === 'name') {
+      this.attrName += 'x';
+      return;
+    }
+    if (this.state === 'tag' && this.part === 'beforeValue') {
+      this.part = 'value';
+      this.quote = '';
+    }
+    if (this.state === 'tag' && this.part === 'value') this.valueSoFar += 'x';
+    if (this.state === 'raw') this.rawSoFar += 'x';
+  }
+
+  private tagChar(c: string, text: string, i: number): void {
+    const space = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+    switch (this.part) {
+      case 'value':
+        if (!this.quote && !this.contextError && '"\'<=`'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in unquoted attr: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
+        if (this.quote ? c === this.quote : space || c === '>') {
+          this.part = 'between';
+          this.quote = '';
+          if (c === '>') this.endTag();
+        } else this.valueSoFar += c;
+        return;
+      case 'beforeValue':
+        if (space) return;
+        if (!this.contextError && '<=`'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in unquoted attr: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
+        this.part = 'value';
+        this.valueSoFar = '';
+        if (c === '"' || c === "'") this.quote = c;
+        else if (c === '>') this.endTag();
+        else {
+          this.quote = '';
+          this.valueSoFar = c;
+        }
+        return;
+      case 'name':
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
+        if (c === '=') {
+          this.part = 'beforeValue';
+          this.valueSoFar = '';
+        } else if (space) this.part = 'afterName';
+        else if (c === '>') this.endTag();
+        else this.attrName += c;
+        return;
+      case 'afterName':
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
+        if (c === '=') {
+          this.part = 'beforeValue';
+          this.valueSoFar = '';
+        } else if (c === '>') this.endTag();
+        else if (!space) {
+          this.part = 'name';
+          this.attrName = c;
+        }
+        return;
+      default:
+        if (!this.contextError && '"\'<'.includes(c))
+          this.contextError = `${JSON.stringify(c)} in attribute name: ${JSON.stringify(text.slice(this.segmentStart, i + 1))}`;
+        if (c === '>') this.endTag();
+        else if (!space && c !== '/') {
+          this.part = 'name';
+          this.attrName = c;
+        }
+    }
+  }
+
+  private endTag(): void {
+    this.part = 'between';
+    this.quote = '';
+    if (RAW_ELEMENTS.has(this.tagElement)) {
+      this.rawElement = this.tagElement;
+      this.rawSoFar = '';
+      this.state = 'raw';
+    } else this.state = 'text';
+  }
+
+  /** where the current text node began (Go quotes the text of the node in context errors) */
+  private segmentStart = 0;
 
   rewrite(text: string): string {
     let out = '';
     let i = 0;
+    this.segmentStart = 0;
     while (i < text.length) {
       switch (this.state) {
         case 'text': {
@@ -75,6 +286,7 @@ class TextRewriter {
             this.tagElement = text[k + 1] === '/' ? '' : m[0].toLowerCase();
             this.state = 'tag';
             this.quote = '';
+            this.part = 'between';
             i = j + m[0].length;
             break;
           }
@@ -85,16 +297,8 @@ class TextRewriter {
         case 'tag': {
           const c = text[i]!;
           out += c;
+          this.tagChar(c, text, i);
           i++;
-          if (this.quote) {
-            if (c === this.quote) this.quote = '';
-          } else if (c === '"' || c === "'") this.quote = c;
-          else if (c === '>') {
-            if (RAW_ELEMENTS.has(this.tagElement)) {
-              this.rawElement = this.tagElement;
-              this.state = 'raw';
-            } else this.state = 'text';
-          }
           break;
         }
         case 'comment': {
@@ -109,10 +313,12 @@ class TextRewriter {
           const e = lower.indexOf('</' + this.rawElement, i);
           if (e < 0) {
             out += text.slice(i);
+            this.rawSoFar += text.slice(i);
             return out;
           }
           out += text.slice(i, e);
           this.state = 'text';
+          this.rawSoFar = '';
           i = e;
           break;
         }
@@ -128,6 +334,16 @@ function lastIdent(pipe: PipeNode): string | null {
   return first && first.type === 'identifier' ? first.ident : null;
 }
 
+/** `a | html` -> `a`; `html x y` -> `print x y` (html/template evaluates the arguments the same way). */
+function dropTrailingHtml(pipe: PipeNode): void {
+  if (pipe.cmds.length > 1) {
+    pipe.cmds.pop();
+    return;
+  }
+  const first = pipe.cmds[0]!.args[0];
+  if (first && first.type === 'identifier') first.ident = 'print';
+}
+
 function misplacedEscaper(pipe: PipeNode): string | null {
   for (let i = 0; i < pipe.cmds.length - 1; i++) {
     const a = pipe.cmds[i]!.args[0];
@@ -138,7 +354,15 @@ function misplacedEscaper(pipe: PipeNode): string | null {
 
 /** Rewrites text nodes in place and classifies actions; call once per html-mode compile. */
 export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
-  const plan: HtmlPlan = { suppressed: new Set(), preEscaped: new Set(), error: null, endContext: null };
+  const plan: HtmlPlan = {
+    contexts: new Map(),
+    suppressed: new Set(),
+    preEscaped: new Set(),
+    escapeAfterHtml: new Set(),
+    error: null,
+    contextError: null,
+    endContext: null,
+  };
   const visit = (list: ListNode, rw: TextRewriter): void => {
     for (const n of list.nodes) visitNode(n, rw);
   };
@@ -151,6 +375,27 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (rw.state === 'comment') {
           plan.suppressed.add(n);
           return;
+        }
+        if (n.pipe.decl.length === 0 && rw.ambiguousUrl() && !plan.error)
+          plan.error = { action: n, escaper: '', ambiguousUrl: true };
+        if (n.pipe.decl.length === 0) {
+          const ctx = rw.context();
+          if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
+          if (lastIdent(n.pipe) === 'html') {
+            // a trailing `html` is disallowed only in an unquoted plain attribute value; elsewhere it
+            // stays in the pipeline and the context's escapers follow it, except that it takes the
+            // place of an equivalent HTML escaper (text, quoted attribute values)
+            if (ctx.kind === 'attr' && ctx.type === 'plain' && ctx.quote === '') {
+              if (!plan.error) plan.error = { action: n, escaper: 'html' };
+            } else if (ctx.kind === 'attr' && ctx.quote !== '' && ctx.type !== 'plain') {
+              dropTrailingHtml(n.pipe);
+              plan.contexts.set(n, { ...ctx, finalHtml: true });
+              rw.afterAction();
+              return;
+            } else if (ctx.kind !== 'text' && !(ctx.kind === 'attr' && ctx.type === 'plain'))
+              plan.escapeAfterHtml.add(n);
+          }
+          rw.afterAction();
         }
         const bad = misplacedEscaper(n.pipe);
         if (bad && !plan.error) plan.error = { action: n, escaper: bad };
@@ -165,10 +410,16 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
       }
       case 'if':
       case 'range':
-      case 'with':
+      case 'with': {
+        // both branches start where the action stands; a missing else (or a range that runs no
+        // iteration) leaves the context as it was
+        const start = rw.clone();
         visit(n.list, rw);
-        if (n.elseList) visit(n.elseList, rw);
+        const other = start.clone();
+        if (n.elseList) visit(n.elseList, other);
+        rw.joinWith(other);
         return;
+      }
       case 'list':
         visit(n, rw);
         return;
@@ -179,6 +430,7 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
   for (const [name, tree] of trees) {
     const rw = new TextRewriter();
     visit(tree.root, rw);
+    if (rw.contextError && !plan.contextError) plan.contextError = rw.contextError;
     if (name === mainName && rw.state !== 'text') plan.endContext = contextString(rw);
   }
   return plan;

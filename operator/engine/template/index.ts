@@ -22,6 +22,7 @@ import type { FuncDef, FuncMap } from './funcs.js';
 import { planHtml } from './htmlcontext.js';
 import { ParseError, type Tree, parseTemplates } from './parse.js';
 import { sprigFuncs } from './sprig/index.js';
+import { goWellFormed } from './gostrings.js';
 
 export {
   GoStruct,
@@ -43,7 +44,7 @@ export interface CompileOptions {
   /** html/template escaping of printed values (template mutations). */
   html?: boolean;
   /**
-   * 'agent' (default) = sprig + sha3sum/sha3short/shortHash, with join = Go's strings.Join(elems []string, sep);
+   * 'agent' (default) = sprig (including its `join SEP LIST`) + sha3sum/sha3short/shortHash;
    * 'sprig' = sprig only (template mutations).
    */
   funcs?: 'agent' | 'sprig';
@@ -56,7 +57,11 @@ export interface CompileOptions {
 }
 
 export interface CompiledTemplate {
-  /** Raw output, NOT trimmed. Throws TemplateError on execution errors. */
+  /**
+   * Output, NOT trimmed. Throws TemplateError on execution errors. Bytes that are not valid UTF-8 (a
+   * multibyte character cut by trunc/substr) come out as U+FFFD each, as Go's JSON encoding of the
+   * rendered string (object names, labels, field values) has them.
+   */
   execute(data: unknown): string;
 }
 
@@ -94,7 +99,7 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
     execute(data: unknown): string {
       const ex = new Executor(trees, funcs, text, name, execOpts);
       try {
-        return ex.execute(name, data);
+        return goWellFormed(ex.execute(name, data));
       } catch (e) {
         if (e instanceof TemplateError) throw e;
         if (e instanceof RangeError) throw new TemplateError('exec', name, `template: ${name}: ${e.message}`);

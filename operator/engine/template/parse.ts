@@ -320,9 +320,12 @@ class Parser {
 
   private addTree(name: string, root: ListNode): void {
     const existing = this.trees.get(name);
-    // Go: a tree replaces an existing one only if the new one is non-empty
-    if (existing && isEmptyTree(root)) return;
-    this.trees.set(name, { name, root });
+    // Go: an empty definition never replaces one; two non-empty definitions of a name are an error
+    if (!existing || isEmptyTree(existing.root)) {
+      this.trees.set(name, { name, root });
+      return;
+    }
+    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${JSON.stringify(name)}`);
   }
 
   private parseDefinition(): void {

@@ -1,4 +1,5 @@
 /** Go strconv pieces needed by fmt and the template engine: float formatting and quoting. */
+import { goNormalize } from './gostrings.js';
 
 /** Exact decimal digits of a finite non-negative float: value = 0.d1d2d3... * 10^dp. */
 interface Decimal {
@@ -177,11 +178,14 @@ export function isPrint(cp: number): boolean {
 /** strconv.Quote (asciiOnly => QuoteToASCII). */
 export function quote(s: string, q = '"', asciiOnly = false): string {
   let out = q;
-  const bytes = Buffer.from(s, 'utf8');
-  const valid = Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
-  for (const ch of s) {
+  for (const ch of goNormalize(s)) {
     const cp = ch.codePointAt(0)!;
-    if (cp === 0xfffd && !valid) {
+    if (cp >= 0xdc80 && cp <= 0xdcff) {
+      // a byte outside valid UTF-8
+      out += '\\x' + (cp - 0xdc00).toString(16);
+      continue;
+    }
+    if (cp >= 0xd800 && cp <= 0xdfff) {
       out += '\\ufffd';
       continue;
     }
@@ -205,7 +209,7 @@ export function quote(s: string, q = '"', asciiOnly = false): string {
 export function canBackquote(s: string): boolean {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (ch === '`' || cp === 0xfeff) return false;
+    if (ch === '`' || cp === 0xfeff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
     if (cp < 0x20 && cp !== 9) return false;
     if (cp === 0x7f) return false;
   }
@@ -237,7 +241,12 @@ export function unquote(s: string): string {
     i = n;
   }
   if (q === "'" && [...out].length !== 1) throw new Error('invalid syntax');
-  return out;
+  return q === '"' ? goNormalize(out) : out;
+}
+
+/** \xNN and \NNN: one byte in a string literal (see gostrings.ts), the rune U+00NN in a char constant. */
+function rawByte(v: number, q: string): string {
+  return q === '"' && v >= 0x80 ? String.fromCharCode(0xdc00 + v) : String.fromCharCode(v);
 }
 
 function unquoteEscape(s: string, i: number, q: string): [string, number] {
@@ -260,10 +269,7 @@ function unquoteEscape(s: string, i: number, q: string): [string, number] {
     const hex = s.slice(i + 1, i + 1 + n);
     if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) throw new Error('invalid syntax');
     const v = parseInt(hex, 16);
-    if (c === 'x') {
-      // a raw byte; only meaningful as ASCII in our UTF-16 strings
-      return [String.fromCharCode(v), i + 1 + n];
-    }
+    if (c === 'x') return [rawByte(v, q), i + 1 + n];
     if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) throw new Error('invalid syntax');
     return [String.fromCodePoint(v), i + 1 + n];
   }
@@ -272,7 +278,7 @@ function unquoteEscape(s: string, i: number, q: string): [string, number] {
     if (!/^[0-7]{3}$/.test(oct)) throw new Error('invalid syntax');
     const v = parseInt(oct, 8);
     if (v > 255) throw new Error('invalid syntax');
-    return [String.fromCharCode(v), i + 3];
+    return [rawByte(v, q), i + 3];
   }
   throw new Error('invalid syntax');
 }

@@ -13,6 +13,7 @@
  *   GoStruct          -> a struct (a missing field is an execution error; methods may be attached)
  *   NO_VALUE          -> Go's invalid reflect.Value (what a missing map key evaluates to; prints `<no value>`)
  */
+import { goWellFormed } from './gostrings.js';
 
 /** Go's invalid reflect.Value: the result of a missing map key. */
 export const NO_VALUE: unique symbol = Symbol('no value');
@@ -228,10 +229,11 @@ export function goInt(n: number | bigint): GoInt {
  */
 export function jsonToGoValue(v: unknown): unknown {
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v) : v;
+  if (typeof v === 'string') return goWellFormed(v);
   if (Array.isArray(v)) return v.map(jsonToGoValue);
   if (isMap(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = jsonToGoValue(x);
+    for (const [k, x] of Object.entries(v)) out[goWellFormed(k)] = jsonToGoValue(x);
     return out;
   }
   return v === undefined ? null : v;
@@ -252,6 +254,17 @@ export function parseJsonToGo(text: string): unknown {
         return value;
       }
       return value;
+    }
+    // Go decodes a lone surrogate escape as U+FFFD (see gostrings.ts for what lone surrogates mean here)
+    if (typeof value === 'string') return goWellFormed(value);
+    if (isMap(value)) {
+      for (const k of Object.keys(value)) {
+        const wk = goWellFormed(k);
+        if (wk !== k) {
+          value[wk] = value[k];
+          delete value[k];
+        }
+      }
     }
     return value;
   });

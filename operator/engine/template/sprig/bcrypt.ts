@@ -4,6 +4,7 @@
  * constants they are computed once (Machin's formula on BigInt, a few milliseconds) on first use.
  */
 import { randomBytes } from 'node:crypto';
+import { goEncode } from '../gostrings.js';
 
 const WORDS = 18 + 4 * 256;
 let PI_WORDS: Uint32Array | null = null;
@@ -140,7 +141,7 @@ export function bcryptHash(password: Uint8Array, salt: Uint8Array, cost: number)
 
 /** sprig's bcrypt: DefaultCost 10, random salt; errors are returned as text like sprig does. */
 export function sprigBcrypt(input: string): string {
-  const pw = Buffer.from(input, 'utf8');
+  const pw = goEncode(input);
   if (pw.length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
   return bcryptHash(pw, randomBytes(16), 10);
 }

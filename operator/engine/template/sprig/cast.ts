@@ -15,28 +15,22 @@ import {
   isNilSlice,
 } from '../value.js';
 import { FuncError } from '../funcs.js';
+import { goDecode } from '../gostrings.js';
 
 function wrap64(v: bigint): bigint {
   return BigInt.asIntN(64, v);
 }
 
-/** cast's trimZeroDecimal: "12.000" -> "12" */
-function trimZeroDecimal(s: string): string {
-  let foundZero = false;
-  for (let i = s.length; i > 0; i--) {
-    switch (s[i - 1]) {
-      case '.':
-        if (foundZero) return s.slice(0, i - 1);
-        break;
-      case '0':
-        foundZero = true;
-        continue;
-      default:
-        return s;
-    }
-    break;
-  }
-  return s;
+/**
+ * cast v1.10's trimDecimal: a decimal number string keeps its integer part and sign ("3.7" -> "3",
+ * "-2.5" -> "-2", ".5" -> "0", "-.5" -> "-0"); anything else is left for ParseInt to judge.
+ */
+function trimDecimal(s: string): string {
+  if (!s.includes('.')) return s;
+  const m = /^([-+]?\d*)(\.\d*)?$/.exec(s);
+  if (!m) return s;
+  const head = m[1]!;
+  return head === '' ? '0' : head === '-' || head === '+' ? head + '0' : head;
 }
 
 export function toInt64(v: unknown): bigint {
@@ -52,7 +46,7 @@ export function toInt64(v: unknown): bigint {
   }
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'string') {
-    const r = parseGoInt(trimZeroDecimal(v));
+    const r = parseGoInt(trimDecimal(v));
     if (r === null || r < -(2n ** 63n) || r >= 2n ** 63n) return 0n;
     return r;
   }
@@ -69,12 +63,8 @@ export function toFloat64(v: unknown): number {
   if (isIntValue(v)) return Number(intValue(v));
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
-    const s = v.replace(/_/g, '');
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i.test(s) || v.includes('__'))
-      return 0;
-    if (/^[+-]?inf/i.test(s)) return s[0] === '-' ? -Infinity : Infinity;
-    if (/nan/i.test(s)) return NaN;
-    return Number(s);
+    const f = parseGoFloat(v);
+    return f === null ? 0 : f;
   }
   return 0;
 }
@@ -82,7 +72,7 @@ export function toFloat64(v: unknown): number {
 /** sprig's strval: strings as is, Stringers via String(), everything else fmt %v. */
 export function strval(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (v instanceof GoBytes) return Buffer.from(v.b).toString('latin1');
+  if (v instanceof GoBytes) return goDecode(v.b);
   const s = stringerOf(v);
   if (s) return s();
   return sprint([v === NO_VALUE ? null : v]);
@@ -96,10 +86,7 @@ export function goJson(v: unknown, escapeHTML = true, indent = ''): string {
 }
 
 function quoteJ(s: string, escapeHTML: boolean): string {
-  if (escapeHTML) return goQuote(s);
-  return JSON.stringify(s.toWellFormed()).replace(/[\u2028\u2029]/g, (c) =>
-    c === '\u2028' ? '\\u2028' : '\\u2029',
-  );
+  return goQuote(s, escapeHTML);
 }
 
 function floatJson(f: number): string {
@@ -151,4 +138,57 @@ function writeJson(v: unknown, out: string[], esc: boolean, indent: string, pref
     });
     out.push(nl + prefix + '}');
   } else throw new FuncError('json: unsupported type');
+}
+
+/**
+ * strconv.ParseFloat(s, 64): decimal and hexadecimal (`0x1p3`) literals with Go's underscore rules,
+ * inf/infinity/nan in any case. null for a syntax or range error (cast then yields 0).
+ */
+export function parseGoFloat(text: string): number | null {
+  if (/^[+-]?(inf|infinity)$/i.test(text)) return text[0] === '-' ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(text)) return NaN;
+  const neg = text[0] === '-';
+  const body = text.replace(/^[+-]/, '');
+  if (body.includes('_') && !underscoresOk(body)) return null;
+  const s = body.replace(/_/g, '');
+  let v: number;
+  const hex = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(s);
+  if (hex) {
+    const [, int = '', frac = ''] = hex;
+    if (int === '' && frac === '') return null;
+    const mant = BigInt('0x' + ((int + frac).replace(/^0+/, '') || '0'));
+    const exp = Number(hex[3]) - 4 * frac.length;
+    v = Number(mant) * 2 ** exp;
+  } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    v = Number(s);
+  } else return null;
+  if (!Number.isFinite(v)) return null;
+  return neg ? -v : v;
+}
+
+/** Go's underscoreOK: '_' only between digits, or after a base prefix. */
+function underscoresOk(s: string): boolean {
+  let saw = '^';
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && /[bBoOxX]/.test(s[1]!)) {
+    i = 2;
+    saw = '0';
+    hex = /[xX]/.test(s[1]!);
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
 }

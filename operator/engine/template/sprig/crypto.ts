@@ -15,6 +15,7 @@ import {
 } from 'node:crypto';
 import { FuncError, type FuncMap, fn } from '../funcs.js';
 import type { GoInt } from '../value.js';
+import { goDecode, goEncode } from '../gostrings.js';
 
 const MASTER_PASSWORD_SEED = 'com.lyndir.masterpassword';
 
@@ -78,15 +79,15 @@ export function derivePassword(
     ? PASSWORD_TEMPLATES[passwordType]!
     : null;
   if (!templates) return `cannot find password template ${passwordType}`;
-  const userB = Buffer.from(user, 'utf8');
+  const userB = goEncode(user);
   const salt = Buffer.concat([Buffer.from(MASTER_PASSWORD_SEED), u32(userB.length), userB]);
-  const key = scryptSync(Buffer.from(password, 'utf8'), salt, 64, {
+  const key = scryptSync(goEncode(password), salt, 64, {
     N: 32768,
     r: 8,
     p: 2,
     maxmem: 128 * 1024 * 1024,
   });
-  const siteB = Buffer.from(site, 'utf8');
+  const siteB = goEncode(site);
   const msg = Buffer.concat([
     Buffer.from(MASTER_PASSWORD_SEED),
     u32(siteB.length),
@@ -127,7 +128,7 @@ export function genPrivateKey(typ: string): string {
 
 function aesKey(password: string): Buffer {
   const key = Buffer.alloc(32);
-  Buffer.from(password, 'utf8').copy(key, 0, 0, 32);
+  goEncode(password).copy(key, 0, 0, 32);
   return key;
 }
 
@@ -135,7 +136,7 @@ export function encryptAES(password: string, plaintext: string): string {
   if (plaintext === '') return '';
   const iv = randomBytes(16);
   const c = createCipheriv('aes-256-cbc', aesKey(password), iv);
-  return Buffer.concat([iv, c.update(Buffer.from(plaintext, 'utf8')), c.final()]).toString('base64');
+  return Buffer.concat([iv, c.update(goEncode(plaintext)), c.final()]).toString('base64');
 }
 
 export function decryptAES(password: string, crypt64: string): string {
@@ -156,7 +157,7 @@ export function decryptAES(password: string, crypt64: string): string {
   const pad = plain[plain.length - 1]!;
   if (pad > plain.length)
     throw new FuncError(`runtime error: slice bounds out of range [:${plain.length - pad}]`);
-  return plain.subarray(0, plain.length - pad).toString('utf8');
+  return goDecode(plain.subarray(0, plain.length - pad));
 }
 
 export const cryptoFuncs: FuncMap = {

@@ -136,8 +136,10 @@ export const mathFuncs: FuncMap = {
   atoi: fn(['string'], (s: string) => {
     const t = s.replace(/^[+]/, '');
     if (!/^-?\d+$/.test(t) && !/^\+\d+$/.test(s)) return new GoInt(0n);
+    // strconv.Atoi returns the clamped value (with an ignored range error) for out-of-range input
     const v = BigInt(t);
-    if (v < -(2n ** 63n) || v >= 2n ** 63n) return new GoInt(0n);
+    if (v < -(2n ** 63n)) return new GoInt(-(2n ** 63n));
+    if (v >= 2n ** 63n) return new GoInt(2n ** 63n - 1n);
     return new GoInt(v);
   }),
   int64: fn(['any'], toInt64),

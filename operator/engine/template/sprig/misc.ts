@@ -49,10 +49,69 @@ function toTime(v: unknown): GoTime {
   return new GoTime(BigInt(Date.now()) * 1000000n);
 }
 
+/**
+ * t.In(time.LoadLocation(zone)) as sprig's date functions do it (an unknown zone means UTC). Offsets
+ * come from the ICU time-zone data Node carries; the abbreviation from the IANA database where ICU
+ * knows it (CET, EST, IST, AEDT, ...), else tzdata's numeric form (-03, +0530). "Local" is the
+ * process's zone (the Go agent's image runs in UTC).
+ */
 function inZone(t: GoTime, zone: string): GoTime {
-  // Only UTC is supported (the agent runs with TZ=UTC; "Local" is treated as UTC).
-  void zone;
-  return new GoTime(t.ns, 0, 'UTC');
+  if (zone === '' || zone === 'UTC') return new GoTime(t.ns, 0, 'UTC');
+  const tz = zone === 'Local' ? (process.env.TZ ?? 'UTC') : zone;
+  if (tz === 'UTC' || tz === '' || tz.includes('..') || tz.startsWith('/') || tz.includes('\\'))
+    return new GoTime(t.ns, 0, 'UTC');
+  const ms = Number(t.ns / 1000000n);
+  let offsetName: string;
+  try {
+    offsetName = zonePart('en-US', tz, 'longOffset', ms);
+  } catch {
+    return new GoTime(t.ns, 0, 'UTC');
+  }
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(offsetName);
+  const offset = m?.[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  return new GoTime(t.ns, offset, zoneAbbreviation(tz, ms, offset));
+}
+
+function zonePart(locale: string, tz: string, style: 'longOffset' | 'short', ms: number): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: style }).formatToParts(ms);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/** Abbreviations ICU spells only in other locales' names. */
+const ZONE_ABBREVIATIONS: Record<string, [string, string?]> = {
+  'Asia/Tokyo': ['JST'],
+  'Asia/Seoul': ['KST'],
+  'Asia/Shanghai': ['CST'],
+  'Asia/Hong_Kong': ['HKT'],
+  'Asia/Jerusalem': ['IST', 'IDT'],
+  'Europe/Moscow': ['MSK'],
+  'Asia/Karachi': ['PKT'],
+  'Asia/Jakarta': ['WIB'],
+  'Africa/Johannesburg': ['SAST'],
+  'Africa/Lagos': ['WAT'],
+  'Africa/Nairobi': ['EAT'],
+  'Africa/Cairo': ['EET', 'EEST'],
+  'Pacific/Auckland': ['NZST', 'NZDT'],
+};
+
+function zoneAbbreviation(tz: string, ms: number, offset: number): string {
+  if (tz === 'Etc/UTC' || tz === 'Etc/Universal' || tz === 'UCT' || tz === 'Zulu' || tz === 'Universal')
+    return 'UTC';
+  const known = ZONE_ABBREVIATIONS[tz];
+  if (known) {
+    const jan = Number(new Date(new Date(ms).getUTCFullYear(), 0, 1));
+    const std = zonePart('en-US', tz, 'longOffset', jan);
+    return known[1] && zonePart('en-US', tz, 'longOffset', ms) !== std ? known[1] : known[0];
+  }
+  for (const locale of ['en-US', 'en-GB', 'en-AU', 'en-IN']) {
+    const name = zonePart(locale, tz, 'short', ms);
+    if (/^[A-Z]{2,5}$/.test(name) && (name !== 'GMT' || offset === 0) && name !== 'UTC') return name;
+  }
+  const sign = offset < 0 ? '-' : '+';
+  const a = Math.abs(offset);
+  const hh = String(Math.floor(a / 3600)).padStart(2, '0');
+  const mm = Math.floor((a % 3600) / 60);
+  return sign + hh + (mm ? String(mm).padStart(2, '0') : '');
 }
 
 function parseGoDuration(s: string): bigint {
@@ -241,15 +300,16 @@ export const miscFuncs: FuncMap = {
     const diff = ((nowNs - t.ns) / 1000000000n) * 1000000000n;
     return durationString(diff);
   }),
-  toDate: fn(
-    ['string', 'string'],
-    (layout: string, s: string) => parseTime(layout, s) ?? new GoTime(-62135596800n * 1000000000n),
-  ),
+  // an unparsable or impossible date (February 30th) is Go's zero time for toDate, an error for mustToDate
+  toDate: fn(['string', 'string'], (layout: string, s: string) => {
+    const t = parseTime(layout, s);
+    return t instanceof GoTime ? t : new GoTime(-62135596800n * 1000000000n);
+  }),
   mustToDate: fn(['string', 'string'], (layout: string, s: string) => {
     const t = parseTime(layout, s);
-    if (!t)
-      throw new FuncError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
-    return t;
+    if (t instanceof GoTime) return t;
+    if (t) throw new FuncError(`parsing time ${JSON.stringify(s)}: ${t.rangeError}`);
+    throw new FuncError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
   }),
 
   env: fn(['string'], (k: string) => process.env[k] ?? ''),
@@ -317,7 +377,7 @@ function durationRound(d: unknown): string {
 }
 
 /** time.ParseInLocation for numeric layouts (2006 01 02 15 04 05, fractional seconds, Z07:00), UTC. */
-function parseTime(layout: string, s: string): GoTime | null {
+function parseTime(layout: string, s: string): GoTime | { rangeError: string } | null {
   const tokens: [string, string][] = [
     ['2006', '(\\d{4})'],
     ['01', '(\\d{2})'],
@@ -360,6 +420,17 @@ function parseTime(layout: string, s: string): GoTime | null {
   const z = f['Z07:00'] || f['-07:00'];
   if (z && z !== 'Z')
     offset = (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 3600 + Number(z.slice(4, 6)) * 60);
+  const year = Number(f['2006'] ?? 0);
+  const month = Number(f['01'] ?? 1);
+  const dayOfMonth = Number(f['02'] ?? 1);
+  if (f['01'] !== undefined && (month < 1 || month > 12)) return { rangeError: 'month out of range' };
+  if (f['02'] !== undefined && (dayOfMonth < 1 || dayOfMonth > 31)) return { rangeError: 'day out of range' };
+  if (f['15'] !== undefined && Number(f['15']) > 23) return { rangeError: 'hour out of range' };
+  if (f['04'] !== undefined && Number(f['04']) > 59) return { rangeError: 'minute out of range' };
+  if (f['05'] !== undefined && Number(f['05']) > 59) return { rangeError: 'second out of range' };
+  const monthDays = new Date(Date.UTC(2000, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (dayOfMonth > (month === 2 ? (leap ? 29 : 28) : monthDays)) return { rangeError: 'day out of range' };
   const ms = Date.UTC(
     Number(f['2006'] ?? 0),
     Number(f['01'] ?? 1) - 1,

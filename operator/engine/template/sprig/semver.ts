@@ -16,16 +16,28 @@ const VERSION_RE =
 
 export function parseVersion(v: string): Version {
   const m = VERSION_RE.exec(v);
-  if (!m) throw new FuncError('Invalid Semantic Version');
-  const num = (s: string | undefined): bigint => (s ? BigInt(s.replace(/^\./, '')) : 0n);
+  if (!m) throw new FuncError('invalid semantic version');
+  const num = (seg: string | undefined): bigint => {
+    if (!seg) return 0n;
+    const digits = seg.replace(/^\./, '');
+    const n = BigInt(digits);
+    if (n >= 2n ** 64n)
+      throw new FuncError(
+        `error parsing version segment: strconv.ParseUint: parsing "${digits}": value out of range`,
+      );
+    return n;
+  };
+  const major = num(m[1]);
+  const minor = num(m[2]);
+  const patch = num(m[3]);
   const pre = m[5] ?? '';
   if (pre) {
     for (const part of pre.split('.')) {
       if (/^[0-9]+$/.test(part) && part.length > 1 && part.startsWith('0'))
-        throw new FuncError('Version segment starts with 0');
+        throw new FuncError('version segment starts with 0');
     }
   }
-  return { major: num(m[1]), minor: num(m[2]), patch: num(m[3]), pre, metadata: m[8] ?? '', original: v };
+  return { major, minor, patch, pre, metadata: m[8] ?? '', original: v };
 }
 
 function versionString(v: Version): string {

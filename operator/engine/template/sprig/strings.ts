@@ -8,6 +8,7 @@ import { strval } from './cast.js';
 import { checkCount } from './limits.js';
 import {
   goDecode,
+  goLen,
   goToLower,
   goToUpper,
   isGoSpace as isGoSpaceRune,
@@ -27,9 +28,7 @@ function n(v: GoInt | bigint): number {
   return Number(intValue(v));
 }
 
-function bytesOf(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
-}
+const bytesOf = utf8;
 
 /** strings.Title: title-cases the first letter of each word (Go's isSeparator rules). */
 function title(s: string): string {
@@ -306,7 +305,7 @@ export const stringFuncs: FuncMap = {
   repeat: fn(['int', 'string'], (count: GoInt, s: string) => {
     const c = n(count);
     if (c < 0) throw new FuncError('strings: negative Repeat count');
-    checkCount(c * Buffer.byteLength(s, 'utf8'), 'repeat');
+    checkCount(c * goLen(s), 'repeat');
     return s.repeat(c);
   }),
   trimall: fn(['string', 'string'], (a: string, b: string) => trimCutset(b, a, true, true)),
@@ -372,9 +371,9 @@ export const stringFuncs: FuncMap = {
     goReplaceAll(src, o, nw),
   ),
   plural: fn(['string', 'string', 'int'], (one: string, many: string, c: GoInt) => (n(c) === 1 ? one : many)),
-  sha1sum: fn(['string'], (s: string) => createHash('sha1').update(s, 'utf8').digest('hex')),
-  sha256sum: fn(['string'], (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')),
-  sha512sum: fn(['string'], (s: string) => createHash('sha512').update(s, 'utf8').digest('hex')),
+  sha1sum: fn(['string'], (s: string) => createHash('sha1').update(bytesOf(s)).digest('hex')),
+  sha256sum: fn(['string'], (s: string) => createHash('sha256').update(bytesOf(s)).digest('hex')),
+  sha512sum: fn(['string'], (s: string) => createHash('sha512').update(bytesOf(s)).digest('hex')),
   adler32sum: fn(['string'], (s: string) => String(adler32(bytesOf(s)))),
   toString: fn(['any'], strval),
   split: fn(['string', 'string'], (sep: string, s: string) => splitMap(goSplit(s, sep))),
@@ -384,7 +383,7 @@ export const stringFuncs: FuncMap = {
   ),
   toStrings: fn(['any'], strslice),
   join: fn(['string', 'any'], (sep: string, v: unknown) => strslice(v).join(sep)),
-  b64enc: fn(['string'], (s: string) => Buffer.from(s, 'utf8').toString('base64')),
+  b64enc: fn(['string'], (s: string) => bytesOf(s).toString('base64')),
   b64dec: fn(['string'], (s: string) => base64Decode(s)),
   b32enc: fn(['string'], (s: string) => base32Encode(bytesOf(s))),
   b32dec: fn(['string'], (s: string) => base32Decode(s)),
