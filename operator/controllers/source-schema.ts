@@ -18,9 +18,12 @@ export interface PublishedSchema {
   schemaName: string;
 }
 
-/** A JSONGetter over the runtime's REST client (typed 404s carry `status`). */
+/** A JSONGetter over the runtime's REST client (typed 404s carry `status`); CRDs are read as text. */
 export function jsonGetter(client: RestClient): JSONGetter {
-  return { getJSON: (path) => client.request('GET', path) };
+  return {
+    getJSON: (path) => client.request('GET', path),
+    getText: (path) => client.requestText('GET', path),
+  };
 }
 
 export async function publishedSchema(client: RestClient, pr: PublishedResource): Promise<PublishedSchema> {

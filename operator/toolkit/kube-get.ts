@@ -45,10 +45,15 @@ export class KubeConfigJSONGetter implements JSONGetter {
   }
 
   async getJSON(path: string): Promise<unknown> {
+    return JSON.parse(await this.getText(path)) as unknown;
+  }
+
+  /** The raw body (CRDs are parsed without losing integer precision). */
+  async getText(path: string): Promise<string> {
     const res = await this.client.transport.send({ method: 'GET', url: this.client.url(path) });
     const body = await readBody(res);
     if (res.status < 200 || res.status >= 300) throw new HTTPStatusError(res.status, path, body);
-    return JSON.parse(body) as unknown;
+    return body;
   }
 
   close(): void {

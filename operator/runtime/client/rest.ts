@@ -112,6 +112,15 @@ export class RestClient {
 
   /** One request returning parsed JSON; retries 429 with Retry-After a bounded number of times. */
   async request<T = unknown>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
+    const text = await this.requestText(method, path, ro);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /**
+   * The raw body of a successful answer, for callers that parse JSON themselves (e.g. CRDs, whose
+   * integers must not lose precision beyond 2^53).
+   */
+  async requestText(method: string, path: string, ro: RequestOptions = {}): Promise<string> {
     const url = this.url(path, ro.query);
     const body =
       ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body);
@@ -125,7 +134,7 @@ export class RestClient {
         ...(ro.signal ? { signal: ro.signal } : {}),
       });
       const text = await readBody(res);
-      if (res.status >= 200 && res.status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
+      if (res.status >= 200 && res.status < 300) return text;
       const err = apiErrorFrom(res.status, text, method, url.pathname);
       // a rejected exec-plugin credential was forgotten by the transport: ask once more with a new one
       if (res.status === 401 && attempt === 0 && this.transport.retriesUnauthorized) continue;
