@@ -5,7 +5,7 @@
 // `ReconcilingError` (a 404 answer to a PATCH of the vanished object) on the primary. Where the
 // reference Go agent exists, the same steps run against it too, in parallel, as the yardstick.
 // The race is timing-dependent: against kcp v0.32.3 (hack/test.sh's current-kcp phase) it showed up
-// in every run before the fix; against v0.30.0 rarely. The unit test in object-sync.test.ts pins it.
+// regularly before the fix (2 of the first 4 runs touching it); against v0.30.0 rarely. The unit test in object-sync.test.ts pins it.
 import {
   CRONTABS,
   STEP,
