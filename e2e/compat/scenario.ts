@@ -104,6 +104,7 @@ export const PUBLISHED_RESOURCES: KubeObject[] = [
   pr('publish-regions', {
     resource: { apiGroup: 'geo.example.com', kind: 'Region', versions: ['v1'] },
     naming: { name: '{{ .ClusterName }}-{{ .Object.metadata.name }}' },
+    filter: { resource: { matchLabels: { sync: 'yes' } } },
   }),
   // Namespaced on the service cluster, projected to cluster scope in kcp (legacy $variable naming).
   pr('publish-monitors', {
@@ -148,6 +149,8 @@ export function localPaths(w: AgentWorld, team = 0) {
     pipeline: (name: string) =>
       `/apis/ci.example.com/v1/namespaces/${cluster}/pipelines/${sha3short('default')}-${sha3short(name)}`,
     pipelineLocalName: (name: string) => `${sha3short('default')}-${sha3short(name)}`,
+    pipelineIn: (namespace: string, name: string) =>
+      `/apis/ci.example.com/v1/namespaces/${cluster}/pipelines/${sha3short(namespace)}-${sha3short(name)}`,
     gizmo: (name: string) =>
       `/apis/gizmos.example.com/v1/namespaces/${cluster}-toys/gizmos/${wsPath.replace(/:/g, '-')}-${name}`,
     region: (name: string) => `/apis/geo.example.com/v1/regions/${cluster}-${name}`,
@@ -320,6 +323,22 @@ export async function drivePopulation(w: AgentWorld, s: Steps): Promise<void> {
   });
   await s.until('second workspace copy created', () => exists(svc, l1.pipeline('weekly')));
 
+  // The same name in another namespace of the same workspace.
+  await kcp0.create('/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'staging', labels: { env: 'staging' } },
+  });
+  await kcp0.create('/apis/ci.example.com/v1/namespaces/staging/pipelines', {
+    apiVersion: 'ci.example.com/v1',
+    kind: 'Pipeline',
+    metadata: { name: 'nightly', namespace: 'staging' },
+    spec: { image: 'docker.io/backup:0.9', schedule: '0 1 * * *', note: 'staging', replicas: '1' },
+  });
+  await s.until('copy from another namespace created', () =>
+    exists(svc, l0.pipelineIn('staging', 'nightly')),
+  );
+
   // Projected Toy (custom naming with workspace paths) and a kcp-origin Secret by selector.
   await kcp0.create('/api/v1/namespaces/default/secrets', {
     apiVersion: 'v1',
@@ -342,10 +361,17 @@ export async function drivePopulation(w: AgentWorld, s: Steps): Promise<void> {
   await kcp0.create(KCP_REGIONS, {
     apiVersion: 'geo.example.com/v1',
     kind: 'Region',
-    metadata: { name: 'eu' },
+    metadata: { name: 'eu', labels: { sync: 'yes' } },
     spec: { zone: 'eu-west-1' },
   });
   await s.until('cluster-scoped copy created', () => exists(svc, l0.region('eu')));
+  // Filtered out by filter.resource: never copied, never gets the finalizer (the snapshot shows it).
+  await kcp0.create(KCP_REGIONS, {
+    apiVersion: 'geo.example.com/v1',
+    kind: 'Region',
+    metadata: { name: 'us' },
+    spec: { zone: 'us-east-1' },
+  });
   await kcp0.create(KCP_MONITORS, {
     apiVersion: 'monitors.example.com/v1',
     kind: 'Monitor',
