@@ -68,10 +68,21 @@ export const PUBLISHED_RESOURCES: KubeObject[] = [
         resource: 'configmaps',
         object: { reference: { path: 'spec.settings' } },
       },
+      // Service origin with cleanup: the kcp copy goes when the primary is deleted; the original stays.
+      {
+        identifier: 'manual',
+        origin: 'service',
+        kind: 'ConfigMap',
+        cleanup: true,
+        object: { template: { template: '{{ .Object.metadata.name }}-manual' } },
+      },
     ],
   }),
   // Projection (group, version, kind, short names, categories), custom naming with workspace paths,
   // a kcp-origin Secret found by a templated label selector and renamed by a regex rewrite.
+  // One Toy only: the Go agent renders a templated selector into its shared PublishedResource
+  // (docs/differences-from-go-agent.md, fix #2), so a second Toy would get the first one's Secret
+  // there -- a deliberate difference this population does not exercise.
   pr('publish-gizmos', {
     resource: { apiGroup: 'gizmos.example.com', kind: 'Gizmo', versions: ['v1'] },
     enableWorkspacePaths: true,
@@ -388,9 +399,27 @@ export async function drivePopulation(w: AgentWorld, s: Steps): Promise<void> {
     spec: { image: 'docker.io/x:1', schedule: '* * * * *', note: 'bye', replicas: '1' },
   });
   await s.until('doomed copy created', () => exists(svc, l0.pipeline('doomed')));
+  await svc.create(`/api/v1/namespaces/${l0.cluster}/configmaps`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${l0.pipelineLocalName('doomed')}-manual`, namespace: l0.cluster },
+    data: { manual: 'page 1' },
+  });
+  await untilNudged(
+    s,
+    kcp0,
+    `${KCP_PIPELINES}/doomed`,
+    'manual',
+    'service-origin ConfigMap synced up',
+    async () =>
+      (await kcp0.getOrUndefined('/api/v1/namespaces/default/configmaps/doomed-manual')) ? true : undefined,
+  );
   await kcp0.delete(`${KCP_PIPELINES}/doomed`);
   await s.until('doomed copy deleted', () => gone(svc, l0.pipeline('doomed')));
   await s.until('doomed kcp object deleted', () => gone(kcp0, `${KCP_PIPELINES}/doomed`));
+  await s.until('kcp copy of the cleanup ConfigMap deleted', () =>
+    gone(kcp0, '/api/v1/namespaces/default/configmaps/doomed-manual'),
+  );
 }
 
 /** An annotation on a kcp primary, so that both agents reconcile it again (the same in every world). */
