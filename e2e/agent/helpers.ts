@@ -47,6 +47,11 @@ export interface AgentWorld {
   agentName: string;
   /** The flags the agent was started with (restartAgent reuses them). */
   agentArgs: string[];
+  /**
+   * The executable restartAgent starts (see startAgent's `command`); undefined: the TypeScript agent.
+   * Tests may change it to swap one agent for another on the same clusters.
+   */
+  agentCommand?: string;
   stop(): Promise<void>;
 }
 
@@ -57,6 +62,8 @@ export async function startAgentWorld(o: {
   agentName?: string;
   extraArgs?: string[];
   metricsPort?: number;
+  /** Start this executable with the same flags instead of the TypeScript agent (e.g. the Go agent). */
+  agentCommand?: string;
   /**
    * Runs after the provider exists and before the agent starts; may point the agent at another kcp
    * kubeconfig and endpoint slice (e.g. a slice in another workspace than the APIExport).
@@ -87,7 +94,11 @@ export async function startAgentWorld(o: {
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
       extra: o.extraArgs ?? [],
     });
-    agent = await startAgent({ artifactsDir, args: agentArgs });
+    agent = await startAgent({
+      artifactsDir,
+      args: agentArgs,
+      ...(o.agentCommand !== undefined ? { command: o.agentCommand } : {}),
+    });
     const world: AgentWorld = {
       provider,
       service,
@@ -95,6 +106,7 @@ export async function startAgentWorld(o: {
       artifactsDir,
       agentName,
       agentArgs,
+      ...(o.agentCommand !== undefined ? { agentCommand: o.agentCommand } : {}),
       // Stops whichever agent process is current (restartAgent replaces it).
       stop: async () => {
         await world.agent.stop();
@@ -157,7 +169,12 @@ export async function restartAgent(
 ): Promise<AgentProcess> {
   await world.agent.stop();
   await between();
-  world.agent = await startAgent({ artifactsDir: world.artifactsDir, args: world.agentArgs, name: logName });
+  world.agent = await startAgent({
+    artifactsDir: world.artifactsDir,
+    args: world.agentArgs,
+    name: logName,
+    ...(world.agentCommand !== undefined ? { command: world.agentCommand } : {}),
+  });
   return world.agent;
 }
 

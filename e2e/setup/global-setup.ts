@@ -42,6 +42,8 @@ export default async function globalSetup(): Promise<void> {
       dir: kcp.dir,
       logPath: kcp.logPath,
       pgid: kcp.pgid,
+      ...(kcp.version ? { version: kcp.version } : {}),
+      ...(kcp.binary ? { binary: kcp.binary } : {}),
     },
     provider: {
       orgPath: provider.orgPath,
@@ -57,6 +59,6 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env[RUN_FILE_ENV] = runFile;
   console.log(
-    `\n[e2e] kcp ${kcp.url} ready with provider ${provider.orgPath} in ${Math.round((Date.now() - t0) / 1000)}s (log ${kcp.logPath})`,
+    `\n[e2e] kcp ${kcp.version ?? '(version unknown)'} (${kcp.binary}) at ${kcp.url} ready with provider ${provider.orgPath} in ${Math.round((Date.now() - t0) / 1000)}s (log ${kcp.logPath})`,
   );
 }

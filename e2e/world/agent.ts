@@ -1,5 +1,6 @@
 // Starts the agent the way a user would: `node dist/operator/main.js <flags>` (Node 24 from
 // node_modules/.bin), as a child process in its own process group, logging to <artifactsDir>/agent.log.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, startProcess } from './process.js';
@@ -15,6 +16,11 @@ export interface AgentOptions {
   name?: string;
   /** Script to run instead of dist/operator/main.js (e.g. dist/operator/toolkit/main.js). */
   entrypoint?: string;
+  /**
+   * An executable to run with `args` instead of the TypeScript agent (e.g. the Go agent's binary,
+   * see goAgentBinary()); entrypoint is then ignored.
+   */
+  command?: string;
 }
 
 export interface AgentProcess {
@@ -73,15 +79,17 @@ const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 
 export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
   const entrypoint = opts.entrypoint ?? AGENT_ENTRYPOINT;
-  if (!existsSync(entrypoint)) {
+  if (opts.command !== undefined) {
+    if (!existsSync(opts.command)) throw new Error(`the agent command ${opts.command} does not exist`);
+  } else if (!existsSync(entrypoint)) {
     throw new Error(`the agent is not built: ${entrypoint} is missing; run "npm run build"`);
   }
   const name = opts.name ?? 'agent';
   const logPath = path.join(opts.artifactsDir, `${name}.log`);
   const proc = startProcess({
     name,
-    command: existsSync(NODE) ? NODE : process.execPath,
-    args: [...AGENT_NODE_FLAGS, entrypoint, ...opts.args],
+    command: opts.command ?? (existsSync(NODE) ? NODE : process.execPath),
+    args: opts.command !== undefined ? opts.args : [...AGENT_NODE_FLAGS, entrypoint, ...opts.args],
     env: { ...process.env, ...opts.env },
     logPath,
   });
@@ -100,4 +108,22 @@ export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
     hasExited: proc.hasExited,
     stop: (graceMs) => proc.stop(graceMs),
   };
+}
+
+/**
+ * The reference Go agent (kcp-dev/api-syncagent) as a binary path, for the compatibility tests:
+ * GO_SYNCAGENT_BINARY if set, else what `../shared/reference/go-api-syncagent --path` prints (relative
+ * to the repository: CI runs in a clone with shared/ beside it); undefined when neither exists.
+ */
+export function goAgentBinary(): string | undefined {
+  const override = process.env.GO_SYNCAGENT_BINARY;
+  if (override) return existsSync(override) ? override : undefined;
+  const wrapper = path.join(REPO_ROOT, '..', 'shared', 'reference', 'go-api-syncagent');
+  if (!existsSync(wrapper)) return undefined;
+  try {
+    const p = execFileSync('bash', [wrapper, '--path'], { encoding: 'utf8', timeout: 120_000 }).trim();
+    return p && existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
 }

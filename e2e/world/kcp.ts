@@ -30,6 +30,10 @@ export interface KcpCoordinates {
   logPath: string;
   /** Process group of the server, if this process started it. */
   pgid?: number;
+  /** The kcp release the server binary reports (`kcp --version`), e.g. "v0.30.0". */
+  version?: string;
+  /** The kcp binary the server runs. */
+  binary?: string;
 }
 
 export interface Kcp extends KcpCoordinates {
@@ -121,6 +125,8 @@ export async function startKcp(opts: StartKcpOptions = {}): Promise<Kcp> {
       dir,
       logPath,
       pgid: proc.pgid,
+      version: bins.versions.kcp,
+      binary: bins.kcp,
     };
     const kcp = connectKcp(coords, async () => {
       await proc.stop(15_000);

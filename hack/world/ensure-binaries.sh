@@ -118,6 +118,16 @@ resolve kube-apiserver "${KUBE_APISERVER_BINARY:-$(asset kube-apiserver)}" "$KUB
 resolve etcd "${ETCD_BINARY:-$(asset etcd)}" "$ETCD_VERSION" build_etcd; ETCD="$RESOLVED"
 resolve kubectl "${KUBECTL_BINARY:-$(asset kubectl)}" "$KUBE_VERSION" build_kubectl; KUBECTL="$RESOLVED"
 
+# The kcp release the chosen binary really is (`kcp --version` prints e.g.
+# "kcp version v1.36.0+kcp-v0.32.3"): with KCP_BINARY it need not be the pinned one.
+KCP_REPORTED="$("$KCP" --version 2>/dev/null | head -n 1 || true)"
+case "$KCP_REPORTED" in
+  *+kcp-v*) KCP_ACTUAL="v${KCP_REPORTED##*+kcp-v}"; KCP_ACTUAL="${KCP_ACTUAL%% *}" ;;
+  "") KCP_ACTUAL="$KCP_VERSION"; say "WARNING: $KCP --version printed nothing; recording the pinned kcp $KCP_VERSION" ;;
+  *) KCP_ACTUAL="$KCP_REPORTED" ;;
+esac
+say "kcp binary $KCP reports: ${KCP_REPORTED:-nothing} -> kcp $KCP_ACTUAL (pinned: $KCP_VERSION)"
+
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 WORLD_JSON="$BIN_DIR/world.json"
 cat >"$WORLD_JSON.tmp.$$" <<EOF
@@ -126,7 +136,7 @@ cat >"$WORLD_JSON.tmp.$$" <<EOF
   "kubeApiServer": $(json_str "$APISERVER"),
   "etcd": $(json_str "$ETCD"),
   "kubectl": $(json_str "$KUBECTL"),
-  "versions": { "kcp": "$KCP_VERSION", "kubernetes": "$KUBE_VERSION", "etcd": "$ETCD_VERSION" }
+  "versions": { "kcp": $(json_str "$KCP_ACTUAL"), "pinnedKcp": "$KCP_VERSION", "kubernetes": "$KUBE_VERSION", "etcd": "$ETCD_VERSION" }
 }
 EOF
 mv -f "$WORLD_JSON.tmp.$$" "$WORLD_JSON"

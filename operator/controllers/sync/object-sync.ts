@@ -89,15 +89,23 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
     if (target) run.recordEvent(ev, target);
   };
 
-  const perform = async (action: SyncAction): Promise<'continue' | 'stop'> => {
+  const perform = async (action: SyncAction): Promise<'continue' | 'stop' | 'sourceGone'> => {
     const src = run.sourceSide;
     const dst = run.destinationSide;
     switch (action.type) {
       case 'patchSource': {
-        source = (await src.client.patch(src.gvr, source.metadata.name, action.patch, 'merge', {
-          ...ns(source),
-          ...signal,
-        })) as Unstructured;
+        try {
+          source = (await src.client.patch(src.gvr, source.metadata.name, action.patch, 'merge', {
+            ...ns(source),
+            ...signal,
+          })) as Unstructured;
+        } catch (err) {
+          // The source is gone: typically an earlier reconcile released our finalizer, the server
+          // deleted the object, and this reconcile started from a cache that still held it. Nothing is
+          // left to do for it and nothing to report.
+          if (err instanceof NotFoundError) return 'sourceGone';
+          throw err;
+        }
         writes++;
         if (action.event) event(action.event);
         return 'continue';
@@ -190,10 +198,12 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
       lastKnownState: decodeState(stored),
     });
     for (const action of plan.actions) {
-      if ((await perform(action)) === 'stop') {
+      const outcome = await perform(action);
+      if (outcome === 'stop') {
         if (collision) return { requeue: false, source, destination: undefined, newState, writes, collision };
         return { requeue: true, source, destination, newState, writes };
       }
+      if (outcome === 'sourceGone') return { requeue: false, source, destination, newState, writes };
     }
     if (!plan.requeue) return { requeue: false, source, destination, newState, writes };
     // A plan that only waits (e.g. for a deletion to finish) cannot progress by planning again.
