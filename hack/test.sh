@@ -26,6 +26,8 @@ run_phase() {
 t_all=$(date +%s)
 run_phase "typecheck" 10m npm run -s typecheck
 run_phase "lint" 10m npm run -s lint
+# actionlint for the release-workflow unit test (hack/release/workflow.test.ts): ~1 min cold, cached.
+run_phase "actionlint binary" 10m bash hack/release/ensure-actionlint.sh
 run_phase "unit tests" 20m npm run -s test:unit
 run_phase "build" 10m npm run -s build
 # A cold build of kcp + kube-apiserver + etcd + kubectl: ~10 min on 2 quiet cores, 30 min on a busy
