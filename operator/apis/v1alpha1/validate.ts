@@ -4,7 +4,13 @@
  * mutation steps, a runtime error for `version` + `versions`); we report them up front, each naming
  * the field path. The CRD's own CEL rules are not repeated here: the API server enforces them.
  */
-import type { PublishedResource, RelatedResourceObjectSpec, ResourceMutation } from './types.js';
+import { selectorFromSpec } from '../../engine/labels/selector.js';
+import type {
+  AllowedNamespaces,
+  PublishedResource,
+  RelatedResourceObjectSpec,
+  ResourceMutation,
+} from './types.js';
 
 export interface FieldError {
   /** Field path in kubectl style, e.g. `spec.related[2].identifier`. */
@@ -47,6 +53,25 @@ function checkObjectSpec(
           ? 'exactly one of reference, selector or template must be set, found none'
           : `exactly one of reference, selector or template must be set, found ${set.join(', ')}`,
     });
+  }
+}
+
+/** `spec.related[].allowedNamespaces`: namespace names and a parsable label selector. */
+function checkAllowedNamespaces(
+  path: string,
+  allowed: AllowedNamespaces | undefined,
+  errs: FieldError[],
+): void {
+  (allowed?.names ?? []).forEach((n, i) => {
+    if (!DNS1123_LABEL.test(n) || n.length > 63)
+      errs.push({ field: `${path}.names[${i}]`, message: `${JSON.stringify(n)} is not a namespace name` });
+  });
+  if (allowed?.selector) {
+    try {
+      selectorFromSpec(allowed.selector);
+    } catch (e) {
+      errs.push({ field: `${path}.selector`, message: (e as Error).message });
+    }
   }
 }
 
@@ -113,6 +138,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
     } else identifiers.set(rel.identifier, i);
     checkObjectSpec(`${path}.object`, rel.object, errs);
     if (rel.object?.namespace) checkObjectSpec(`${path}.object.namespace`, rel.object.namespace, errs);
+    checkAllowedNamespaces(`${path}.allowedNamespaces`, rel.allowedNamespaces, errs);
     checkMutations(`${path}.mutation.spec`, rel.mutation?.spec, errs);
     checkMutations(`${path}.mutation.status`, rel.mutation?.status, errs);
   });
