@@ -211,6 +211,23 @@ describe('RelatedSync.process', () => {
     }
   });
 
+  it('rejects an allowedNamespaces selector that cannot be parsed', () => {
+    const rel = {
+      identifier: 'x',
+      origin: 'kcp',
+      kind: 'Secret',
+      object: { template: { template: 'a' } },
+      allowedNamespaces: { selector: { matchExpressions: [{ key: 'a', operator: 'Sometimes' }] } },
+    };
+    expect(
+      () =>
+        new RelatedSync({
+          pr: { metadata: {}, spec: { related: [rel] } },
+          log: silentLogger(),
+        } as unknown as RelatedDeps),
+    ).toThrow('spec.related[0].allowedNamespaces.selector:');
+  });
+
   it('rejects duplicate identifiers (decision #16)', () => {
     const rel = { identifier: 'x', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } };
     expect(
@@ -324,6 +341,32 @@ describe('RelatedSync.process', () => {
       object: { reference: { path: 'metadata.annotations.own' } },
     };
     const kcpSecret = { metadata: { name: 'prov', namespace: 'default' }, data: { v: 'consumer' } };
+
+    it('does not list objects in a namespace outside the confinement (object selector)', async () => {
+      const lists: string[] = [];
+      const r = await run(
+        [
+          {
+            identifier: 'sel',
+            origin: 'service',
+            kind: 'Secret',
+            object: {
+              namespace: { reference: { path: 'metadata.annotations.ns' } },
+              selector: { matchLabels: { a: 'b' }, rewrite: { template: { template: '{{ .Value }}' } } },
+            },
+          },
+        ],
+        async (_k, svc) => {
+          const listAll = svc.client.listAll.bind(svc.client);
+          svc.client.listAll = (gvr: GVR, o: { namespace?: string } = {}) => {
+            lists.push(`${o.namespace}`);
+            return listAll(gvr, o);
+          };
+        },
+      );
+      expect(lists).toEqual([]);
+      expect(r.events[0]).toContain('Related resource "sel": refused to list objects in namespace "ws2"');
+    });
 
     it('creates service-side destinations with the related-owner annotation (not the forged one)', async () => {
       const r = await run([kcpOwn], async (kcp) => {

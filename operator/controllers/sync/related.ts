@@ -140,6 +140,14 @@ export class RelatedSync {
       if (seen.has(spec.identifier))
         throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
       seen.add(spec.identifier);
+      // A selector that cannot be parsed would fail every primary at confinement time: reject it here.
+      if (spec.allowedNamespaces?.selector) {
+        try {
+          selectorFromSpec(spec.allowedNamespaces.selector);
+        } catch (err) {
+          throw new Error(`spec.related[${index}].allowedNamespaces.selector: ${(err as Error).message}`);
+        }
+      }
       const names = compileRelated(spec, `spec.related[${index}].object`);
       // Like the Go agent, a broken template or pattern fails only this entry, when it is evaluated
       // (a Warning event on each primary naming the identifier); the primary and the rest keep going.
@@ -405,11 +413,17 @@ export class RelatedSync {
       const labelSelector = selectorFromSpec(objSel).toString();
       for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
         // Never list objects in a namespace the consumer may not reach (refused again per object below).
-        if (
-          e.origin === 'service' &&
-          (namespaceNameProblem(ns) !== undefined || (await this.confine(e, p, ns)) !== undefined)
-        )
-          continue;
+        if (e.origin === 'service') {
+          const problem = namespaceNameProblem(ns);
+          const refused =
+            problem !== undefined
+              ? `invalid origin namespace ${JSON.stringify(ns)}: ${problem}`
+              : await this.confine(e, p, ns);
+          if (refused !== undefined) {
+            this.refuse(p, e, `refused to list objects in namespace ${JSON.stringify(ns)}: ${refused}`);
+            continue;
+          }
+        }
         refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
         const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
         objectsByNamespace.set(ns, list.items);
