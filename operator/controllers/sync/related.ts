@@ -19,6 +19,7 @@ import {
   serviceNamespaceControl,
   type KcpIdentity,
   type NamespaceControl,
+  whenRefused,
 } from '../../engine/related/confine.js';
 import {
   compileRelated,
@@ -638,8 +639,8 @@ export class RelatedSync {
       }
     }
     if (releaseOnly) {
-      // Not ours: never written. Only a deleted kcp origin is released (its finalizer removed).
-      if (!deleting) return undefined;
+      // Not ours: never written; a deleted kcp origin is only released (its finalizer removed).
+      if (whenRefused({ origin: e.origin, deleting }) === 'skip') return undefined;
       dest = undefined;
     }
     const syncStatus = e.spec.syncStatus === true;

@@ -7,6 +7,7 @@ import {
   relatedOwnerValue,
   relatedOwnership,
   serviceNamespaceControl,
+  whenRefused,
   type ConfineInput,
   type KcpIdentity,
   type NamespaceControl,
@@ -297,5 +298,16 @@ describe('relatedOwnership', () => {
 
   it('the owner value has an empty namespace for cluster-scoped primaries', () => {
     expect(relatedOwnerValue({ cluster: 'c', namespace: '', name: 'n' })).toBe('c//n');
+  });
+});
+
+describe('whenRefused', () => {
+  it.each<['kcp' | 'service', boolean, 'release' | 'skip']>([
+    ['kcp', true, 'release'],
+    ['kcp', false, 'skip'],
+    ['service', true, 'skip'],
+    ['service', false, 'skip'],
+  ])('origin %s, deleting %s: %s', (origin, deleting, want) => {
+    expect(whenRefused({ origin, deleting })).toBe(want);
   });
 });

@@ -291,3 +291,12 @@ export function relatedOwnership(i: {
     reason: `it exists and was not created for this object (no ${ANNOTATION_RELATED_OWNER} annotation, no state entry)`,
   };
 }
+
+/**
+ * What happens to a related object that was refused (confinement, identity or ownership): it is never
+ * written. A kcp origin that is being deleted (or whose primary is) is still released: its cleanup
+ * finalizer is removed, nothing on the service side is touched. Anything else is skipped.
+ */
+export function whenRefused(i: { origin: 'kcp' | 'service'; deleting: boolean }): 'release' | 'skip' {
+  return i.origin === 'kcp' && i.deleting ? 'release' : 'skip';
+}
