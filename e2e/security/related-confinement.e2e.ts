@@ -195,13 +195,14 @@ describe('security: related objects are confined to the workspace namespaces', (
     async () => {
       const w = world();
       await primary(w, 0, 'steal-ns', { ns: c1, secret: 'team-creds' });
-      const ev = await refusal(w, 0, 'steal-ns', '"by-ref"', c1);
-      console.log(`refused: ${ev.message}`);
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined(`/api/v1/namespaces/${c1}/secrets/team-creds`),
       ).toBeUndefined();
       expect((await team0Secrets()).filter((s) => s.data?.password === b64(`of-${c1}`))).toEqual([]);
+      const ev = await refusal(w, 0, 'steal-ns', '"by-ref"', c1);
+      console.log(`refused: ${ev.message}`);
     },
     STEP,
   );
@@ -212,11 +213,12 @@ describe('security: related objects are confined to the workspace namespaces', (
       const w = world();
       const target = await stateSecretOfTeam1();
       await primary(w, 0, 'steal-state', { ns: AGENT_NS, secret: target });
-      await refusal(w, 0, 'steal-state', '"by-ref"', "agent's own namespace");
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined(`/api/v1/namespaces/${AGENT_NS}/secrets/${target}`),
       ).toBeUndefined();
+      await refusal(w, 0, 'steal-state', '"by-ref"', "agent's own namespace");
     },
     STEP,
   );
@@ -226,11 +228,12 @@ describe('security: related objects are confined to the workspace namespaces', (
     async () => {
       const w = world();
       await primary(w, 0, 'steal-tpl', {}, c1);
-      await refusal(w, 0, 'steal-tpl', '"by-template"', c1);
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined(`/api/v1/namespaces/${c1}/secrets/team-creds`),
       ).toBeUndefined();
+      await refusal(w, 0, 'steal-tpl', '"by-template"', c1);
     },
     STEP,
   );
@@ -241,11 +244,12 @@ describe('security: related objects are confined to the workspace namespaces', (
       const w = world();
       const target = await stateSecretOfTeam1();
       await primary(w, 0, 'steal-listed', { wns: AGENT_NS, wsecret: target });
-      await refusal(w, 0, 'steal-listed', '"widened"', "agent's own namespace");
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined(`/api/v1/namespaces/${AGENT_NS}/secrets/${target}`),
       ).toBeUndefined();
+      await refusal(w, 0, 'steal-listed', '"widened"', "agent's own namespace");
     },
     STEP,
   );
@@ -270,11 +274,12 @@ describe('security: related objects are confined to the workspace namespaces', (
       await kcp.mergePatch('/api/v1/namespaces/default/secrets/db-root', {
         data: { password: b64('pwned-2') },
       });
-      await refusal(w, 0, 'overwrite', '"kcp-ref"', 'provider-system');
+      // Long enough for a leak to show (the unconfined agent copies within a second).
       await sleep(5_000);
       const s = await svc.get('/api/v1/namespaces/provider-system/secrets/db-root');
       expect(s.data).toEqual({ password: b64('root') });
       expect(s.metadata.annotations?.['syncagent.kcp.io/related-owner']).toBeUndefined();
+      await refusal(w, 0, 'overwrite', '"kcp-ref"', 'provider-system');
     },
     STEP,
   );
@@ -292,12 +297,13 @@ describe('security: related objects are confined to the workspace namespaces', (
       );
       await primary(w, 0, 'takeover', { osecret: 'provider-ca' });
       await kcp.mergePatch('/api/v1/namespaces/default/secrets/provider-ca', { data: { ca: b64('fake-2') } });
-      const ev = await refusal(w, 0, 'takeover', '"kcp-own"', 'provider-ca', 'not created for this object');
-      console.log(`refused: ${ev.message}`);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
       await sleep(5_000);
       expect((await svc.get(`/api/v1/namespaces/${c0}/secrets/provider-ca`)).data).toEqual({
         ca: b64('real'),
       });
+      const ev = await refusal(w, 0, 'takeover', '"kcp-own"', 'provider-ca', 'not created for this object');
+      console.log(`refused: ${ev.message}`);
     },
     STEP,
   );

@@ -143,12 +143,13 @@ describe('security: related objects never belong to another primary (shared name
     async () => {
       const w = world();
       await primary(w, 0, 'steal-owned', { secret: 'b-creds' });
-      const ev = await refusal(w, 0, 'steal-owned', '"creds"', `owned by the copy of ${c1}/default/owner-b`);
-      console.log(`refused: ${ev.message}`);
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined('/api/v1/namespaces/default/secrets/b-creds'),
       ).toBeUndefined();
+      const ev = await refusal(w, 0, 'steal-owned', '"creds"', `owned by the copy of ${c1}/default/owner-b`);
+      console.log(`refused: ${ev.message}`);
     },
     STEP,
   );
@@ -173,11 +174,12 @@ describe('security: related objects never belong to another primary (shared name
         ),
       );
       await primary(w, 0, 'steal-labelled', { secret: 'labelled' });
-      await refusal(w, 0, 'steal-labelled', '"creds"', 'carries the sync labels', c1);
-      await sleep(3_000);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
+      await sleep(5_000);
       expect(
         await w.provider.teamAdmin(0).getOrUndefined('/api/v1/namespaces/default/secrets/labelled'),
       ).toBeUndefined();
+      await refusal(w, 0, 'steal-labelled', '"creds"', 'carries the sync labels', c1);
     },
     STEP,
   );
@@ -190,11 +192,12 @@ describe('security: related objects never belong to another primary (shared name
       await kcp0.create('/api/v1/namespaces/default/secrets', secret('default', 'shared-name', { v: 'a' }));
       await primary(w, 0, 'squat', { csecret: 'shared-name' });
       await kcp0.mergePatch('/api/v1/namespaces/default/secrets/shared-name', { data: { v: b64('a-2') } });
-      await refusal(w, 0, 'squat', '"config"', `belongs to "${c1}/default/owner-b"`);
+      // Long enough for a leak to show (the unconfined agent copies within a second).
       await sleep(5_000);
       const after = await svc.get(`/api/v1/namespaces/${NS}/secrets/shared-name`);
       expect(after.data).toEqual({ v: b64('b') });
       expect(after.metadata.annotations?.['syncagent.kcp.io/related-owner']).toBe(`${c1}/default/owner-b`);
+      await refusal(w, 0, 'squat', '"config"', `belongs to "${c1}/default/owner-b"`);
     },
     STEP,
   );
