@@ -270,7 +270,8 @@ describe('security: related objects are confined to the workspace namespaces', (
         secret('default', 'db-root', { password: 'pwned' }),
       );
       await primary(w, 0, 'overwrite', { dns: 'provider-system', dsecret: 'db-root' });
-      // A later edit: an adopted destination would now be patched.
+      // A later consumer edit: an adopted destination would receive it.
+      await sleep(3_000);
       await kcp.mergePatch('/api/v1/namespaces/default/secrets/db-root', {
         data: { password: b64('pwned-2') },
       });
@@ -296,6 +297,8 @@ describe('security: related objects are confined to the workspace namespaces', (
         secret('default', 'provider-ca', { ca: 'fake' }),
       );
       await primary(w, 0, 'takeover', { osecret: 'provider-ca' });
+      // A later consumer edit: an adopted destination would receive it.
+      await sleep(3_000);
       await kcp.mergePatch('/api/v1/namespaces/default/secrets/provider-ca', { data: { ca: b64('fake-2') } });
       // Long enough for a leak to show (the unconfined agent copies within a second).
       await sleep(5_000);

@@ -191,6 +191,8 @@ describe('security: related objects never belong to another primary (shared name
       const kcp0 = w.provider.teamAdmin(0);
       await kcp0.create('/api/v1/namespaces/default/secrets', secret('default', 'shared-name', { v: 'a' }));
       await primary(w, 0, 'squat', { csecret: 'shared-name' });
+      // A later consumer edit: an adopted destination would receive it.
+      await sleep(3_000);
       await kcp0.mergePatch('/api/v1/namespaces/default/secrets/shared-name', { data: { v: b64('a-2') } });
       // Long enough for a leak to show (the unconfined agent copies within a second).
       await sleep(5_000);
