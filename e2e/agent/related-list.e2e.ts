@@ -1,9 +1,11 @@
 // Related resources (SPEC §8) from a list reference (a gjson multipath yielding an array), projected
 // from kcp ConfigMaps into service-cluster Secrets, with one Secret pre-existing on the service
-// cluster. Issue 7 (which wins over SPEC §5.8 here): the pre-existing Secret is adopted with its
-// content kept (the Go agent would overwrite it from the ConfigMap); later kcp edits flow to it.
+// cluster. The pre-existing Secret was not created for this primary: it is left untouched (content,
+// labels, later kcp edits) with a RelatedResourceRefused Warning naming it (docs/security-related.md);
+// the Go agent would overwrite it from the ConfigMap.
 import { waitFor } from '../world/wait.js';
 import {
+  eventsFor,
   startAgentWorld,
   waitForServed,
   type AgentWorld,
@@ -47,7 +49,7 @@ describe('agent: related resources from a list reference, projected', () => {
   }, STEP);
 
   it(
-    'creates one Secret per listed ConfigMap and adopts the pre-existing one with its content kept',
+    'creates one Secret per listed ConfigMap and leaves the pre-existing one untouched',
     async () => {
       await waitForServed(w, 0, CRONTABS);
       const svc = w.service.client;
@@ -80,33 +82,38 @@ describe('agent: related resources from a list reference, projected', () => {
         timeoutMs: 60_000,
       });
       expect(a.data).toEqual({ k: b64('from-kcp-a') });
-      for (const name of ['cfg-a', 'cfg-b'])
-        await waitFor(
-          async () =>
-            (
-              (await kcp.get(`/api/v1/namespaces/default/configmaps/${name}`)).metadata.finalizers as
-                string[] | undefined
-            )?.includes('syncagent.kcp.io/cleanup')
-              ? true
-              : undefined,
-          { description: `the finalizer on ConfigMap ${name}`, timeoutMs: 30_000 },
-        );
-      const b = await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`);
-      expect(b.data).toEqual({ k: b64('pre-existing') });
-      expect(b.metadata.labels).toMatchObject({
-        'made-by': 'provider',
-        'syncagent.kcp.io/remote-object-cluster': cluster,
-      });
-
-      // A later kcp edit flows as a merge patch against the stored state.
-      await kcp.mergePatch('/api/v1/namespaces/default/configmaps/cfg-b', { data: { k: b64('edited') } });
+      expect(a.metadata.annotations?.['syncagent.kcp.io/related-owner']).toBe(`${cluster}/default/hourly`);
       await waitFor(
         async () =>
-          (await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`)).data?.k === b64('edited')
+          (
+            (await kcp.get('/api/v1/namespaces/default/configmaps/cfg-a')).metadata.finalizers as
+              string[] | undefined
+          )?.includes('syncagent.kcp.io/cleanup')
             ? true
             : undefined,
-        { description: 'the kcp edit to reach the adopted Secret', timeoutMs: 30_000 },
+        { description: 'the finalizer on ConfigMap cfg-a', timeoutMs: 30_000 },
       );
+      const refused = await waitFor(
+        async () =>
+          (await eventsFor(kcp, 'default', 'hourly')).find(
+            (e) => e.reason === 'RelatedResourceRefused' && String(e.message).includes(`${cluster}/cfg-b`),
+          ),
+        { description: 'a Warning naming the pre-existing Secret cfg-b', timeoutMs: 30_000 },
+      );
+      expect(refused.message).toBe(
+        `Related resource "configs": refused the destination ${cluster}/cfg-b: it exists and was not created for this object (no syncagent.kcp.io/related-owner annotation, no state entry)`,
+      );
+
+      // A later kcp edit does not reach it either.
+      await kcp.mergePatch('/api/v1/namespaces/default/configmaps/cfg-b', { data: { k: b64('edited') } });
+      await new Promise((r) => setTimeout(r, 3_000));
+      const b = await svc.get(`/api/v1/namespaces/${cluster}/secrets/cfg-b`);
+      expect(b.data).toEqual({ k: b64('pre-existing') });
+      expect(b.metadata.labels).toEqual({ 'made-by': 'provider' });
+      expect(b.metadata.annotations).toBeUndefined();
+      expect(
+        (await kcp.get('/api/v1/namespaces/default/configmaps/cfg-b')).metadata.finalizers,
+      ).toBeUndefined();
     },
     STEP,
   );

@@ -58,6 +58,9 @@ describe('agent: related resource mechanisms', () => {
               identifier: 'shared-config',
               origin: 'kcp',
               kind: 'ConfigMap',
+              // The rewritten namespace comes from the consumer's namespaces: the provider allows
+              // the service namespaces it labelled (docs/security-related.md).
+              allowedNamespaces: { selector: { matchLabels: { 'tenant-shared': 'yes' } } },
               object: {
                 namespace: {
                   selector: {
@@ -111,7 +114,12 @@ describe('agent: related resource mechanisms', () => {
       );
       expect(cfg.data).toEqual({ k: 'v' });
 
-      // Namespace selector in kcp: the namespace is created on the service cluster as rewritten.
+      // Namespace selector in kcp, rewritten into a service namespace the provider labelled as allowed.
+      await w.service.client.create('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: `${cluster}-common`, labels: { 'tenant-shared': 'yes' } },
+      });
       await kcp.create('/api/v1/namespaces', {
         apiVersion: 'v1',
         kind: 'Namespace',

@@ -58,6 +58,7 @@ describe('agent: related objects in a namespace chosen by reference; count misma
           },
           {
             identifier: 'limits',
+            allowedNamespaces: { names: [SETTINGS_NS] },
             origin: 'kcp',
             kind: 'ConfigMap',
             object: {
@@ -67,6 +68,7 @@ describe('agent: related objects in a namespace chosen by reference; count misma
           },
           {
             identifier: 'credentials',
+            allowedNamespaces: { names: [SETTINGS_NS] },
             origin: 'service',
             kind: 'Secret',
             object: {

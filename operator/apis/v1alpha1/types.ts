@@ -99,6 +99,16 @@ export interface RelatedResourceProjection {
   resource?: string;
 }
 
+/**
+ * Service-side namespaces a consumer-controlled namespace of a related object may name besides the
+ * namespace of the primary's copy (docs/security-related.md). Never the agent's own namespace.
+ */
+export interface AllowedNamespaces {
+  names?: string[];
+  /** Labels of service-cluster Namespaces. */
+  selector?: LabelSelector;
+}
+
 export interface RelatedResourceSpec {
   identifier: string;
   origin: 'service' | 'kcp';
@@ -114,6 +124,7 @@ export interface RelatedResourceSpec {
   mutation?: ResourceMutationSpec;
   watch?: { byOwner?: Record<string, never>; bySelector?: LabelSelector };
   syncStatus?: boolean;
+  allowedNamespaces?: AllowedNamespaces;
 }
 
 export interface SynchronizationSpec {

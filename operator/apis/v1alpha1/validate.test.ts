@@ -1,4 +1,4 @@
-import type { PublishedResource } from './types.js';
+import type { AllowedNamespaces, PublishedResource, RelatedResourceSpec } from './types.js';
 import { formatValidationErrors, referencePathProblem, validatePublishedResource } from './validate.js';
 
 const base = (spec: Partial<PublishedResource['spec']>): PublishedResource => ({
@@ -113,6 +113,35 @@ describe('validatePublishedResource', () => {
     ]);
     expect(
       validatePublishedResource(base({ projection: { group: 'kcp.example.com', plural: 'feet' } })),
+    ).toEqual([]);
+  });
+
+  it('checks related allowedNamespaces (names and selector)', () => {
+    const rel = (allowedNamespaces: AllowedNamespaces): RelatedResourceSpec => ({
+      identifier: 'creds',
+      origin: 'service',
+      kind: 'Secret',
+      object: { template: { template: 'x' } },
+      allowedNamespaces,
+    });
+    const errs = validatePublishedResource(
+      base({
+        related: [
+          rel({ names: ['shared', 'Bad_NS', '..'] }),
+          rel({ selector: { matchExpressions: [{ key: 'a', operator: 'Sometimes' }] } }),
+        ].map((r, i) => ({ ...r, identifier: `r${i}` })),
+      }),
+    );
+    expect(errs.map((e) => e.field)).toEqual([
+      'spec.related[0].allowedNamespaces.names[1]',
+      'spec.related[0].allowedNamespaces.names[2]',
+      'spec.related[1].allowedNamespaces.selector',
+    ]);
+    expect(errs[0]!.message).toBe('"Bad_NS" is not a namespace name');
+    expect(
+      validatePublishedResource(
+        base({ related: [rel({ names: ['a'], selector: { matchLabels: { t: 'y' } } })] }),
+      ),
     ).toEqual([]);
   });
 });

@@ -7,11 +7,12 @@
  * nothing is accepted silently (docs/security-publishedresources.md). The CRD's own CEL rules are not
  * repeated here: the API server enforces them.
  */
-import { validateLabelKey, validateLabelValue } from '../../engine/labels/selector.js';
+import { selectorFromSpec, validateLabelKey, validateLabelValue } from '../../engine/labels/selector.js';
 import { compileStep, StepError } from '../../engine/mutation/steps.js';
 import { compileNaming, NamingError, validateLocalName } from '../../engine/naming/index.js';
 import { compileRelated } from '../../engine/related/plan.js';
 import type {
+  AllowedNamespaces,
   LabelSelector,
   PublishedResource,
   RelatedResourceObjectSpec,
@@ -219,6 +220,25 @@ function checkObjectSpec(
   }
 }
 
+/** `spec.related[].allowedNamespaces`: namespace names and a parsable label selector. */
+function checkAllowedNamespaces(
+  path: string,
+  allowed: AllowedNamespaces | undefined,
+  errs: FieldError[],
+): void {
+  (allowed?.names ?? []).forEach((n, i) => {
+    if (!DNS1123_LABEL.test(n) || n.length > 63)
+      errs.push({ field: `${path}.names[${i}]`, message: `${JSON.stringify(n)} is not a namespace name` });
+  });
+  if (allowed?.selector) {
+    try {
+      selectorFromSpec(allowed.selector);
+    } catch (e) {
+      errs.push({ field: `${path}.selector`, message: (e as Error).message });
+    }
+  }
+}
+
 /** Every problem found, in field order; empty when the object is usable. */
 export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   const errs: FieldError[] = [];
@@ -301,6 +321,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
       for (const ce of compileRelated(rel, `${path}.object`).compileErrors)
         errs.push(withValue(pr, '', ce.fieldPath, ce.message));
     }
+    checkAllowedNamespaces(`${path}.allowedNamespaces`, rel.allowedNamespaces, errs);
     checkMutations(`${path}.mutation.spec`, rel.mutation?.spec, errs);
     checkMutations(`${path}.mutation.status`, rel.mutation?.status, errs);
   });

@@ -211,6 +211,23 @@ describe('RelatedSync.process', () => {
     }
   });
 
+  it('rejects an allowedNamespaces selector that cannot be parsed', () => {
+    const rel = {
+      identifier: 'x',
+      origin: 'kcp',
+      kind: 'Secret',
+      object: { template: { template: 'a' } },
+      allowedNamespaces: { selector: { matchExpressions: [{ key: 'a', operator: 'Sometimes' }] } },
+    };
+    expect(
+      () =>
+        new RelatedSync({
+          pr: { metadata: {}, spec: { related: [rel] } },
+          log: silentLogger(),
+        } as unknown as RelatedDeps),
+    ).toThrow('spec.related[0].allowedNamespaces.selector:');
+  });
+
   it('rejects duplicate identifiers (decision #16)', () => {
     const rel = { identifier: 'x', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } };
     expect(
@@ -220,5 +237,185 @@ describe('RelatedSync.process', () => {
           log: silentLogger(),
         } as unknown as RelatedDeps),
     ).toThrow('spec.related[1].identifier: duplicate identifier "x"');
+  });
+
+  describe('confinement and ownership (engine/related/confine.ts)', () => {
+    const remote = {
+      apiVersion: 'example.com/v1',
+      kind: 'CronTab',
+      metadata: { name: 'p', namespace: 'default', annotations: { ns: 'ws2', secret: 'creds', own: 'prov' } },
+    };
+    const local = { ...remote, metadata: { ...remote.metadata, name: 'hash', namespace: 'ws1' } };
+    async function run(
+      related: unknown[],
+      setup: (kcp: any, svc: any) => Promise<void>,
+      stored?: string,
+      annotations: Record<string, string> = {},
+    ) {
+      const withAnn = (o: Obj) => ({
+        ...o,
+        metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } },
+      });
+      const kcp = fakeServer({ secrets: 'Secret' });
+      const svc = fakeServer({ secrets: 'Secret' });
+      await kcp.client.create(CRONTABS, structuredClone(remote));
+      await setup(kcp, svc);
+      const events: string[] = [];
+      const gets: string[] = [];
+      const get = svc.client.get.bind(svc.client);
+      (svc.client as any).get = (gvr: GVR, name: string, o: { namespace?: string } = {}) => {
+        gets.push(`${o.namespace}/${name}`);
+        return get(gvr, name, o);
+      };
+      const rs = new RelatedSync({
+        pr: { metadata: {}, spec: { related } },
+        types: { remote: { gvr: CRONTABS } },
+        localClient: svc.client,
+        state: { namespace: 'agent-ns', read: () => stored, write: async () => undefined },
+        recorder: {
+          event: async (_c: unknown, _o: unknown, t: string, r: string, m: string) =>
+            events.push(`${t} ${r} ${m}`),
+        },
+        log: silentLogger(),
+      } as unknown as RelatedDeps);
+      await rs.process(
+        {
+          req: { cluster: 'ws1', namespace: 'default', name: 'p' },
+          workspacePath: '',
+          remote: withAnn(structuredClone(remote)),
+          local: withAnn(structuredClone(local)),
+          kcpClient: kcp.client,
+          secretName: 's',
+          secretLabels: {},
+          signal: new AbortController().signal,
+          log: silentLogger(),
+        },
+        false,
+      );
+      return { kcp, svc, events, gets };
+    }
+    const byRef = {
+      identifier: 'x',
+      origin: 'service',
+      kind: 'Secret',
+      object: {
+        namespace: { reference: { path: 'metadata.annotations.ns' } },
+        reference: { path: 'metadata.annotations.secret' },
+      },
+    };
+
+    it('never reads a service-origin object in a namespace outside the confinement', async () => {
+      const r = await run([byRef], async (_k, svc) => {
+        await svc.client.create(SECRETS, { metadata: { name: 'creds', namespace: 'ws2' }, data: { a: 'b' } });
+      });
+      expect(r.gets).toEqual([]);
+      expect(r.events).toEqual([
+        'Warning RelatedResourceRefused Related resource "x": refused the origin ws2/creds: namespace "ws2" comes from the consumer\'s object and is neither the namespace of its copy ("ws1") nor allowed by allowedNamespaces',
+      ]);
+      expect(r.kcp.objs.has('v1/secrets|ws2|creds')).toBe(false);
+    });
+
+    it('allows it when listed, never the agent namespace', async () => {
+      const listed = await run([{ ...byRef, allowedNamespaces: { names: ['ws2'] } }], async (_k, svc) => {
+        await svc.client.create(SECRETS, { metadata: { name: 'creds', namespace: 'ws2' }, data: { a: 'b' } });
+      });
+      expect(listed.kcp.objs.get('v1/secrets|ws2|creds')?.data).toEqual({ a: 'b' });
+      const agent = await run(
+        [{ ...byRef, allowedNamespaces: { names: ['agent-ns'] } }],
+        async (_k, svc) => {
+          await svc.client.create(SECRETS, { metadata: { name: 'creds', namespace: 'agent-ns' } });
+        },
+        undefined,
+        { ns: 'agent-ns' },
+      );
+      expect(agent.gets).toEqual([]);
+      expect(agent.events).toEqual([
+        'Warning RelatedResourceRefused Related resource "x": refused the origin agent-ns/creds: namespace "agent-ns" is the agent\'s own namespace, which related objects never use',
+      ]);
+    });
+
+    const kcpOwn = {
+      identifier: 'cfg',
+      origin: 'kcp',
+      kind: 'Secret',
+      object: { reference: { path: 'metadata.annotations.own' } },
+    };
+    const kcpSecret = { metadata: { name: 'prov', namespace: 'default' }, data: { v: 'consumer' } };
+
+    it('does not list objects in a namespace outside the confinement (object selector)', async () => {
+      const lists: string[] = [];
+      const r = await run(
+        [
+          {
+            identifier: 'sel',
+            origin: 'service',
+            kind: 'Secret',
+            object: {
+              namespace: { reference: { path: 'metadata.annotations.ns' } },
+              selector: { matchLabels: { a: 'b' }, rewrite: { template: { template: '{{ .Value }}' } } },
+            },
+          },
+        ],
+        async (_k, svc) => {
+          const listAll = svc.client.listAll.bind(svc.client);
+          svc.client.listAll = (gvr: GVR, o: { namespace?: string } = {}) => {
+            lists.push(`${o.namespace}`);
+            return listAll(gvr, o);
+          };
+        },
+      );
+      expect(lists).toEqual([]);
+      expect(r.events[0]).toContain('Related resource "sel": refused to list objects in namespace "ws2"');
+    });
+
+    it('creates service-side destinations with the related-owner annotation (not the forged one)', async () => {
+      const r = await run([kcpOwn], async (kcp) => {
+        const forged = structuredClone(kcpSecret) as Obj;
+        forged.metadata.annotations = { 'syncagent.kcp.io/related-owner': 'other/default/victim' };
+        await kcp.client.create(SECRETS, forged);
+      });
+      const created = r.svc.objs.get('v1/secrets|ws1|prov');
+      expect(created?.data).toEqual({ v: 'consumer' });
+      expect(created?.metadata.annotations).toEqual({ 'syncagent.kcp.io/related-owner': 'ws1/default/p' });
+    });
+
+    it('leaves an existing destination it does not own untouched, and takes over one with a state entry', async () => {
+      const setup = async (kcp: any, svc: any) => {
+        await kcp.client.create(SECRETS, structuredClone(kcpSecret));
+        await svc.client.create(SECRETS, {
+          metadata: { name: 'prov', namespace: 'ws1' },
+          data: { v: 'provider' },
+        });
+      };
+      const r = await run([kcpOwn], setup);
+      expect(r.svc.objs.get('v1/secrets|ws1|prov')?.data).toEqual({ v: 'provider' });
+      expect(r.svc.objs.get('v1/secrets|ws1|prov')?.metadata.annotations).toBeUndefined();
+      expect(r.events).toEqual([
+        'Warning RelatedResourceRefused Related resource "cfg": refused the destination ws1/prov: it exists and was not created for this object (no syncagent.kcp.io/related-owner annotation, no state entry)',
+      ]);
+      const migrated = await run(
+        [kcpOwn],
+        setup,
+        '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"prov","namespace":"default"},"data":{"v":"old"}}',
+      );
+      const dest = migrated.svc.objs.get('v1/secrets|ws1|prov');
+      expect(dest?.metadata.annotations).toEqual({ 'syncagent.kcp.io/related-owner': 'ws1/default/p' });
+      expect(dest?.data).toEqual({ v: 'consumer' });
+    });
+
+    it('refuses invalid names before any request', async () => {
+      const r = await run(
+        [{ ...kcpOwn, object: { reference: { path: 'metadata.annotations.bad' } } }],
+        async () => undefined,
+        undefined,
+        { bad: '..' },
+      );
+      expect(r.events).toEqual([
+        expect.stringContaining(
+          'Related resource "cfg": invalid origin name "..": must be a lowercase RFC 1123 subdomain',
+        ),
+      ]);
+      expect(r.gets).toEqual([]);
+    });
   });
 });

@@ -10,6 +10,18 @@ import { selectorFromSpec } from '../../engine/labels/selector.js';
 import { compileMutations, type Mutator } from '../../engine/mutation/index.js';
 import { relatedAnnotationPatch, type RelatedAnnotationEntry } from '../../engine/related/annotation.js';
 import {
+  confineNamespace,
+  foreignIdentity,
+  namespaceNameProblem,
+  relatedNameProblem,
+  relatedOwnerValue,
+  relatedOwnership,
+  serviceNamespaceControl,
+  type KcpIdentity,
+  type NamespaceControl,
+  whenRefused,
+} from '../../engine/related/confine.js';
+import {
   compileRelated,
   RelatedError,
   type CompiledRelated,
@@ -18,13 +30,14 @@ import {
 } from '../../engine/related/index.js';
 import type { SyncEvent } from '../../engine/sync/events.js';
 import { assertObjectLimits, describeObject, ObjectLimitError } from '../../engine/sync/limits.js';
+import { ANNOTATION_RELATED_OWNER } from '../../engine/sync/keys.js';
 import { stateKey } from '../../engine/sync/object-key.js';
 import { remoteIdentity } from '../../engine/sync/primary.js';
-import { deepCopy, type Unstructured } from '../../engine/sync/unstructured.js';
+import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { clusterOf } from '../../runtime/cache.js';
-import { ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
+import { AlreadyExistsError, ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import { gvrString, InvalidPathSegmentError, type GVR } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
@@ -39,6 +52,11 @@ import type { SyncTypes } from './sync-types.js';
 
 /** Warning on the kcp primary when one related resource cannot be synced (the rest goes on). */
 export const EVENT_REASON_RELATED_FAILED = 'RelatedResourceFailed';
+/**
+ * Warning on the kcp primary when a related object is refused: an invalid name, a namespace outside
+ * the confinement, or a service-side object that belongs to someone else (docs/security-related.md).
+ */
+export const EVENT_REASON_RELATED_REFUSED = 'RelatedResourceRefused';
 
 interface CompiledEntry {
   spec: RelatedResourceSpec;
@@ -48,6 +66,8 @@ interface CompiledEntry {
   destGVR: GVR;
   names: CompiledRelated;
   mutator: Mutator;
+  /** Who chooses the service-side namespace (engine/related/confine.ts). */
+  control: NamespaceControl;
 }
 
 /** Origin GVR (§8.2): the legacy `kind` wins over group/version/resource. */
@@ -122,6 +142,14 @@ export class RelatedSync {
       if (seen.has(spec.identifier))
         throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
       seen.add(spec.identifier);
+      // A selector that cannot be parsed would fail every primary at confinement time: reject it here.
+      if (spec.allowedNamespaces?.selector) {
+        try {
+          selectorFromSpec(spec.allowedNamespaces.selector);
+        } catch (err) {
+          throw new Error(`spec.related[${index}].allowedNamespaces.selector: ${(err as Error).message}`);
+        }
+      }
       const names = compileRelated(spec, `spec.related[${index}].object`);
       // Like the Go agent, a broken template or pattern fails only this entry, when it is evaluated
       // (a Warning event on each primary naming the identifier); the primary and the rest keep going.
@@ -135,6 +163,7 @@ export class RelatedSync {
         destGVR: relatedDestGVR(spec),
         names,
         mutator: compileMutations(spec.mutation, `spec.related[${index}].mutation`),
+        control: serviceNamespaceControl(spec),
       };
     });
   }
@@ -280,6 +309,70 @@ export class RelatedSync {
     void this.d.recorder.event(p.kcpClient, p.remote, 'Warning', EVENT_REASON_RELATED_FAILED, message);
   }
 
+  private refuse(p: PrimaryPair, e: CompiledEntry, message: string): void {
+    p.log.info({ identifier: e.spec.identifier, reason: message }, 'Refused related object');
+    void this.d.recorder.event(
+      p.kcpClient,
+      p.remote,
+      'Warning',
+      EVENT_REASON_RELATED_REFUSED,
+      `Related resource "${e.spec.identifier}": ${message}`,
+    );
+  }
+
+  /** The agent's own namespace (where the state Secrets live). */
+  private get agentNamespace(): string {
+    return this.d.state.namespace ?? '';
+  }
+
+  /**
+   * Confinement of one service-side namespace for one primary (engine/related/confine.ts): undefined
+   * when allowed, else the reason. Looks up the Namespace's labels only when `allowedNamespaces.selector`
+   * has to decide.
+   */
+  private async confine(e: CompiledEntry, p: PrimaryPair, namespace: string): Promise<string | undefined> {
+    const ownNamespace = p.local.metadata?.namespace || undefined;
+    const input = {
+      namespace,
+      control: e.control,
+      ownNamespace,
+      agentNamespace: this.agentNamespace,
+      allowed: e.spec.allowedNamespaces,
+    };
+    let v = confineNamespace(input);
+    if (v.allowed === 'needs-labels') {
+      let labels: Record<string, string> | null;
+      try {
+        const ns = await this.d.localClient.get(GVR_NAMESPACES, namespace, { signal: p.signal });
+        labels = ns.metadata?.labels ?? {};
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        labels = null;
+      }
+      v = confineNamespace({ ...input, namespaceLabels: labels });
+    }
+    if (v.allowed === true) return undefined;
+    return v.allowed === false ? v.reason : 'namespace labels could not be checked';
+  }
+
+  /** The kcp primaries whose local copies an object's ownerReferences point to (matched by UID). */
+  private ownerIdentities(obj: Unstructured): KcpIdentity[] {
+    const t = this.d.types?.local;
+    const reader = this.d.localPrimaries?.reader;
+    if (!t || !reader) return [];
+    const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+    const out: KcpIdentity[] = [];
+    for (const ref of obj.metadata?.ownerReferences ?? []) {
+      if (ref.kind !== t.kind || groupOf(ref.apiVersion) !== groupOf(t.apiVersion)) continue;
+      let copy = reader.get('', t.namespaced ? (obj.metadata?.namespace ?? '') : '', ref.name);
+      if (copy?.metadata?.uid !== ref.uid)
+        copy = reader.list({}).find((c) => c.metadata?.uid === ref.uid && c.metadata?.name === ref.name);
+      const id = copy ? remoteIdentity(copy as Unstructured) : undefined;
+      if (id) out.push(id);
+    }
+    return out;
+  }
+
   private async processEntry(
     e: CompiledEntry,
     p: PrimaryPair,
@@ -326,6 +419,18 @@ export class RelatedSync {
       objectsByNamespace = new Map();
       const labelSelector = selectorFromSpec(objSel).toString();
       for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
+        // Never list objects in a namespace the consumer may not reach (refused again per object below).
+        if (e.origin === 'service') {
+          const problem = namespaceNameProblem(ns);
+          const refused =
+            problem !== undefined
+              ? `invalid origin namespace ${JSON.stringify(ns)}: ${problem}`
+              : await this.confine(e, p, ns);
+          if (refused !== undefined) {
+            this.refuse(p, e, `refused to list objects in namespace ${JSON.stringify(ns)}: ${refused}`);
+            continue;
+          }
+        }
         refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
         const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
         // templates read listed objects whole: nothing over the limits may reach them
@@ -352,7 +457,52 @@ export class RelatedSync {
 
     let requeue = false;
     const annotations: (RelatedAnnotationEntry | undefined)[] = [];
+    const refusedNamespaces = new Map<string, string | undefined>();
     for (const obj of planned) {
+      // Checked before any request for the object: valid names, then the namespace confinement.
+      const nameProblem = relatedNameProblem(obj);
+      if (nameProblem !== undefined) {
+        this.refuse(p, e, nameProblem);
+        annotations.push(undefined);
+        continue;
+      }
+      const serviceNs = e.origin === 'service' ? obj.originNamespace : obj.destNamespace;
+      if (!refusedNamespaces.has(serviceNs))
+        refusedNamespaces.set(serviceNs, await this.confine(e, p, serviceNs));
+      const refusedNs = refusedNamespaces.get(serviceNs);
+      if (refusedNs !== undefined) {
+        const side = e.origin === 'service' ? 'origin' : 'destination';
+        this.refuse(
+          p,
+          e,
+          `refused the ${side} ${serviceNs}/${e.origin === 'service' ? obj.originName : obj.destName}: ${refusedNs}`,
+        );
+        annotations.push(undefined);
+        // A kcp origin that is deleted is still released (a finalizer from before the confinement).
+        if (e.origin === 'kcp') {
+          refs.push({
+            side: 'kcp',
+            gvr: originKey,
+            cluster: originCluster,
+            namespace: obj.originNamespace,
+            name: obj.originName,
+          });
+          await this.syncOne(
+            e,
+            p,
+            obj,
+            originClient,
+            destClient,
+            destApiVersion,
+            destType.kind,
+            primaryDeleting,
+            {
+              releaseOnly: true,
+            },
+          );
+        }
+        continue;
+      }
       refs.push(
         {
           side: e.origin,
@@ -423,9 +573,11 @@ export class RelatedSync {
     destApiVersion: string,
     destKind: string,
     primaryDeleting: boolean,
+    o: { releaseOnly?: boolean } = {},
   ): Promise<{ requeue: boolean; synced: boolean; origin: Unstructured } | undefined> {
     const { d } = this;
     const signal = { signal: p.signal };
+    const primary: KcpIdentity = { cluster: p.req.cluster, namespace: p.req.namespace, name: p.req.name };
     let origin: Unstructured;
     try {
       origin = (await originClient.get(e.originGVR, obj.originName, {
@@ -436,27 +588,78 @@ export class RelatedSync {
       if (err instanceof NotFoundError) return undefined;
       throw err;
     }
-    let dest: Unstructured | undefined;
-    try {
-      dest = (await destClient.get(e.destGVR, obj.destName, {
-        namespace: obj.destNamespace,
-        ...signal,
-      })) as Unstructured;
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      dest = undefined; // §8.4: any error counts as absent
+    const forceDelete = primaryDeleting && (e.spec.cleanup === true || e.origin === 'kcp');
+    const deleting = forceDelete || isBeingDeleted(origin);
+    // A service-side origin that belongs to another kcp object is never copied.
+    if (e.origin === 'service') {
+      const foreign = foreignIdentity({ object: origin, primary, owners: this.ownerIdentities(origin) });
+      if (foreign !== undefined) {
+        this.refuse(p, e, `refused the origin ${obj.originNamespace}/${obj.originName}: ${foreign}`);
+        return undefined;
+      }
     }
     const entryKey = stateKey({
       clusterName: e.origin === 'kcp' ? p.req.cluster : '',
       namespace: obj.originNamespace,
       name: obj.originName,
     });
+    const storedState = d.state.read(p.secretName, entryKey);
+    let dest: Unstructured | undefined;
+    if (!o.releaseOnly) {
+      try {
+        dest = (await destClient.get(e.destGVR, obj.destName, {
+          namespace: obj.destNamespace,
+          ...signal,
+        })) as Unstructured;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        // §8.4: any error counts as absent; on the service side only NotFound (ownership is checked).
+        if (e.origin === 'kcp' && !(err instanceof NotFoundError)) throw err;
+        dest = undefined;
+      }
+    }
+    let releaseOnly = o.releaseOnly === true;
+    if (e.origin === 'kcp' && !releaseOnly) {
+      // The service-side destination must be ours (engine/related/confine.ts).
+      const originId = { cluster: p.req.cluster, namespace: obj.originNamespace, name: obj.originName };
+      const own = relatedOwnership({
+        destination: dest,
+        primary,
+        foreign: dest
+          ? foreignIdentity({
+              object: dest,
+              primary,
+              alsoAccepted: [originId],
+              owners: this.ownerIdentities(dest),
+            })
+          : undefined,
+        hasStateEntry: storedState !== undefined,
+      });
+      if (own.verdict === 'refused') {
+        this.refuse(p, e, `refused the destination ${obj.destNamespace}/${obj.destName}: ${own.reason}`);
+        releaseOnly = true;
+      } else if (own.verdict === 'owned' && own.annotate && !deleting) {
+        dest = (await destClient.patch(
+          e.destGVR,
+          obj.destName,
+          { metadata: { annotations: { [ANNOTATION_RELATED_OWNER]: relatedOwnerValue(primary) } } },
+          'merge',
+          { namespace: obj.destNamespace, ...signal },
+        )) as Unstructured;
+      }
+    }
+    if (releaseOnly) {
+      // Not ours: never written; a deleted kcp origin is only released (its finalizer removed).
+      if (whenRefused({ origin: e.origin, deleting }) === 'skip') return undefined;
+      dest = undefined;
+    }
     const syncStatus = e.spec.syncStatus === true;
-    const forceDelete = primaryDeleting && (e.spec.cleanup === true || e.origin === 'kcp');
+    const destSideClient =
+      e.origin === 'kcp' ? ownedCreates(destClient, relatedOwnerValue(primary)) : destClient;
     const result = await runObjectSync({
       source: origin,
       destination: dest,
-      storedState: d.state.read(p.secretName, entryKey),
+      storedState,
       options: {
         agentName: '',
         subresources: syncStatus ? ['status'] : [],
@@ -465,7 +668,9 @@ export class RelatedSync {
         blockSourceDeletion: forceDelete || e.origin === 'kcp',
         forceDelete,
         metadataOnDestination: false,
-        adoptExisting: true,
+        // Only kcp-side destinations (the consumer's own workspace) are adopted with content kept;
+        // service-side ones are ours by the ownership rule above.
+        adoptExisting: e.origin === 'service',
         sourceKey: {
           clusterName: p.req.cluster,
           workspacePath: p.workspacePath,
@@ -483,7 +688,7 @@ export class RelatedSync {
         return out;
       },
       sourceSide: { client: originClient, gvr: e.originGVR },
-      destinationSide: { client: destClient, gvr: e.destGVR },
+      destinationSide: { client: destSideClient, gvr: e.destGVR },
       ensureNamespace: (ns) => ensureNamespaceViaAPI(destClient, ns, p.signal),
       recordEvent: (ev: SyncEvent, o) =>
         void d.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
@@ -498,4 +703,35 @@ export class RelatedSync {
       origin: result.source,
     };
   }
+}
+
+/**
+ * A view of a service-side client whose CREATEs carry the related-owner annotation (the generic syncer
+ * strips that annotation from what it builds) and whose AlreadyExists is an error: an object that
+ * appeared since our GET is looked at again by the ownership rule instead of being adopted.
+ */
+function ownedCreates(client: RestClient, owner: string): RestClient {
+  const view = Object.create(client) as RestClient;
+  view.create = async <T extends KubeObject = KubeObject>(
+    gvr: GVR,
+    obj: T,
+    o?: Parameters<RestClient['create']>[2],
+  ): Promise<T> => {
+    const md = obj.metadata ?? {};
+    const annotated = {
+      ...obj,
+      metadata: { ...md, annotations: { ...(md.annotations ?? {}), [ANNOTATION_RELATED_OWNER]: owner } },
+    };
+    try {
+      return await client.create(gvr, annotated, o);
+    } catch (err) {
+      if (err instanceof AlreadyExistsError)
+        throw new Error(
+          `${md.namespace ?? ''}/${md.name ?? ''} appeared while it was being created; it is checked again`,
+          { cause: err },
+        );
+      throw err;
+    }
+  };
+  return view;
 }

@@ -20,7 +20,8 @@ import { GVR_SECRETS } from '../../kcp/resources.js';
 
 export class StateStore {
   private readonly client: RestClient;
-  private readonly namespace: string;
+  /** The agent's namespace (`--namespace`). */
+  readonly namespace: string;
   private readonly cache: Informer;
 
   constructor(client: RestClient, namespace: string, cache: Informer) {

@@ -12,6 +12,12 @@ export const ANNOTATION_REMOTE_NAME = 'syncagent.kcp.io/remote-object-name';
 export const ANNOTATION_REMOTE_NAMESPACE = 'syncagent.kcp.io/remote-object-namespace';
 export const ANNOTATION_REMOTE_WORKSPACE_PATH = 'syncagent.kcp.io/remote-object-workspace-path';
 
+/**
+ * On a service-side destination of an origin=kcp related object: `<cluster>/<namespace>/<name>` of the
+ * kcp primary it was created for (docs/security-related.md). Never copied between sides.
+ */
+export const ANNOTATION_RELATED_OWNER = 'syncagent.kcp.io/related-owner';
+
 export const LABEL_OBJECT_STATE = 'syncagent.kcp.io/object-state';
 export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 
@@ -37,5 +43,6 @@ export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([
   ANNOTATION_REMOTE_NAMESPACE,
   ANNOTATION_REMOTE_NAME,
   ANNOTATION_REMOTE_WORKSPACE_PATH,
+  ANNOTATION_RELATED_OWNER,
 ]);
 export const STRIPPED_ANNOTATION_PREFIXES: readonly string[] = [RELATED_ANNOTATION_PREFIX];
