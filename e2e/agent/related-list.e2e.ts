@@ -1,7 +1,7 @@
 // Related resources (SPEC §8) from a list reference (a gjson multipath yielding an array), projected
 // from kcp ConfigMaps into service-cluster Secrets, with one Secret pre-existing on the service
 // cluster. The pre-existing Secret was not created for this primary: it is left untouched (content,
-// labels, later kcp edits) with a RelatedResourceRefused Warning naming it (docs/security-related.md);
+// labels, later kcp edits) with a RelatedResourceRefused Warning naming it (docs/security.md);
 // the Go agent would overwrite it from the ConfigMap.
 import { waitFor } from '../world/wait.js';
 import {

@@ -59,7 +59,7 @@ describe('agent: related resource mechanisms', () => {
               origin: 'kcp',
               kind: 'ConfigMap',
               // The rewritten namespace comes from the consumer's namespaces: the provider allows
-              // the service namespaces it labelled (docs/security-related.md).
+              // the service namespaces it labelled (docs/security.md).
               allowedNamespaces: { selector: { matchLabels: { 'tenant-shared': 'yes' } } },
               object: {
                 namespace: {

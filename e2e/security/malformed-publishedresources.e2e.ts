@@ -1,4 +1,4 @@
-// A broken PublishedResource harms only itself (docs/security-publishedresources.md). Over 30 malformed
+// A broken PublishedResource harms only itself (docs/security.md). Over 30 malformed
 // PublishedResources are created at once next to good ones: each malformed one gets a condition and a
 // Warning event naming the field and the value (on load, or for naming templates when they first
 // render an invalid name for an object, which then also gets a Warning event in kcp); the good ones are

@@ -1,4 +1,4 @@
-// Poison objects (docs/security-poison.md, "Bad objects are terminal, not hot loops"): consumer objects
+// Poison objects (docs/security.md, "Bad objects are terminal, not hot loops"): consumer objects
 // the agent cannot process must get one clear Warning event, be retried with backoff, and never stop
 // the sync of anything else; objects up to the API servers' size limit sync with their state; names
 // from consumer data never change which URL the agent requests.

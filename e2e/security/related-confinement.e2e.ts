@@ -1,4 +1,4 @@
-// Attacks through related objects (docs/security-related.md, "Related objects are confined"), per team
+// Attacks through related objects (docs/security.md, "Related objects are confined"), per team
 // namespaces (default naming: each workspace's copies live in a namespace named after its cluster).
 // A consumer chooses namespaces and names in its own kcp objects; none of that may reach another
 // tenant's namespace, the agent's namespace or a provider object the agent did not create:

@@ -1,4 +1,4 @@
-// Attacks through related objects in a namespace that several tenants share (docs/security-related.md,
+// Attacks through related objects in a namespace that several tenants share (docs/security.md,
 // "Related objects are confined"): the provider's naming puts every workspace's copies into the one
 // namespace `tenants`, so the confinement to "the namespace of the copy" does not separate tenants
 // there. What does: a service-side object that carries another primary's identity is never used.

@@ -16,7 +16,7 @@ export const CONDITION_READY = 'Ready';
 /**
  * False while the PublishedResource has a configuration error: found when it is loaded, or when it
  * first bites while syncing an object (a naming template rendering an invalid name). See
- * docs/security-publishedresources.md.
+ * docs/security.md.
  */
 export const CONDITION_CONFIG_VALID = 'ConfigValid';
 /** False while a permission claim the PublishedResource needs is left out of the APIExport. */

@@ -101,7 +101,7 @@ export interface RelatedResourceProjection {
 
 /**
  * Service-side namespaces a consumer-controlled namespace of a related object may name besides the
- * namespace of the primary's copy (docs/security-related.md). Never the agent's own namespace.
+ * namespace of the primary's copy (docs/security.md). Never the agent's own namespace.
  */
 export interface AllowedNamespaces {
   names?: string[];

@@ -4,7 +4,7 @@
  * ambiguous mutation steps, a runtime error for `version` + `versions`); the rest it only trips over
  * per object (templates, regexes and CEL that do not compile, label selectors it cannot parse, gjson
  * paths that can never match, constant names that are never valid). Reporting them on load means
- * nothing is accepted silently (docs/security-publishedresources.md). The CRD's own CEL rules are not
+ * nothing is accepted silently (docs/security.md). The CRD's own CEL rules are not
  * repeated here: the API server enforces them.
  */
 import { selectorFromSpec, validateLabelKey, validateLabelValue } from '../../engine/labels/selector.js';

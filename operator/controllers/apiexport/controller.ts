@@ -5,7 +5,7 @@
  * skipped, the others still update the export (decision #9). A permission claim kcp would reject (a
  * non-built-in API without identity hash) is left out and reported on the PublishedResource that needs
  * it, so one broken PublishedResource cannot block the export for all (see
- * docs/security-publishedresources.md). SchemaPublished=True is written here, once the export lists the
+ * docs/security.md). SchemaPublished=True is written here, once the export lists the
  * schema.
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';

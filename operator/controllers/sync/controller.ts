@@ -207,7 +207,7 @@ export class SyncController {
     }
     const client = d.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
-    // Poison objects are refused before any recursive step sees them (docs/security-poison.md).
+    // Poison objects are refused before any recursive step sees them (docs/security.md).
     try {
       assertObjectLimits([{ role: `kcp object ${describeObject(cached)}`, object: cached }]);
     } catch (err) {

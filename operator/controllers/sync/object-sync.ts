@@ -70,7 +70,7 @@ function ns(o: Unstructured | undefined): { namespace?: string } {
 }
 
 export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResult> {
-  // Nothing recursive may see an object deeper than the limit (docs/security-poison.md).
+  // Nothing recursive may see an object deeper than the limit (docs/security.md).
   assertObjectLimits([
     { role: `source ${describeObject(run.source)}`, object: run.source },
     { role: `destination ${describeObject(run.destination)}`, object: run.destination },

@@ -54,7 +54,7 @@ import type { SyncTypes } from './sync-types.js';
 export const EVENT_REASON_RELATED_FAILED = 'RelatedResourceFailed';
 /**
  * Warning on the kcp primary when a related object is refused: an invalid name, a namespace outside
- * the confinement, or a service-side object that belongs to someone else (docs/security-related.md).
+ * the confinement, or a service-side object that belongs to someone else (docs/security.md).
  */
 export const EVENT_REASON_RELATED_REFUSED = 'RelatedResourceRefused';
 

@@ -8,7 +8,7 @@
  * when the PublishedResource is loaded plus those its sync controller reports when they first bite
  * (a naming template that renders an invalid name for some object). Each problem gets one Warning
  * event on the PublishedResource naming field and value; problems reported by a sync controller are
- * dropped when the PublishedResource changes. See docs/security-publishedresources.md.
+ * dropped when the PublishedResource changes. See docs/security.md.
  */
 import { isSynchronizationEnabled, type PublishedResource } from '../../apis/v1alpha1/types.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Confinement of related objects on the service cluster, pure (docs/security-related.md).
+ * Confinement of related objects on the service cluster, pure (docs/security.md).
  *
  * A consumer writes the kcp primary, so every value a related entry reads from it (a reference path,
  * a template with actions, a templated label selector, the names of the consumer's kcp namespaces)

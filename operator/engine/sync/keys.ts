@@ -14,7 +14,7 @@ export const ANNOTATION_REMOTE_WORKSPACE_PATH = 'syncagent.kcp.io/remote-object-
 
 /**
  * On a service-side destination of an origin=kcp related object: `<cluster>/<namespace>/<name>` of the
- * kcp primary it was created for (docs/security-related.md). Never copied between sides.
+ * kcp primary it was created for (docs/security.md). Never copied between sides.
  */
 export const ANNOTATION_RELATED_OWNER = 'syncagent.kcp.io/related-owner';
 

@@ -1,5 +1,5 @@
 /**
- * Limits on the shape of objects the sync accepts (docs/security-poison.md, "Bad objects are
+ * Limits on the shape of objects the sync accepts (docs/security.md, "Bad objects are
  * terminal, not hot loops").
  *
  * Many steps of the sync walk object data recursively (structured cloning, JSON encoding, deep

@@ -17,7 +17,7 @@ export interface ObjectMeta {
 
 /**
  * Deep copy of a JSON value (plain objects, arrays, scalars). Consumers control how deeply objects
- * nest, and V8's structuredClone needs about 600 bytes of stack per level (docs/security-poison.md):
+ * nest, and V8's structuredClone needs about 600 bytes of stack per level (docs/security.md):
  * the first RECURSION_DEPTH levels are copied recursively (fast), anything deeper with an explicit
  * stack, so no depth can overflow the call stack.
  */
