@@ -2,7 +2,7 @@
  * apiexport controller (SPEC §4.2): keeps the APIExport's `latestResourceSchemas` and permission
  * claims in step with the PublishedResources. One constant queue key; the APIExport is never created
  * by the agent. A PublishedResource whose schema name cannot be determined is reported on itself and
- * skipped, the others still update the export (decision #9). A permission claim kcp would reject (a
+ * skipped, the others still update the export (docs/differences-from-go-agent.md). A permission claim kcp would reject (a
  * non-built-in API without identity hash) is left out and reported on the PublishedResource that needs
  * it, so one broken PublishedResource cannot block the export for all (see
  * docs/security.md). SchemaPublished=True is written here, once the export lists the

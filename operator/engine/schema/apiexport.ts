@@ -189,7 +189,7 @@ export interface ClaimPlan {
 }
 
 /**
- * The claims the PublishedResources need (SPEC §4.2.4), given the group/resources the export owns,
+ * The claims the PublishedResources need, given the group/resources the export owns,
  * split into those kcp accepts and those it would reject. A rejected claim would fail every update of
  * the APIExport (kcp validates the whole object), so one PublishedResource would block all others.
  */

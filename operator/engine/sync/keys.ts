@@ -25,7 +25,7 @@ export const ANNOTATION_KCP_CLUSTER = 'kcp.io/cluster';
 export const ANNOTATION_KCP_PATH = 'kcp.io/path';
 
 /**
- * Labels never copied between sides (SPEC §5.1), plus the agent-name label: it marks the agent's own
+ * Labels never copied between sides (the Go agent's list), plus the agent-name label: it marks the agent's own
  * copies, so a consumer must not be able to set it (docs/security.md, "Identity is the agent's").
  */
 export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
