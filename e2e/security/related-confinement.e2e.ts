@@ -13,7 +13,6 @@ import {
   CRONTABS,
   STEP,
   b64,
-  eventsFor,
   publishCronTabs,
   waitForServed,
   sha3short,
@@ -21,22 +20,9 @@ import {
 } from '../agent/helpers.js';
 import type { KubeObject, RestClient } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
+import { createPrimary, refusal, secret, sleep } from './related-support.js';
 
 const AGENT_NS = 'kube-system';
-const REFUSED = 'RelatedResourceRefused';
-
-const secret = (
-  namespace: string,
-  name: string,
-  data: Record<string, string>,
-  extra: object = {},
-): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name, namespace, ...extra },
-  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
-});
-
 async function ensureNamespace(
   c: RestClient,
   name: string,
@@ -47,42 +33,18 @@ async function ensureNamespace(
 }
 
 /** Creates a CronTab in a team's `default` namespace (annotations steer the related entries) and waits for its copy. */
-async function primary(
+/** A CronTab primary of team `team` and its local copy (default naming). */
+function primary(
   w: AgentWorld,
   team: number,
   name: string,
   annotations: Record<string, string>,
   image = 'backup:1.0',
 ): Promise<KubeObject> {
-  await w.provider.teamAdmin(team).create(CRONTABS, {
-    apiVersion: 'example.com/v1',
-    kind: 'CronTab',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { cronSpec: '0 3 * * *', image, replicas: 1 },
-  });
-  const cluster = w.provider.teamClusterNames[team]!;
-  return waitFor(
-    () =>
-      w.service.client.getOrUndefined(
-        `/apis/example.com/v1/namespaces/${cluster}/crontabs/${sha3short('default')}-${sha3short(name)}`,
-      ),
-    { description: `the local copy of ${name}`, timeoutMs: 60_000 },
-  );
+  const copy = (cluster: string, n: string) =>
+    `/apis/example.com/v1/namespaces/${cluster}/crontabs/${sha3short('default')}-${sha3short(n)}`;
+  return createPrimary(w, team, name, annotations, copy, image);
 }
-
-/** Waits for a RelatedResourceRefused Warning on a team's primary whose message contains every part. */
-function refusal(w: AgentWorld, team: number, name: string, ...parts: string[]): Promise<KubeObject> {
-  return waitFor(
-    async () =>
-      (await eventsFor(w.provider.teamAdmin(team), 'default', name)).find(
-        (e) =>
-          e.type === 'Warning' && e.reason === REFUSED && parts.every((p) => String(e.message).includes(p)),
-      ),
-    { description: `a ${REFUSED} Warning on ${name} mentioning ${parts.join(', ')}`, timeoutMs: 60_000 },
-  );
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('security: related objects are confined to the workspace namespaces', () => {
   const world = useAgentWorld({
