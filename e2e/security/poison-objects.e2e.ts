@@ -317,9 +317,11 @@ describe('security: poison objects', () => {
         await kcp().create(BLOBS, blob(name, { configName }));
       }
       for (const [name, why] of [
-        ['dotdot', /invalid name "\.\.": "\." and "\.\." are not allowed/],
-        ['dot', /invalid name "\.": "\." and "\.\." are not allowed/],
-        ['encoded', /invalid name "\.\.%2F\.\.%2Fsecrets": must not contain "\/", "%"/],
+        // Refused before any request: the related-object rules check names first (RelatedResourceRefused);
+        // the REST client would refuse the same segments ("invalid name ...") if they got that far.
+        ['dotdot', /invalid (origin |destination )?name "\.\."/],
+        ['dot', /invalid (origin |destination )?name "\."/],
+        ['encoded', /invalid (origin |destination )?name "\.\.%2F\.\.%2Fsecrets"/],
       ] as const) {
         const ev = await waitFor(
           async () => (await eventsFor(kcp(), 'default', name)).find((e) => why.test(String(e.message))),
