@@ -302,8 +302,12 @@ export const DELIBERATE_DIFFERENCES: Array<{ name: string; matches: (d: Differen
     name: 'annotation syncagent.kcp.io/related-owner on service-side related copies',
     matches: (d) =>
       d.key.startsWith('service ') &&
-      d.field === 'metadata.annotations.syncagent.kcp.io/related-owner' &&
-      d.go === undefined,
+      d.go === undefined &&
+      (d.field === 'metadata.annotations.syncagent.kcp.io/related-owner' ||
+        // the Go agent's copy has no annotations at all: ours has only this one
+        (d.field === 'metadata.annotations' &&
+          isPlainObject(d.ts) &&
+          Object.keys(d.ts).join() === 'syncagent.kcp.io/related-owner')),
   },
   {
     // Not ours, the Go agent's: it reports transient failures that it then retries as Warning

@@ -119,16 +119,30 @@ describe('compat comparator: differences and the allow-list', () => {
         go: 'o',
         ts: undefined,
       },
+      {
+        key: 'service /api/v1/configmaps ns=x/z',
+        field: 'metadata.annotations',
+        go: undefined,
+        ts: { 'syncagent.kcp.io/related-owner': 'o' },
+      },
+      {
+        key: 'service /api/v1/configmaps ns=x/z',
+        field: 'metadata.annotations',
+        go: undefined,
+        ts: { 'syncagent.kcp.io/related-owner': 'o', other: 'x' },
+      },
     ]);
     expect(deliberate.map((d) => d.name)).toEqual([
       'PublishedResource status.conditions (Additions)',
       'Go-only transient Warning ReconcilingError (retried conflicts and races)',
+      'annotation syncagent.kcp.io/related-owner on service-side related copies',
       'annotation syncagent.kcp.io/related-owner on service-side related copies',
     ]);
     expect(unexpected.map((d) => d.field)).toEqual([
       'event',
       'status.resourceSchemaName',
       'metadata.annotations.syncagent.kcp.io/related-owner',
+      'metadata.annotations',
     ]);
   });
 });
