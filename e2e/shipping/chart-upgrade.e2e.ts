@@ -9,7 +9,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 
 import { artifactsDirFor } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
-import { helm, kubectl, parseDocs, REPO_ROOT, type KubeDoc } from './support.js';
+import { helm, kubectl, serverDryRun, parseDocs, REPO_ROOT, type KubeDoc } from './support.js';
 
 const STEP_TIMEOUT = 240_000;
 const CHART = path.join(REPO_ROOT, 'charts', 'api-syncagent');
@@ -164,20 +164,8 @@ describe('charts/api-syncagent replacing the Go chart', () => {
         const r = h('template', release, CHART, '-n', ns, ...extra);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
-        const applied = kubectl(
-          // Server-side: the CRD exists already (installed by the upgrade test).
-          [
-            '--kubeconfig',
-            cluster.kubeconfigPath,
-            'apply',
-            '--server-side',
-            '--force-conflicts',
-            '--dry-run=server',
-            '-f',
-            '-',
-          ],
-          { input: r.stdout },
-        );
+        // Server-side: the CRD exists already (installed by the upgrade test).
+        const applied = serverDryRun(cluster.kubeconfigPath, r.stdout);
         expect(applied.stderr).toBe('');
         expect(applied.code).toBe(0);
         return parseDocs(r.stdout);

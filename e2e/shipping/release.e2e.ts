@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { worldBinaries } from '../world/binaries.js';
 import { artifactsDirFor } from '../world/run.js';
 import { startServiceCluster, type ServiceCluster } from '../world/service-cluster.js';
-import { helm, helmBinary, kubectl, parseDocs, REPO_ROOT } from './support.js';
+import { helm, helmBinary, kubectl, serverDryRun, parseDocs, REPO_ROOT } from './support.js';
 
 const STEP_TIMEOUT = 240_000;
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -116,19 +116,7 @@ describe('hack/release/render.sh (the release artifacts)', () => {
       };
       expect(dep.spec.template.spec.containers[0]!.image).toBe(`ghcr.io/kcp-dev/api-syncagent-ts:${version}`);
       expect(k('create', 'namespace', 'provider-initech').code).toBe(0);
-      const dry = kubectl(
-        [
-          '--kubeconfig',
-          cluster.kubeconfigPath,
-          'apply',
-          '--server-side',
-          '--force-conflicts',
-          '--dry-run=server',
-          '-f',
-          '-',
-        ],
-        { input: tpl.stdout },
-      );
+      const dry = serverDryRun(cluster.kubeconfigPath, tpl.stdout);
       expect(dry.stderr).toBe('');
       expect(dry.code).toBe(0);
 

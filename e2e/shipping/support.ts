@@ -27,6 +27,23 @@ export function kubectl(args: string[], opts: { input?: string } = {}): Run {
   );
 }
 
+/** `kubectl apply --server-side --dry-run=server` of a YAML stream: would the API server take it? */
+export function serverDryRun(kubeconfig: string, yaml: string): Run {
+  return kubectl(
+    [
+      '--kubeconfig',
+      kubeconfig,
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--dry-run=server',
+      '-f',
+      '-',
+    ],
+    { input: yaml },
+  );
+}
+
 /** Runs the built agent (dist/) with the Node that runs the tests (Node 24). */
 export function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   if (!existsSync(AGENT_MAIN)) throw new Error(`${AGENT_MAIN} is missing: run "npm run build" first`);
