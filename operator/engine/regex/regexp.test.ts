@@ -129,9 +129,8 @@ describe('Go semantics of the matching API', () => {
   it('duplicate group names (Go >= 1.22) match on the linear engine; ${name} is the first that took part', () => {
     const re = GoRegexp.compile('(?P<n>a)|(?P<n>b)');
     expect(re.replaceAllString('ab', '<${n}>')).toBe('<a><b>');
-    const start = Date.now();
+    // A backtracking engine needs about 2^5000 steps here: the test's timeout is the guard.
     expect(GoRegexp.compile('(?P<n>a*)*(?P<n>b)').matchString('a'.repeat(5000))).toBe(false);
-    expect(Date.now() - start).toBeLessThan(5000);
   });
 
   it('an unclosed group is reported with the whole expression, as Go does', () => {
@@ -140,8 +139,9 @@ describe('Go semantics of the matching API', () => {
 });
 
 describe('linear-time matching', () => {
+  // No wall-clock assertion (it flakes on a loaded machine): each of these takes exponential time on a
+  // backtracking engine, so the test's own timeout is the guard.
   it('a consumer-controlled input cannot trigger catastrophic backtracking', () => {
-    const start = Date.now();
     const input = 'a'.repeat(20000) + 'b';
     expect(GoRegexp.compile('(a+)+$').replaceAllString(input, 'x')).toBe(input);
     expect(GoRegexp.compile('^(\\w+\\s?)*$').matchString('word '.repeat(2000) + '!')).toBe(false);
@@ -150,6 +150,5 @@ describe('linear-time matching', () => {
     expect(GoRegexp.compile('(a|a)*c').findAllString(as, -1)).toEqual([]);
     expect(GoRegexp.compile('(a|aa)+c').split(as, -1)).toEqual([as]);
     expect(GoRegexp.compile('(a+)+b').replaceAllLiteralString(as, 'x')).toBe(as);
-    expect(Date.now() - start).toBeLessThan(5000);
   });
 });

@@ -134,10 +134,10 @@ describe('bounded work', () => {
     }
   });
 
+  // No wall-clock assertion (it flakes on a loaded machine): a quadratic uniq over a million items
+  // would take hours, so the test's own timeout is the guard.
   it('keeps list functions linear on large scalar lists', () => {
-    const start = Date.now();
     expect(renderTemplate('{{ len (uniq (until 1000000)) }}', {})).toBe('1000000');
-    expect(Date.now() - start).toBeLessThan(5000);
     expect(errorOf(() => renderTemplate('{{ until 2000000 }}', {})).message).toMatch(
       /exceeds the limit of 1048576/,
     );
