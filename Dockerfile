@@ -19,10 +19,9 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# `npm install` (not `npm ci`): the lock file was resolved against a registry mirror that lacks the
-# non-linux optional packages of @swc/core, which makes `npm ci` refuse it; versions still come from
-# the lock. No install scripts: tsc needs none (and the `node` devDependency would fetch a second Node).
-RUN npm install --ignore-scripts --no-audit --no-fund
+# `npm ci`: exactly the locked tree (it fails if package.json and package-lock.json disagree). No
+# install scripts: tsc needs none (and the `node` devDependency would fetch a second Node).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY operator ./operator
 # = `npm run build`, with the image's Node.
@@ -32,12 +31,10 @@ RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /opt/api-syncagent
 COPY package.json package-lock.json ./
-# Dropping devDependencies first makes npm prune the locked tree to production packages without
-# resolving dev-only optional packages; versions are exactly those of package-lock.json. No production
-# dependency has install scripts or native code. Source maps and type declarations are dead weight
-# at runtime.
-RUN npm pkg delete devDependencies \
- && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+# `npm ci --omit=dev`: the production part of the locked tree, versions exactly those of
+# package-lock.json. No production dependency has install scripts or native code. Source maps and type
+# declarations are dead weight at runtime.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
  && rm package-lock.json \
  && npm cache clean --force

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The agent benchmark on the real world (issue 9): `bash hack/bench.sh [--quick] [--reps N] [--seed N]
-# [--agent-command "<cmd>"] [-- <extra agent flags>]`. Results go to .artifacts/bench/ (result.json,
-# result.md, latency-cdf.png). BENCH_AGENT_NODE_OPTIONS is passed to the agent as NODE_OPTIONS, e.g.
+# The agent benchmark on the real world (docs/benchmark.md):
+# `bash hack/bench.sh [--quick] [--reps N] [--seed N] [--agent-command "<cmd>"] [-- <extra agent flags>]`.
+# Results go to .artifacts/bench/ (result.json, result.md, latency-cdf.png). BENCH_AGENT_NODE_OPTIONS is
+# passed to the agent as NODE_OPTIONS, e.g.
 # "--cpu-prof --cpu-prof-dir=.artifacts/bench/prof" for a CPU profile of the measured run.
 source "$(dirname "$0")/lib/node-env.sh"
 exec </dev/null

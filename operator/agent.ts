@@ -1,6 +1,6 @@
 /**
- * Assembles the agent (SPEC §3): service-cluster and kcp configs, the sync endpoint, the manager with
- * leader election, the shared caches, the virtual-workspace discovery and the controllers.
+ * Assembles the agent (docs/compatibility.md#startup): service-cluster and kcp configs, the sync endpoint,
+ * the manager with leader election, the shared caches, the virtual-workspace discovery and the controllers.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `api-syncagent`: parses the command line like the Go agent (SPEC §2) and runs the agent until
- * SIGTERM/SIGINT. Exit codes: 0 help or clean stop, 1 invalid command line or fatal startup error,
- * 2 flag parse error.
+ * `api-syncagent`: parses the command line like the Go agent (docs/compatibility.md#command-line) and runs
+ * the agent until SIGTERM/SIGINT. Exit codes: 0 help or clean stop, 1 invalid command line or fatal startup
+ * error, 2 flag parse error.
  */
 import { startAgent } from './agent.js';
 import { parseOptions } from './options.js';

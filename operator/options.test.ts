@@ -13,7 +13,7 @@ const required = [
 ];
 
 describe('parseOptions', () => {
-  test('the compat-critical invocation of SPEC §2.1 is accepted', () => {
+  test('the typical invocation of the Go agent and its chart is accepted', () => {
     const r = parseOptions([
       '--agent-name',
       'my-agent',
@@ -98,7 +98,7 @@ describe('parseOptions', () => {
     );
   });
 
-  test('invalid agent names, explicit and derived (decision #18)', () => {
+  test('invalid agent names, explicit and derived (the Go agent skips the derived one)', () => {
     expect(text(parseOptions([...required, '--agent-name', 'Bad_Name']))).toContain(
       '--agent-name is invalid: [',
     );

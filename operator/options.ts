@@ -1,6 +1,7 @@
 /**
- * The agent's command line (SPEC §2): the same flags, defaults, validation messages and exit codes as
- * the Go agent, so existing Deployments and the Helm chart's arguments work unchanged.
+ * The agent's command line (docs/compatibility.md#command-line): the same flags, defaults, validation
+ * messages and exit codes as the Go agent, so existing Deployments and the Helm chart's arguments work
+ * unchanged.
  */
 import { FlagError, FlagSet, HelpRequested } from './cli/pflag.js';
 import { parseSelector, type Selector } from './engine/labels/selector.js';
@@ -121,7 +122,10 @@ export function newFlagSet(o: Options): FlagSet {
   return fs;
 }
 
-/** Validation as SPEC §2.1; messages aggregated like k8s utilerrors (one → text, several → [a, b]). */
+/**
+ * The Go agent's validation and texts; messages aggregated like k8s utilerrors (one → text, several → [a,
+ * b]).
+ */
 export function validate(o: Options): string[] {
   const errs: string[] = [];
   if (o.kcpKubeconfig === '') errs.push('--kcp-kubeconfig is required');
@@ -133,7 +137,7 @@ export function validate(o: Options): string[] {
   if (o.apiExportEndpointSliceRef === '') {
     errs.push('--apiexportendpointslice-ref is required');
   } else if (o.agentName === '') {
-    // Decision #18: a derived default name must be valid too (the Go agent never checks it).
+    // A derived default name must be valid too (the Go agent never checks it).
     const derived = `${o.apiExportEndpointSliceRef}-syncagent`;
     const e = dns1035LabelErrors(derived);
     if (e.length)

@@ -1,6 +1,6 @@
 // How many API requests the agent spends on one new consumer object on the happy path, read from its
 // own rest_client_requests_total metric (by method and by side). Prints the figures; the assertion
-// is a regression bound, the benchmark (issue 9) owns the target.
+// is a regression bound, the benchmark (docs/benchmark.md) owns the target.
 import { freePort } from '../world/ports.js';
 import { waitFor } from '../world/wait.js';
 import {

@@ -1,8 +1,7 @@
-// Bad input and lifecycle: a CEL mutation that fails for one consumer object (a Warning event on that
-// object in kcp, its neighbours keep syncing), a PublishedResource with an invalid regex (reported on
-// the PR, the others keep syncing), an object that stops matching the filter but carries our finalizer
-// (still cleaned up on deletion, decision #4, and its state Secret removed, decision #10), and a deleted
-// PublishedResource whose sync controller stops (decision #1).
+// Bad input and lifecycle: a CEL mutation that fails for one consumer object (a Warning event on that object
+// in kcp, its neighbours keep syncing), a PublishedResource with an invalid regex (reported on the PR, the
+// others keep syncing), an object that stops matching the filter but carries our finalizer (still cleaned up
+// on deletion, and its state Secret removed), and a deleted PublishedResource whose sync controller stops.
 import { simpleCrd } from '../world/manifests.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';

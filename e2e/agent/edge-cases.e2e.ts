@@ -1,8 +1,8 @@
 // Edge cases of primary sync: cluster-scoped objects (remote only, through projection, and on both
-// sides) with the default naming (decision #5), a type without a status subresource (status is content
-// and flows down, decision #6), a local copy deleted on the service cluster (recreated), adoption of a
-// pre-existing local object (its content is kept, quirk #3), and a naming change that does not move
-// existing copies (SPEC §5.3).
+// sides) with the default naming (which fails in the Go agent for cluster-scoped objects), a type without a
+// status subresource (status is content and flows down, no back-sync), a local copy deleted on the
+// service cluster (recreated), adoption of a pre-existing local object (its content is kept, as in the Go
+// agent), and a naming change that does not move existing copies.
 import { simpleCrd } from '../world/manifests.js';
 import { waitFor } from '../world/wait.js';
 import {

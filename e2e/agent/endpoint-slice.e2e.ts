@@ -1,4 +1,4 @@
-// An APIExportEndpointSlice in another workspace than its APIExport (SPEC §3.3): the agent's kcp
+// An APIExportEndpointSlice in another workspace than its APIExport: the agent's kcp
 // kubeconfig points at the slice's workspace, it follows `spec.export.path` to the APIExport, publishes
 // the schema there and syncs consumer objects.
 import { grantAgentPermissions } from '../world/provider.js';

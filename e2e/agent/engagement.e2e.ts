@@ -1,5 +1,6 @@
-// Consumer workspaces come and go (SPEC §3.4): an APIBinding deleted in one workspace disengages it
-// without disturbing the others, and binding again engages it anew so its objects sync again.
+// Consumer workspaces come and go (docs/compatibility.md#consumer-workspaces): an APIBinding deleted in one
+// workspace disengages it without disturbing the others, and binding again engages it anew so its objects
+// sync again.
 import { bindExport } from '../world/provider.js';
 import { waitFor } from '../world/wait.js';
 import {

@@ -248,7 +248,7 @@ export async function createCronTabAndWaitForCopy(
 }
 
 /**
- * Waits until the kcp primary at `primaryPath` carries the §8.5 annotation
+ * Waits until the kcp primary at `primaryPath` carries the related annotation
  * `related-resources.syncagent.kcp.io/<identifier>.<index>` and returns its value.
  */
 export function waitForRelatedAnnotation(

@@ -1,4 +1,4 @@
-// A rejected permission claim (SPEC §8, issue 7 "bad input"): the team workspaces accept claims for
+// A rejected permission claim (bad input): the team workspaces accept claims for
 // configmaps, events and namespaces but not for secrets. The service-origin Secret cannot be written
 // into kcp: a Warning event on the primary names the related identifier and the claim, while the
 // primary and the kcp-origin ConfigMap keep syncing.

@@ -1,4 +1,4 @@
-// A related object from another APIExport (SPEC §8.2 identityHash, §4.2.4 claims, issue 7): two agents
+// A related object from another APIExport (`identityHash`, permission claims): two agents
 // on the same service cluster, each started with `--published-resource-selector` and each serving its
 // own APIExport. Agent B publishes Widgets into export B; agent A publishes CronTabs into export A with
 // related Widgets identified by export B's identity hash. Agent A claims B's resource on export A; the
@@ -66,7 +66,7 @@ describe('agent: related object from another APIExport (identityHash, two agents
           identifier: 'input',
           origin: 'kcp',
           ...widgetRelated,
-          // Decision #15: the watch resolves on the side serving widgets (the consumer workspace via
+          // The watch resolves on the side serving widgets (the consumer workspace via
           // the claim), not in the endpoint-slice workspace, which does not serve them.
           watch: { byOwner: {} },
           object: { template: { template: '{{ .Object.metadata.name }}-input' } },

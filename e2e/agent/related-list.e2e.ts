@@ -1,4 +1,4 @@
-// Related resources (SPEC §8) from a list reference (a gjson multipath yielding an array), projected
+// Related resources from a list reference (a gjson multipath yielding an array), projected
 // from kcp ConfigMaps into service-cluster Secrets, with one Secret pre-existing on the service
 // cluster. The pre-existing Secret was not created for this primary: it is left untouched (content,
 // labels, later kcp edits) with a RelatedResourceRefused Warning naming it (docs/security.md);

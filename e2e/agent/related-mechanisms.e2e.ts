@@ -1,4 +1,4 @@
-// Related resources (SPEC §8) with the other mechanisms: a templated label selector (whitespace
+// Related resources with the other mechanisms: a templated label selector (whitespace
 // around the template) with a rewrite template and `cleanup: true` (service origin), namespace and
 // name templates that differ per side (kcp origin), a selector that matches nothing (Warning event
 // naming the identifier, everything else keeps syncing), and cleanup on primary deletion.
@@ -131,7 +131,7 @@ describe('agent: related resource mechanisms', () => {
         metadata: { name: 'limits', namespace: 'common', labels: { export: 'yes' } },
         data: { cpu: '1' },
       });
-      // No edit of the primary needed: the namespace and the ConfigMap events reach it (decision #19).
+      // No edit of the primary needed: the namespace and the ConfigMap events reach it (reverse index).
       const shared = await waitFor(
         () =>
           w.service.client.getOrUndefined(`/api/v1/namespaces/${cluster}-common/configmaps/shared-limits`),

@@ -1,9 +1,9 @@
-// Related objects in a namespace named by a field of the primary (SPEC §8.3 `namespace.reference`), in
-// both directions, and the bad input of §8.3: references that yield different counts on the two sides
+// Related objects in a namespace named by a field of the primary (`namespace.reference`), in
+// both directions, and bad input: references that yield different counts on the two sides
 // (for names and for namespaces). The primary's mutation deletes the label `stripped` from the local
 // copy, so a reference to it finds one value in kcp and none on the service cluster: a Warning event
 // on the kcp primary names the related identifier and the counts, and everything else keeps syncing.
-// A selector that matches nothing gets a Warning event naming the identifier too (issue 7).
+// A selector that matches nothing gets a Warning event naming the identifier too.
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {

@@ -1,6 +1,6 @@
-// Related resources end to end (SPEC §8) against a real kcp and a real kube-apiserver: a
+// Related resources end to end against a real kcp and a real kube-apiserver: a
 // service-origin Secret (credentials written by "the provider's operator") named by template appears
-// next to the kcp primary with the §8.5 annotation; a kcp-origin ConfigMap named by reference is synced
+// next to the kcp primary with the related annotation; a kcp-origin ConfigMap named by reference is synced
 // down and cleaned up with the primary (finalizer released); a rotated Secret reaches kcp at once.
 import { waitFor } from '../world/wait.js';
 import {

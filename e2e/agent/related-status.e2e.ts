@@ -1,4 +1,4 @@
-// syncStatus for a service-origin related object (SPEC §8.7): a CronTab written on the service cluster
+// syncStatus for a service-origin related object: a CronTab written on the service cluster
 // next to the primary's copy appears in kcp (a type with a status subresource, served by the export)
 // and its status follows through the status subresource. The copy is kept out of the primary sync by
 // a resource filter (it carries the label `child`).

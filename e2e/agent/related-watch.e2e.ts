@@ -1,8 +1,8 @@
-// `related[].watch` (SPEC §8.6): related objects created LATER than the primary's sync, found through
-// an owner reference (`byOwner`) or through the primaries' labels (`bySelector`), on the service side
-// and in kcp, reach the other side promptly while nobody touches the primary.
+// `related[].watch` (docs/compatibility.md#related-watches): related objects created LATER than the primary's
+// sync, found through an owner reference (`byOwner`) or through the primaries' labels (`bySelector`), on the
+// service side and in kcp, reach the other side promptly while nobody touches the primary.
 // Each delay (write → visible on the other side) is measured and printed.
-// Note: with decision #19 the agent's reverse index (related object → primary) notices these objects
+// Note: the agent's reverse index (related object → primary) notices these objects
 // too; this test proves the observable behaviour with `watch` configured, not which path fired first.
 import type { KubeObject, RestClient } from '../world/rest.js';
 import { sleep, waitFor } from '../world/wait.js';

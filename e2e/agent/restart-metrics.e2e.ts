@@ -19,7 +19,9 @@ import {
   PRS,
 } from './helpers.js';
 
-/** `obj-state-<cluster>-<20 hex>` of SPEC §5.6, computed independently of the agent. */
+/**
+ * `obj-state-<cluster>-<20 hex>` (docs/compatibility.md#state-secrets), computed independently of the agent.
+ */
 function stateSecretName(
   cluster: string,
   apiVersion: string,

@@ -107,9 +107,10 @@ const isStateSecret = (m: Record<string, unknown>): boolean =>
   isPlainObject(m.labels) && m.labels['syncagent.kcp.io/object-state'] === 'true';
 
 /**
- * State Secret entries are keyed by SHA-1 of {"ClusterName","WorkspacePath":"","Namespace","Name"}
- * of the stored object (SPEC's state format, recomputed here independently of the agent's code); the
- * cluster name is random, so a key is replaced by the readable key it hashes, when it is one.
+ * State Secret entries are keyed by SHA-1 of {"ClusterName","WorkspacePath":"","Namespace","Name"} of the
+ * stored object (the state format of docs/compatibility.md#state-secrets, recomputed here independently of
+ * the agent's code); the cluster name is random, so a key is replaced by the readable key it hashes, when it
+ * is one.
  */
 function normaliseStateData(data: Record<string, unknown>, tokens: Array<[string, string]>): unknown {
   const clusters = ['', ...tokens.filter(([, ph]) => /^<team-\d+>$|^<org>$/.test(ph)).map(([raw]) => raw)];

@@ -1,4 +1,4 @@
-// The PublishedResource CRD on a real kube-apiserver: it installs, and each CEL rule of SPEC §1.4
+// The PublishedResource CRD on a real kube-apiserver: it installs, and each CEL rule of the Go agent's CRD
 // (plus the enums and required fields) accepts and rejects what it must, with the exact messages.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // `pubres-toolkit crd` (compiled, dist/) against a real kube-apiserver: for a real CRD its output is
 // byte-identical with the Go oracle's goldens (computed from the same CRD file), and for ConfigMap,
-// Role and HorizontalPodAutoscaler (no CRD: OpenAPI v2 fallback) it produces the schemas SPEC §10.1
-// describes. Builds the project first when dist/ is missing.
+// Role and HorizontalPodAutoscaler (no CRD: OpenAPI v2 fallback) it produces the schemas
+// docs/compatibility.md#source-crd describes. Builds the project first when dist/ is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -120,8 +120,7 @@ describe('container image filesystem (Dockerfile steps in a staging root)', () =
     }
     const npmEnv = { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` };
     const npm = (args: string[]) => execFileSync('npm', args, { cwd: app, stdio: 'pipe', env: npmEnv });
-    npm(['pkg', 'delete', 'devDependencies']);
-    npm(['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline']);
+    npm(['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline']);
     execFileSync('find', [
       path.join(app, 'node_modules'),
       '-type',

@@ -54,7 +54,7 @@ describe('kcp test world', () => {
   );
 
   it(
-    'gives the agent user the provider permissions of SPEC §12.3 and no more',
+    'gives the agent user the documented provider permissions and no more',
     async () => {
       const agent = RestClient.fromKubeconfig(run.provider.agentKubeconfigPath);
       const lc = await agent.get('/apis/core.kcp.io/v1alpha1/logicalclusters/cluster');

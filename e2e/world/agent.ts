@@ -6,7 +6,7 @@ import path from 'node:path';
 import { REPO_ROOT, startProcess } from './process.js';
 
 export interface AgentOptions {
-  /** Command-line flags, exactly as a user passes them (SPEC §2.1). */
+  /** Command-line flags, exactly as a user passes them. */
   args: string[];
   /** Extra environment (merged over the current one). */
   env?: NodeJS.ProcessEnv;
@@ -36,7 +36,7 @@ export interface AgentProcess {
 }
 
 /**
- * The flags of SPEC §2.1's typical invocation: service-cluster kubeconfig, the agent user's kcp
+ * The flags of a typical invocation of the Go agent: service-cluster kubeconfig, the agent user's kcp
  * kubeconfig (on the endpoint-slice workspace), the slice name, no leader election, console logs.
  * Metrics are disabled unless a port is given; extra flags are appended.
  */

@@ -1,8 +1,8 @@
-// The kcp side of a provider: an organisation workspace holding an APIExport (and the
-// APIExportEndpointSlice kcp creates for it), the RBAC a provider grants its agent (SPEC §12.3
-// "kcp-side permissions"), and team workspaces that bind the export and accept its permission claims.
+// The kcp side of a provider: an organisation workspace holding an APIExport (and the APIExportEndpointSlice
+// kcp creates for it), the RBAC a provider grants its agent (docs/compatibility.md#permissions), and team
+// workspaces that bind the export and accept its permission claims.
 //
-// APIExport and APIBinding are written as apis.kcp.io/v1alpha1, the version the agent reads (SPEC §3);
+// APIExport and APIBinding are written as apis.kcp.io/v1alpha1, the version the agent reads;
 // kcp v0.30 stores v1alpha2 and converts (v1alpha1 `all: true` claims become verbs ["*"]).
 import type { Kcp } from './kcp.js';
 import { ApiError, type KubeObject, RestClient } from './rest.js';
@@ -145,8 +145,8 @@ export async function createProvider(kcp: Kcp, opts: ProviderOptions): Promise<P
 }
 
 /**
- * The kcp permissions of SPEC §12.3, granted to the agent user in the export workspace (which is
- * also the endpoint-slice workspace here).
+ * The kcp permissions of docs/compatibility.md#permissions, granted to the agent user in the export workspace
+ * (which is also the endpoint-slice workspace here).
  */
 export async function grantAgentPermissions(
   admin: RestClient,

@@ -1,8 +1,8 @@
 // `bash hack/bench.sh [--quick] [--agent-command "<cmd>"] [--reps N] [--seed N] [-- <extra agent flags>]`
 //
-// The agent benchmark (issue 9) on the real world: one kcp, a provider with 10 bound team workspaces,
-// one service cluster with the sample CronTab CRD and its PublishedResource, and the agent (this one by
-// default; any binary via --agent-command, started with the same flags). Measures spec-down and
+// The agent benchmark (docs/benchmark.md) on the real world: one kcp, a provider with 10 bound team
+// workspaces, one service cluster with the sample CronTab CRD and its PublishedResource, and the agent (this
+// one by default; any binary via --agent-command, started with the same flags). Measures spec-down and
 // status-up latency (watches on both sides, one clock), burst throughput, agent RSS, API requests per
 // object (the agent's own rest_client_requests_total), CPU per 1,000 objects, and (last) related-object
 // latency: a service-side Secret rotated until its kcp copy matches. Writes JSON, Markdown
@@ -94,7 +94,7 @@ async function startWorld(): Promise<{ provider: ProviderWorld; agent: AgentHand
   }
   await provider.virtualWorkspaceUrl();
   const metricsPort = await freePort();
-  // The flags of a production run (SPEC §2.1), without debug logging (it would measure log I/O).
+  // The flags of a production run, without debug logging (it would measure log I/O).
   const args = [
     '--agent-name',
     'bench-agent',

@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark: mutations per second for a typical 3-step mutation list (regex, template, cel),
- * compiled once, and default-name renders per second through compileNaming (SPEC §5.15).
+ * compiled once, and default-name renders per second through compileNaming.
  * Run: node --import ./hack/lib/ts-hooks.mjs hack/bench/mutation-bench.ts [seconds]
  */
 import { compileMutations } from '../../operator/engine/mutation/index.js';

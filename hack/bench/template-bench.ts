@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark: renders per second of the default naming template (SPEC §5.15), compiled once.
+ * Micro-benchmark: renders per second of the default naming template, compiled once.
  * Run: node --import ./hack/lib/ts-hooks.mjs hack/bench/template-bench.ts [seconds]
  */
 import {
@@ -21,7 +21,7 @@ const objects = Array.from({ length: 1000 }, (_, i) =>
 );
 const contexts = objects.map((o) => new GoStruct({ Object: o, ClusterName: 'root:org:ws', ClusterPath: '' }));
 
-// sanity check against the verified vector of SPEC §5.15
+// sanity check against the Go agent's vector (docs/compatibility.md#naming)
 const check = goTrimSpace(
   tmpl.execute(
     new GoStruct({ Object: jsonToGoValue({ metadata: { namespace: 'objnamespace', name: 'objname' } }) }),

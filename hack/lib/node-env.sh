@@ -9,14 +9,15 @@ stamp="node_modules/.install-stamp"
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
   t0=$(date +%s)
   echo "[deps] npm ci (Node 24 from the npm registry, TypeScript, jest, ...)"
-  # `npm ci` insists that the lock lists every platform's optional package (e.g. @swc/core-darwin-*);
-  # a registry mirror that lacks those makes such a lock impossible to produce, so fall back to
-  # `npm install`, which resolves the same tree from the lock and skips unavailable optional packages.
-  ci_log="$(mktemp)"
-  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$ci_log"; then
-    echo "[deps] npm ci refused the lock file ($(grep -m1 -E 'can only install|ERR|error [A-Z0-9]' "$ci_log" | sed 's/^npm error //'))"
-    echo "[deps] falling back to npm install (full npm ci output: $ci_log)"
-    npm install --no-audit --no-fund --loglevel=error
+  # Exactly the locked tree, never a rewritten lock. The lock lists every platform's optional packages
+  # (e.g. all @swc/core-<os>-<cpu>), so `npm ci` accepts it on Linux and macOS alike; npm records them
+  # by itself whenever the registry serves them (hack/lib/package-lock.test.ts keeps it that way).
+  # The npm here is the system's (the `node` package brings only the Node binary); any npm >= 7 reads
+  # this lockfileVersion 3.
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    echo "[deps] npm ci refused package-lock.json (see the error above). If package.json changed," >&2
+    echo "[deps] run \`npm install\` against the public registry and commit the new package-lock.json." >&2
+    return 1 2>/dev/null || exit 1
   fi
   touch "$stamp"
   echo "[deps] done in $(( $(date +%s) - t0 ))s"

@@ -12,7 +12,7 @@ func shortHash(s string) string {
 }
 
 // legacyNamingCase: {pattern, clusterName, namespace, name} -> the agent's strings.NewReplacer result
-// for legacy $variable naming patterns (SPEC §6.5).
+// for legacy $variable naming patterns (docs/compatibility.md#naming).
 func legacyNamingCase(c map[string]any) map[string]any {
 	ns, name := c["namespace"].(string), c["name"].(string)
 	r := strings.NewReplacer(

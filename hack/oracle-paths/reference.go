@@ -9,7 +9,7 @@ import (
 )
 
 // referenceCase: {object, path, regex?: {pattern, replacement}} -> the values a related-object
-// reference yields (SPEC §8.3: gjson on the Go-JSON, array elements' String(), TrimSpace, regex).
+// reference yields (gjson on the Go-JSON, array elements' String(), TrimSpace, regex).
 func referenceCase(c map[string]any) map[string]any {
 	doc := encode(decodeUnstructured(c["object"].(string)))
 	result := gjson.Get(doc, c["path"].(string))

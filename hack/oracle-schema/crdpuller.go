@@ -17,8 +17,8 @@ limitations under the License.
 // This file is kcp's OpenAPI-v2-model → JSONSchemaProps converter (the SchemaConverter of
 // github.com/kcp-dev/kcp v0.30.0 pkg/crdpuller/discovery.go, later moved to
 // virtual-workspace-framework/crdpuller), copied verbatim minus the puller itself: the Go agent calls
-// it for built-in and aggregated types (SPEC §10.8), and importing kcp's module here would need kcp's
-// Kubernetes fork. It is the reference the TypeScript converter is compared with.
+// it for built-in and aggregated types (docs/compatibility.md#openapi-conversion), and importing kcp's module
+// here would need kcp's Kubernetes fork. It is the reference the TypeScript converter is compared with.
 
 package main
 

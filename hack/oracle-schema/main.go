@@ -1,11 +1,11 @@
 // Command oracle-schema writes the golden files the TypeScript schema engine is tested against.
 //
-// It is our own small program, written from SPEC.md §10 (not from the Go agent's source): it reads
-// each case under <testdata>/cases/<case>/ (crd.yaml plus pubres-*.yaml), reduces the CRD the way the
-// agent does after fetching it (§10.1), applies version selection and projection (§10.2–10.4), hashes
-// the projected spec with encoding/json (§10.5–10.6), converts it with kcp's own
-// CRDToAPIResourceSchema (§10.7), and prints YAML with sigs.k8s.io/yaml like pubres-toolkit (§12.2).
-// It also converts <testdata>/yaml/*.json with sigs.k8s.io/yaml.JSONToYAML for the YAML printer tests.
+// It is our own small program, written from docs/compatibility.md#schemas (not from the Go agent's source):
+// it reads each case under <testdata>/cases/<case>/ (crd.yaml plus pubres-*.yaml), reduces the CRD the way
+// the agent does after fetching it, applies version selection and projection, hashes the projected spec with
+// encoding/json, converts it with kcp's own CRDToAPIResourceSchema, and prints YAML with sigs.k8s.io/yaml
+// like pubres-toolkit. It also converts <testdata>/yaml/*.json with sigs.k8s.io/yaml.JSONToYAML for the YAML
+// printer tests.
 package main
 
 import (
@@ -29,7 +29,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// publishedResource holds the PublishedResource fields projection reads (SPEC §1.2).
+// publishedResource holds the PublishedResource fields projection reads.
 type publishedResource struct {
 	Metadata struct {
 		Name string `json:"name"`
@@ -201,7 +201,8 @@ func toolkitYAML(obj any) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-// reduceFetchedCRD applies what the agent does to a CRD it found on the service cluster (§10.1 step 2).
+// reduceFetchedCRD applies what the agent does to a CRD it found on the service cluster
+// (docs/compatibility.md#source-crd).
 func reduceFetchedCRD(in *apiextensionsv1.CustomResourceDefinition) *apiextensionsv1.CustomResourceDefinition {
 	crd := in.DeepCopy()
 	nonStructural := false
@@ -233,7 +234,7 @@ func reduceFetchedCRD(in *apiextensionsv1.CustomResourceDefinition) *apiextensio
 	return crd
 }
 
-// projectCRD implements §10.2 and §10.3.
+// projectCRD implements version selection and projection (docs/compatibility.md#projection).
 func projectCRD(in *apiextensionsv1.CustomResourceDefinition, pr *publishedResource) (*apiextensionsv1.CustomResourceDefinition, error) {
 	crd := in.DeepCopy()
 	src := pr.Spec.Resource
@@ -334,7 +335,8 @@ func projectCRD(in *apiextensionsv1.CustomResourceDefinition, pr *publishedResou
 	return crd, nil
 }
 
-// hashInput is the json.Encoder output of the projected spec without conversion (§10.5).
+// hashInput is the json.Encoder output of the projected spec without conversion
+// (docs/compatibility.md#schema-names).
 func hashInput(crd *apiextensionsv1.CustomResourceDefinition) ([]byte, error) {
 	spec := crd.Spec.DeepCopy()
 	spec.Conversion = nil
@@ -345,7 +347,8 @@ func hashInput(crd *apiextensionsv1.CustomResourceDefinition) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// buildARS is §10.7: kcp's conversion, then the agent's name, metadata and conversion strategy.
+// buildARS (docs/compatibility.md#apiresourceschema-object): kcp's conversion, then the agent's name,
+// metadata and conversion strategy.
 func buildARS(crd *apiextensionsv1.CustomResourceDefinition, name, agentName string) (*apisv1alpha1.APIResourceSchema, error) {
 	converted, err := apisv1alpha1.CRDToAPIResourceSchema(crd, "irrelevant")
 	if err != nil {

@@ -1,7 +1,8 @@
 package main
 
-// The OpenAPI fallback of SPEC §10.1 step 3 (our own code), over fixtures captured from a real
-// kube-apiserver: <testdata>/openapi/{discovery.json,openapi-v2.json,kinds.txt}.
+// The OpenAPI fallback for types without a CRD (docs/compatibility.md#source-crd; our own code), over
+// fixtures captured from a real kube-apiserver:
+// <testdata>/openapi/{discovery.json,openapi-v2.json,kinds.txt}.
 
 import (
 	"encoding/json"

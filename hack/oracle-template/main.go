@@ -27,7 +27,7 @@ import (
 	"golang.org/x/crypto/sha3"
 )
 
-// NameData mirrors the struct context of naming/related templates (SPEC §6.4).
+// NameData mirrors the struct context of naming/related templates (docs/compatibility.md#templates).
 type NameData struct {
 	Object      map[string]any
 	ClusterName string

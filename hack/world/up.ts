@@ -169,7 +169,7 @@ async function createSampleConsumerObject(
       lines.push(
         `sample object:       ${obj.kind} ${obj.metadata.namespace ?? 'default'}/${obj.metadata.name} in ${teamPath}`,
       );
-      // The agent names the copy itself (SPEC §5.15), so look for any object of the kind.
+      // The agent names the copy itself (docs/compatibility.md#naming), so look for any object of the kind.
       const r = await discoverResource(svc.client, obj.apiVersion!, obj.kind!);
       const copy = await waitFor(async () => (await svc.client.list(resourcePath(r))).items[0], {
         description: `the agent to sync ${obj.kind} ${obj.metadata.name} into the service cluster`,

@@ -1,9 +1,9 @@
 /**
- * A small command-line parser with spf13/pflag semantics, because the agent's flags are a
- * compatibility surface (SPEC §2): `--name=value` and `--name value`; booleans as `--name`,
- * `--name=false` (never `--name false`, where `false` is a positional argument, as in pflag); string
- * slices split on commas and accumulating across repeats; `--` ends flags; `-h`/`--help`.
- * Unknown flags and bad values are `FlagError`s (the caller prints usage and exits 2).
+ * A small command-line parser with spf13/pflag semantics, because the agent's flags are a compatibility
+ * surface (docs/compatibility.md#command-line): `--name=value` and `--name value`; booleans as `--name`,
+ * `--name=false` (never `--name false`, where `false` is a positional argument, as in pflag); string slices
+ * split on commas and accumulating across repeats; `--` ends flags; `-h`/`--help`. Unknown flags and bad
+ * values are `FlagError`s (the caller prints usage and exits 2).
  */
 
 export class FlagError extends Error {}

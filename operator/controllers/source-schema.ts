@@ -1,6 +1,6 @@
 /**
  * Fetching and projecting the source schema of a PublishedResource from the service cluster
- * (SPEC §10.1–10.5), shared by the apiresourceschema, apiexport and syncmanager controllers.
+ * (docs/compatibility.md#schemas), shared by the apiresourceschema, apiexport and syncmanager controllers.
  */
 import type { PublishedResource } from '../apis/v1alpha1/types.js';
 import { apiResourceSchemaName } from '../engine/schema/ars.js';

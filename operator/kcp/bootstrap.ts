@@ -1,6 +1,6 @@
 /**
- * Startup resolution of the sync endpoint (SPEC §3 step 4): the APIExportEndpointSlice named on the
- * command line, the logical cluster of its workspace, the APIExport it points at (possibly in another
+ * Startup resolution of the sync endpoint (docs/compatibility.md#startup): the APIExportEndpointSlice named
+ * on the command line, the logical cluster of its workspace, the APIExport it points at (possibly in another
  * workspace) and that workspace's logical cluster. Uncached GETs; any failure is fatal at startup.
  */
 import { withServer, type RestConfig } from '../runtime/client/config.js';

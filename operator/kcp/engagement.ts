@@ -1,7 +1,8 @@
 /**
- * Which consumer workspaces the agent serves (SPEC §3.4): a logical cluster is engaged once one of its
- * APIBindings (as seen through the virtual workspace) reports Ready=True, and disengaged when its last
- * APIBinding is gone. A state machine over binding events; the informer wiring lives elsewhere.
+ * Which consumer workspaces the agent serves (docs/compatibility.md#consumer-workspaces): a logical cluster
+ * is engaged once one of its APIBindings (as seen through the virtual workspace) reports Ready=True, and
+ * disengaged when its last APIBinding is gone. A state machine over binding events; the informer wiring lives
+ * elsewhere.
  */
 import { ANNOTATION_KCP_CLUSTER } from '../engine/sync/keys.js';
 

@@ -1,4 +1,4 @@
-/** kcp API resources the agent talks to (the versions the Go agent uses, SPEC §3, §4). */
+/** kcp API resources the agent talks to (the versions the Go agent uses). */
 import type { GVR } from '../runtime/client/paths.js';
 
 export const GVR_APIEXPORTS: GVR = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };

@@ -1,20 +1,20 @@
 /**
- * kcp URL handling (SPEC §3): workspace URLs are `<server>/clusters/<path or name>`, virtual
- * workspace URLs from an APIExportEndpointSlice get `/clusters/*` (all consumer workspaces) or
+ * kcp URL handling (docs/compatibility.md#kcp-urls): workspace URLs are `<server>/clusters/<path or name>`,
+ * virtual workspace URLs from an APIExportEndpointSlice get `/clusters/*` (all consumer workspaces) or
  * `/clusters/<logical cluster>` (one consumer workspace) appended. Pure.
  */
 
 const CLUSTER_SEGMENT = /\/clusters\/([^/]+)/g;
 
-/** The kcp kubeconfig must point at a workspace (SPEC §2.1 `--kcp-kubeconfig`). */
+/** The kcp kubeconfig (`--kcp-kubeconfig`) must point at a workspace. */
 export function assertWorkspaceURL(host: string): void {
   if (!host.includes('/clusters/')) throw new Error('kcp kubeconfig does not point to a specific workspace');
 }
 
 /**
- * Points a workspace URL at another workspace (SPEC §3 step 4.3): exactly one `/clusters/<x>` must
- * be present; it is replaced by `/clusters/<path>` unless it already names that path. The path is put
- * into the URL verbatim (e.g. `root:org`).
+ * Points a workspace URL at another workspace (an endpoint slice's `spec.export.path`): exactly one
+ * `/clusters/<x>` must be present; it is replaced by `/clusters/<path>` unless it already names that path.
+ * The path is put into the URL verbatim (e.g. `root:org`).
  */
 export function retargetWorkspaceURL(host: string, path: string): string {
   const matches = [...host.matchAll(CLUSTER_SEGMENT)];

@@ -1,8 +1,9 @@
 /**
- * The consumer side of the APIExport (SPEC §3.4): watches the APIExportEndpointSlice by name, keeps one
- * wildcard APIBinding informer per virtual-workspace URL (`<url>/clusters/*`), and tells listeners
- * when a consumer workspace (logical cluster) is engaged or disengaged. Sync controllers ask it for
- * wildcard informers of their own resource across all URLs, and for clients scoped to one workspace.
+ * The consumer side of the APIExport (docs/compatibility.md#consumer-workspaces): watches the
+ * APIExportEndpointSlice by name, keeps one wildcard APIBinding informer per virtual-workspace URL
+ * (`<url>/clusters/*`), and tells listeners when a consumer workspace (logical cluster) is engaged or
+ * disengaged. Sync controllers ask it for wildcard informers of their own resource across all URLs, and for
+ * clients scoped to one workspace.
  */
 import type { RestConfig } from '../runtime/client/config.js';
 import type { GVR } from '../runtime/client/paths.js';

@@ -5,7 +5,7 @@ import { metricsRegistry } from './metrics.js';
 /** A named check: resolves/returns normally when healthy, throws (or returns a message) when not. */
 export type Check = () => void | string | Promise<void | string>;
 
-/** Parses "host:port", ":port" or "port". "0" and "" mean disabled (SPEC §3.6) and return undefined. */
+/** Parses "host:port", ":port" or "port". "0" and "" mean disabled and return undefined. */
 export function parseAddress(address: string): { host: string; port: number } | undefined {
   if (address === '' || address === '0') return undefined;
   const i = address.lastIndexOf(':');

@@ -29,7 +29,7 @@ export interface LeaderElectionOptions {
   name: string;
   /** Defaults to `<hostname>_<uuid>` (controller-runtime). */
   identity?: string;
-  /** Defaults as controller-runtime (SPEC §3.5): 15 s lease, 10 s renew deadline, 2 s retry. */
+  /** Defaults as controller-runtime: 15 s lease, 10 s renew deadline, 2 s retry. */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;

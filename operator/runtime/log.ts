@@ -9,7 +9,7 @@ export type LogFormat = 'json' | 'console';
 export interface LogOptions {
   format?: LogFormat;
   debug?: boolean;
-  /** Defaults to stderr (SPEC §2.4). */
+  /** Defaults to stderr, where the Go agent logs too. */
   destination?: NodeJS.WritableStream;
   /** The `logger` key of the root logger. */
   name?: string;

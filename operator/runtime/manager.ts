@@ -23,7 +23,7 @@ export interface ManagerOptions {
   client: RestClient;
   log?: Logger;
   clock?: Clock;
-  /** "host:port"; "0" or "" disables (SPEC §3.6). */
+  /** "host:port"; "0" or "" disables. */
   metricsAddress?: string;
   healthAddress?: string;
   leaderElection?: {

@@ -33,7 +33,7 @@ interface Delayed<T> {
  *   processed marks it dirty, and done() puts it back so it runs again afterwards;
  * - addAfter() keeps the earliest ready time of a key that already waits with a delay;
  * - an immediate add() of a key that waits with a delay makes it ready now and drops the delay
- *   (controller-runtime priority-queue semantics, SPEC §5.16);
+ *   (controller-runtime priority-queue semantics, docs/compatibility.md#requeue-and-backoff);
  * - addRateLimited() delays by the rate limiter (per-item backoff x token bucket); forget() resets it;
  * - after shutDown() adds are ignored, delayed keys are dropped, ready keys are still handed out and
  *   get() then answers shutdown; shutDownWithDrain() also waits for in-flight keys (with a deadline).

@@ -1,6 +1,6 @@
 /**
- * `pubres-toolkit cel`: evaluates a CEL expression with the variables of a `cel` mutation (SPEC §7.4)
- * and prints the JSON the agent would write at the path.
+ * `pubres-toolkit cel`: evaluates a CEL expression with the variables of a `cel` mutation
+ * (docs/compatibility.md#mutations) and prints the JSON the agent would write at the path.
  *
  *   pubres-toolkit cel 'self.spec.replicas + 1' --object obj.json --path spec.replicas
  *   pubres-toolkit cel 'other.spec.image' --object obj.json --other dest.json

@@ -1,8 +1,8 @@
 /**
  * `pubres-toolkit crd [--no-projection] [--ars] [--kubeconfig FILE] [--context NAME] pubres.yaml`
- * (SPEC §12.2): fetches the source CRD of a PublishedResource exactly like the agent (discovery, CRD
- * or OpenAPI fallback), projects it unless --no-projection, and prints it as YAML — or, with --ars,
- * the APIResourceSchema the agent would create (agent name `pubres-toolkit`).
+ * (docs/compatibility.md#pubres-toolkit): fetches the source CRD of a PublishedResource exactly like the
+ * agent (discovery, CRD or OpenAPI fallback), projects it unless --no-projection, and prints it as YAML — or,
+ * with --ars, the APIResourceSchema the agent would create (agent name `pubres-toolkit`).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `pubres-toolkit`: offline and cluster helpers for PublishedResource authors, command-compatible with
- * the Go agent's tool (SPEC §12.2) plus our own sub-commands. Each sub-command lives in its own
- * `<name>-cmd.ts` exporting `register<Name>Command(program)`; adding one is that file plus one line
+ * `pubres-toolkit`: offline and cluster helpers for PublishedResource authors, command-compatible with the Go
+ * agent's tool (docs/compatibility.md#pubres-toolkit) plus our own sub-commands. Each sub-command lives in
+ * its own `<name>-cmd.ts` exporting `register<Name>Command(program)`; adding one is that file plus one line
  * in SUBCOMMANDS below.
  */
 import { Command } from 'commander';

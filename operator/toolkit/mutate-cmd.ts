@@ -1,6 +1,6 @@
 /**
  * `pubres-toolkit mutate`: applies a mutation list to an object offline, exactly as the agent would
- * (SPEC §7), and prints the mutated object as JSON.
+ * (docs/compatibility.md#mutations), and prints the mutated object as JSON.
  *
  *   pubres-toolkit mutate --mutations pubres.yaml --object remote.json [--other local.json]
  *   pubres-toolkit mutate --mutations steps.yaml --direction status --object local.json --other remote.json

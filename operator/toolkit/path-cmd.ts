@@ -1,6 +1,6 @@
 /**
  * `pubres-toolkit path`: evaluates a gjson path on a JSON document, or sets/deletes with sjson, the
- * way mutations and related-object references do (SPEC §7.3, §8.3).
+ * way mutations and related-object references do.
  *
  *   pubres-toolkit path spec.users.#.name --data object.json          -> the String() value
  *   pubres-toolkit path 'spec.users.#(age>30)#' --data - --output json -> type, raw, string, exists

@@ -95,7 +95,7 @@ describe('pubres-toolkit preview', () => {
       },
       read,
     );
-    // Without state the agent rewrites the spec with a full update (SPEC §5.8).
+    // Without state the agent rewrites the spec with a full update (docs/compatibility.md#spec-sync).
     expect(JSON.parse(same.stdout).steps.map((s: { verb: string }) => s.verb)).toEqual(['update']);
     expect(runPreviewCommand({ publishedResource: 'obj.yaml', object: 'obj.yaml' }, read).stderr).toBe(
       'Error: obj.yaml: not a PublishedResource\n',

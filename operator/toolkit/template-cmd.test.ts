@@ -13,7 +13,7 @@ const read = (p: string): string => {
 };
 
 describe('pubres-toolkit template', () => {
-  it('renders the default naming template like the agent (SPEC §5.15 vector)', () => {
+  it('renders the default naming template like the agent (Go agent vector)', () => {
     expect(runTemplateCommand(undefined, { file: 'name.tpl', data: 'obj.json' }, read)).toEqual({
       stdout: '2928c2aa0e510f017f07-73d08a1ba188f1340dae\n',
       stderr: '',

@@ -1,6 +1,7 @@
 /**
- * `pubres-toolkit template`: renders a Go template offline, the way the agent does (SPEC §6), so a provider
- * can debug naming, related-object and mutation templates without a cluster.
+ * `pubres-toolkit template`: renders a Go template offline, the way the agent does
+ * (docs/compatibility.md#templates), so a provider can debug naming, related-object and mutation templates
+ * without a cluster.
  *
  *   pubres-toolkit template '{{ .Object.metadata.name | sha3short }}' --data object.json
  *   echo '{"Object": {...}, "ClusterName": "x"}' | pubres-toolkit template --file name.tpl --data -

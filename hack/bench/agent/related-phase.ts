@@ -1,5 +1,6 @@
-// The related-object phase of the agent benchmark: how long a Secret changed on the service cluster
-// takes to reach its copy in the consumer's kcp workspace (SPEC §8, decision #19's reverse index).
+// The related-object phase of the agent benchmark: how long a Secret changed on the service cluster takes to
+// reach its copy in the consumer's kcp workspace (through the agent's reverse index from related objects to
+// their primary).
 //
 // It publishes a second, small API (`CredentialSet`, its own CRD and PublishedResource with one
 // service-origin related Secret named `<object name>-creds`) so the CronTab figures stay untouched,

@@ -1,4 +1,4 @@
-// Package templating renders naming templates the way the Go agent does (SPEC §6.1, §6.2, §6.4);
+// Package templating renders naming templates the way the Go agent does (docs/compatibility.md#templates);
 // the package and type names match the agent's so that Go's error messages name the same types.
 package templating
 
@@ -73,7 +73,7 @@ func sha3short(input string, lengths ...int) (string, error) {
 	return h[:length], nil
 }
 
-// ShortHash is SPEC §6.2's shortHash: SHA-1 of a string, of bytes, or of the JSON encoding.
+// ShortHash is the agent's shortHash template function: SHA-1 of a string, of bytes, or of the JSON encoding.
 func ShortHash(v any) string {
 	var data []byte
 	switch t := v.(type) {
@@ -115,7 +115,7 @@ type relatedObjectLabelRewriteContext struct {
 	ClusterPath   string
 }
 
-// RelatedContext builds the data of the related-object templates (SPEC §6.4).
+// RelatedContext builds the data of the related-object templates.
 func RelatedContext(kind, side, value string, object, local, remote, related map[string]any, cluster, path string) any {
 	switch kind {
 	case "object":

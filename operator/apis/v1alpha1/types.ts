@@ -1,6 +1,7 @@
 /**
- * PublishedResource (syncagent.kcp.io/v1alpha1) as it is on the wire (SPEC §1). Optional fields are
- * optional here too; `projection.shortNames`/`categories` distinguish absent (keep) from `[]` (clear).
+ * PublishedResource (syncagent.kcp.io/v1alpha1) as it is on the wire
+ * (docs/compatibility.md#publishedresource-crd). Optional fields are optional here too;
+ * `projection.shortNames`/`categories` distinguish absent (keep) from `[]` (clear).
  */
 
 export const GROUP = 'syncagent.kcp.io';

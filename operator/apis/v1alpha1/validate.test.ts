@@ -31,7 +31,7 @@ describe('validatePublishedResource', () => {
     ).toEqual([]);
   });
 
-  it('rejects duplicate related identifiers (decision #16)', () => {
+  it('rejects duplicate related identifiers (the Go agent lets them share a mutator)', () => {
     const pr = base({
       related: [
         { identifier: 'creds', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } },

@@ -1,10 +1,10 @@
 /**
- * apiexport controller (SPEC §4.2): keeps the APIExport's `latestResourceSchemas` and permission
- * claims in step with the PublishedResources. One constant queue key; the APIExport is never created
- * by the agent. A PublishedResource whose schema name cannot be determined is reported on itself and
- * skipped, the others still update the export (docs/differences-from-go-agent.md). A permission claim kcp would reject (a
- * non-built-in API without identity hash) is left out and reported on the PublishedResource that needs
- * it, so one broken PublishedResource cannot block the export for all (see
+ * apiexport controller (docs/compatibility.md#apiexport-controller): keeps the APIExport's
+ * `latestResourceSchemas` and permission claims in step with the PublishedResources. One constant queue key;
+ * the APIExport is never created by the agent. A PublishedResource whose schema name cannot be determined is
+ * reported on itself and skipped, the others still update the export (docs/differences-from-go-agent.md). A
+ * permission claim kcp would reject (a non-built-in API without identity hash) is left out and reported on
+ * the PublishedResource that needs it, so one broken PublishedResource cannot block the export for all (see
  * docs/security.md). SchemaPublished=True is written here, once the export lists the
  * schema.
  */
@@ -44,7 +44,10 @@ import { publishedSchema } from '../source-schema.js';
 
 export const APIEXPORT_CONTROLLER_NAME = 'syncagent-apiexport';
 
-/** The agent's own metric (SPEC §9), registered at start so it reads 0 before the first reconcile. */
+/**
+ * The agent's own metric (docs/compatibility.md#metrics), registered at start so it reads 0 before the first
+ * reconcile.
+ */
 export const publishedResourceGauge = gauge(
   'sync_agent_published_resource',
   'Number of PublishedResources currently managed by this syncagent instance.',

@@ -1,5 +1,5 @@
 /**
- * Projection collisions (issue 6, "bad input"): two PublishedResources whose projected types land on
+ * Projection collisions (bad input): two PublishedResources whose projected types land on
  * the same kcp group/resource would put two schemas of one resource into the APIExport (which kcp
  * cannot serve) and start two sync controllers for the same kcp objects. The oldest PublishedResource
  * (creationTimestamp, then name) keeps the group/resource; every younger one is reported and not

@@ -1,8 +1,9 @@
 /**
- * apiresourceschema controller (SPEC §4.1): for every PublishedResource, publish its projected CRD as
- * an immutable APIResourceSchema in the APIExport's workspace and record the name in
- * `status.resourceSchemaName`. Errors become a Warning event and a SchemaPublished=False condition on
- * the PublishedResource; other PublishedResources are unaffected (each is its own queue key).
+ * apiresourceschema controller (docs/compatibility.md#apiresourceschema-controller): for every
+ * PublishedResource, publish its projected CRD as an immutable APIResourceSchema in the APIExport's workspace
+ * and record the name in `status.resourceSchemaName`. Errors become a Warning event and a
+ * SchemaPublished=False condition on the PublishedResource; other PublishedResources are unaffected (each is
+ * its own queue key).
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import {
@@ -205,7 +206,7 @@ async function ensureSchema(
     ctx.log.info({ schema: name }, 'Created APIResourceSchema');
     return;
   }
-  // Legacy metadata fix-up: schemas created by another agent name get ours (SPEC §4.1 step 4).
+  // Legacy metadata fix-up: schemas created by another agent name get ours, as in the Go agent.
   const md = existing.metadata ?? {};
   if (
     md.labels?.[AGENT_NAME_LABEL] === d.agentName &&

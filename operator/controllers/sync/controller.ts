@@ -1,7 +1,7 @@
 /**
- * The sync controller of one PublishedResource (SPEC §4.4, §5.4): reconciles kcp primaries of the
- * published type in every engaged consumer workspace with their copies on the service cluster.
- * Reads come from caches (remote wildcard informers, local informer, state Secrets); decisions come
+ * The sync controller of one PublishedResource (docs/compatibility.md#sync-controller): reconciles kcp
+ * primaries of the published type in every engaged consumer workspace with their copies on the service
+ * cluster. Reads come from caches (remote wildcard informers, local informer, state Secrets); decisions come
  * from the pure engine; this file only wires them together and performs the I/O.
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
@@ -49,7 +49,9 @@ import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
 
 export const SYNC_CONTROLLER_NAME = 'syncagent-sync';
-/** SPEC §5.16: any "requeue" outcome comes back after 5 s (on top of the watch events of our writes). */
+/**
+ * As in the Go agent, any "requeue" outcome comes back after 5 s (on top of the watch events of our writes).
+ */
 const REQUEUE_AFTER_MS = 5000;
 /** Index of the local informer: the object-key selector string of each local copy. */
 export const LOCAL_COPY_INDEX = 'syncagent-object-key';
@@ -97,7 +99,7 @@ export class SyncController {
   private readonly mutator: Mutator;
   private readonly remote: WildcardInformerSet;
   private readonly unsubscribe: (() => void)[] = [];
-  /** Related resources (SPEC §8); compiled here so invalid config fails the controller's creation. */
+  /** Related resources; compiled here so invalid config fails the controller's creation. */
   private readonly related: RelatedSync;
 
   private readonly d: SyncControllerDeps;
@@ -217,7 +219,7 @@ export class SyncController {
     const remote = deepCopy(cached) as Unstructured;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
 
-    // Filters (SPEC §4.4 step 3; decisions #4 and #20).
+    // Filters: an object with our finalizer is cleaned up even when filtered out; bad filters are errors.
     let namespaceLabels: Record<string, string> | undefined;
     if (d.pr.spec.filter?.namespace && req.namespace !== '') {
       const ns = await client.get(GVR_NAMESPACES, req.namespace, { signal: ctx.signal });
@@ -297,7 +299,7 @@ export class SyncController {
       signal: ctx.signal,
       log,
     });
-    // SPEC §5.4 step 3 / §8.8: related resources in "primary deleting" mode before the primary.
+    // Related resources in "primary deleting" mode before the primary.
     if (isBeingDeleted(remote) && local && !this.related.empty) {
       const r = await this.related.process(pair(remote, local), true);
       if (r.requeue) return { requeueAfterMs: REQUEUE_AFTER_MS };
@@ -332,14 +334,14 @@ export class SyncController {
     if (result.newState !== undefined) {
       await d.state.write(secretName, objectKeyLabels(key), { [entryKey]: result.newState });
     }
-    // Decision #10: once the kcp object is released and gone, its state Secret goes too.
+    // Once the kcp object is released and gone, its state Secret goes too (the Go agent keeps it).
     if (isBeingDeleted(result.source) && !result.destination && !result.requeue) {
       await d.state.delete(secretName).catch((err: unknown) => {
         if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
         else throw err;
       });
     }
-    // SPEC §5.4 step 7: related resources once the primary is in a steady state.
+    // Related resources once the primary is in a steady state.
     if (!result.requeue && result.destination && !this.related.empty) {
       const r = await this.related.process(pair(result.source, result.destination), false);
       if (r.requeue) return { requeueAfterMs: REQUEUE_AFTER_MS };

@@ -3,7 +3,7 @@ import { relatedDestGVR, relatedOriginGVR } from './related.js';
 
 const base: RelatedResourceSpec = { identifier: 'x', origin: 'kcp', object: { template: { template: 'a' } } };
 
-describe('related GVRs (SPEC §8.2)', () => {
+describe('related GVRs', () => {
   it('maps the legacy kind to core/v1, overriding group/version/resource', () => {
     const r = { ...base, kind: 'Secret' as const, group: 'g', version: 'v9', resource: 'things' };
     expect(relatedOriginGVR(r)).toEqual({ group: '', version: 'v1', resource: 'secrets' });

@@ -1,5 +1,6 @@
 /**
- * Reverse index from related objects to the primary that uses them (decision #19): every reconcile of
+ * Reverse index from related objects to the primary that uses them, so a related change is
+ * noticed at once even without `related[].watch`: every reconcile of
  * a primary replaces the set of (side, resource, cluster, namespace, name) keys it depends on; an
  * event on a related object then finds the primaries to reconcile without any listing. A name of
  * `*` stands for "any object of that resource in that namespace" (selector-based names, whose

@@ -1,4 +1,4 @@
-// Related-object events (SPEC §8.6, decision #19): the reverse index finds the primary of a known
+// Related-object events: the reverse index finds the primary of a known
 // related object on either side; `watch.byOwner` and `watch.bySelector` find primaries of objects the
 // index has not seen yet.
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';

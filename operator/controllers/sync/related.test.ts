@@ -1,5 +1,5 @@
 // RelatedSync.process against in-memory API servers: a failing entry warns (naming its identifier)
-// without stopping the next one; a service-origin object is created in kcp with the §8.5 annotation,
+// without stopping the next one; a service-origin object is created in kcp with the related annotation,
 // its state stored in the primary's Secret, and the reverse index fed.
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { AlreadyExistsError, NotFoundError } from '../../runtime/client/errors.js';
@@ -228,7 +228,7 @@ describe('RelatedSync.process', () => {
     ).toThrow('spec.related[0].allowedNamespaces.selector:');
   });
 
-  it('rejects duplicate identifiers (decision #16)', () => {
+  it('rejects duplicate identifiers', () => {
     const rel = { identifier: 'x', origin: 'kcp', kind: 'Secret', object: { template: { template: 'a' } } };
     expect(
       () =>

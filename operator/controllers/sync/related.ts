@@ -1,9 +1,9 @@
 /**
- * Related resources of one PublishedResource (SPEC §8): resolving the origin objects of each
- * `spec.related[]` entry for one primary (listing through the right side's client), syncing each with
- * the generic object sync (§8.4), the annotation on the kcp primary (§8.5), deleting mode (§8.8), and
- * the watches that make a change of a related object reach its primary at once (§8.6, decision #19).
- * Name planning is pure (engine/related); this file does the I/O.
+ * Related resources of one PublishedResource (docs/compatibility.md#related-resources): resolving the origin
+ * objects of each `spec.related[]` entry for one primary (listing through the right side's client), syncing
+ * each with the generic object sync, the annotation on the kcp primary, deleting mode, and the watches that
+ * make a change of a related object reach its primary at once (related-index.ts). Name planning is pure
+ * (engine/related); this file does the I/O.
  */
 import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
 import { selectorFromSpec } from '../../engine/labels/selector.js';
@@ -70,7 +70,7 @@ interface CompiledEntry {
   control: NamespaceControl;
 }
 
-/** Origin GVR (§8.2): the legacy `kind` wins over group/version/resource. */
+/** Origin GVR: the legacy `kind` wins over group/version/resource. */
 export function relatedOriginGVR(r: RelatedResourceSpec): GVR {
   if (r.kind === 'ConfigMap') return { group: '', version: 'v1', resource: 'configmaps' };
   if (r.kind === 'Secret') return { group: '', version: 'v1', resource: 'secrets' };
@@ -120,7 +120,7 @@ export interface PrimaryPair {
 /** The related type is not in the discovery of a side (for kcp: often a claim not accepted). */
 class NotServedError extends Error {}
 
-/** The kcp-side resource of an entry as its permission claim is printed (§4.2.4): `resource` or `group/resource`. */
+/** The kcp-side resource of an entry as its permission claim is printed: `resource` or `group/resource`. */
 function claimName(e: CompiledEntry): string {
   const gvr = e.origin === 'kcp' ? e.originGVR : e.destGVR;
   return gvr.group === '' ? gvr.resource : `${gvr.group}/${gvr.resource}`;
@@ -138,7 +138,7 @@ export class RelatedSync {
     this.d = d;
     const seen = new Set<string>();
     this.entries = (d.pr.spec.related ?? []).map((spec, index) => {
-      // Decision #16: duplicate identifiers would share state and mutators; reject them.
+      // Duplicate identifiers would share state and mutators (silently, in the Go agent); reject them.
       if (seen.has(spec.identifier))
         throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
       seen.add(spec.identifier);
@@ -228,7 +228,7 @@ export class RelatedSync {
     this.explicitWatches(side, gvr, obj, cluster);
   }
 
-  /** `related[].watch` (§8.6) for origin-side objects of this GVR. */
+  /** `related[].watch` for origin-side objects of this GVR. */
   private explicitWatches(side: 'kcp' | 'service', gvr: GVR, obj: KubeObject, cluster: string): void {
     const { d } = this;
     const key = gvrString(gvr);
@@ -265,9 +265,9 @@ export class RelatedSync {
   }
 
   /**
-   * Processes all related resources of one primary in `spec.related` order (§5.4 step 7, §8.8).
-   * A failing entry gets a Warning event on the kcp primary and does not stop the others; the first
-   * entry asking for a requeue ends the pass (like the Go agent).
+   * Processes all related resources of one primary in `spec.related` order
+   * (docs/compatibility.md#primary-flow). A failing entry gets a Warning event on the kcp primary and does
+   * not stop the others; the first entry asking for a requeue ends the pass (like the Go agent).
    */
   async process(p: PrimaryPair, primaryDeleting: boolean): Promise<{ requeue: boolean }> {
     const refs: RelatedRef[] = [];
@@ -396,7 +396,7 @@ export class RelatedSync {
       clusterPath: p.workspacePath,
     };
 
-    // What to list (selectors rendered for this primary, decision #2).
+    // What to list (selectors rendered for this primary, never into the shared PublishedResource).
     let namespaces: string[] | undefined;
     const nsSel = e.names.namespaceSelector(sides);
     if (nsSel) {
@@ -557,7 +557,7 @@ export class RelatedSync {
           { ...(p.remote.metadata.namespace ? { namespace: p.remote.metadata.namespace } : {}), ...signal },
         )) as Unstructured;
         p.remote.metadata = patched.metadata;
-        requeue = true; // §8.5: the annotation change comes back as a new reconcile
+        requeue = true; // the annotation change comes back as a new reconcile
       }
     }
     return requeue;
@@ -613,7 +613,8 @@ export class RelatedSync {
         })) as Unstructured;
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        // §8.4: any error counts as absent; on the service side only NotFound (ownership is checked).
+        // kcp side: any error counts as absent, as in the Go agent; on the service side only NotFound
+        // (ownership is checked).
         if (e.origin === 'kcp' && !(err instanceof NotFoundError)) throw err;
         dest = undefined;
       }

@@ -1,7 +1,8 @@
 /**
- * Access to the state Secrets (SPEC §5.6) through a shared Secret cache in the agent's namespace, with
- * write-through so the reconcile triggered by our own write does not read an older state. States too
- * large for one Secret are compressed and/or split into part Secrets (engine/sync/state.ts).
+ * Access to the state Secrets (docs/compatibility.md#state-secrets) through a shared Secret cache in the
+ * agent's namespace, with write-through so the reconcile triggered by our own write does not read an older
+ * state. States too large for one Secret are compressed and/or split into part Secrets
+ * (engine/sync/state.ts).
  */
 import {
   isStatePartOf,

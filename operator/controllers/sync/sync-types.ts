@@ -1,5 +1,5 @@
 /**
- * The two resource types a sync controller moves objects between (SPEC §4.4): the local type is the
+ * The two resource types a sync controller moves objects between: the local type is the
  * PublishedResource's group/kind at the storage version of the UNPROJECTED service-cluster CRD; the
  * remote type is the projected group/kind/plural at the projected storage version.
  */

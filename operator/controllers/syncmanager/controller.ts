@@ -1,8 +1,8 @@
 /**
- * syncmanager controller (SPEC §4.3 with decision #1): exactly one sync controller per
- * PublishedResource, keyed by UID; restarted when the spec changes (generation), stopped when the PR
- * is deleted, loses its schema name, or disables synchronization. A sync controller starts only once
- * every virtual-workspace endpoint serves the projected type (zero endpoints = not yet: decision #8).
+ * syncmanager controller: exactly one sync controller per PublishedResource, keyed by UID; restarted when the
+ * spec changes (generation), stopped when the PR is deleted, loses its schema name, or disables
+ * synchronization. A sync controller starts only once every virtual-workspace endpoint serves the projected
+ * type (zero endpoints = not yet; the Go agent counts that as served).
  *
  * It also owns the ConfigValid condition of every PublishedResource: the configuration errors found
  * when the PublishedResource is loaded plus those its sync controller reports when they first bite

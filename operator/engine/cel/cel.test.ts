@@ -14,7 +14,7 @@ const cases = JSON.parse(
   readFileSync(new URL('./testdata/cel.golden.json', import.meta.url), 'utf8'),
 ) as Case[];
 
-describe('CEL mutations with the §7.4 variable model (golden, from cel-go v0.28.0)', () => {
+describe('CEL mutations with the value/self/other variable model (golden, from cel-go v0.28.0)', () => {
   it.each(cases.map((c, i) => [i, c.expression, c] as const))('case %i: %s', (_i, _e, c) => {
     const r = runMutationCase({
       object: c.object,

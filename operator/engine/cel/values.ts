@@ -1,5 +1,5 @@
 /**
- * Conversions between the agent's JSON values and CEL values (SPEC §7.4, decision #14):
+ * Conversions between the agent's JSON values and CEL values (docs/compatibility.md#mutations):
  * `self`/`other` as cel-go sees Kubernetes unstructured objects (integral numbers are `int`, others
  * `double`), `value` as gjson's Value() (every number a `double`), and the JSON text cel-go's result
  * becomes when the agent hands the `ref.Val` to sjson (Go `encoding/json` of cel-go's wrapper types).

@@ -34,7 +34,7 @@ describe('sjson Set/SetRaw/Delete (golden, from tidwall/sjson v1.2.5)', () => {
     expect(run(c)).toEqual(c.want);
   });
 
-  it('SPEC §7.4 delete vectors', () => {
+  it('delete vectors of the Go agent mutation tests', () => {
     expect(goMarshal(toJs(deletePath(parseJson('{"spec":{"secretName":"foo"}}'), 'spec.secretName')))).toBe(
       '{"spec":{}}',
     );

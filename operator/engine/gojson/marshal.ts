@@ -1,8 +1,9 @@
 /**
- * Go `encoding/json` output for unstructured values (maps, slices, strings, numbers, booleans, null),
- * as the Go agent produces it for hash inputs, state-store values and annotation values (SPEC §10.6):
- * map keys sorted by byte order, `<` `>` `&` U+2028 U+2029 escaped, shortest float formatting (which is
- * what JavaScript's number formatting already gives, thresholds included), no insignificant whitespace.
+ * Go `encoding/json` output for unstructured values (maps, slices, strings, numbers, booleans, null), as the
+ * Go agent produces it for hash inputs, state-store values and annotation values
+ * (docs/compatibility.md#go-json): map keys sorted by byte order, `<` `>` `&` U+2028 U+2029 escaped, shortest
+ * float formatting (which is what JavaScript's number formatting already gives, thresholds included), no
+ * insignificant whitespace.
  *
  * `goMarshal` is `json.Marshal` (no trailing newline); `goEncode` is `json.NewEncoder(w).Encode`
  * (one trailing `\n`). Struct field order (schemas) is the schema engine's business, not this file's.

@@ -51,7 +51,7 @@ describe('compileMutations', () => {
     expect(m.mutateSpec(dest, other)).toBe(dest);
   });
 
-  it('SPEC §7.4 template vectors (html/template with sprig)', () => {
+  it('template vectors of the Go agent (html/template with sprig)', () => {
     const m = compileMutations({
       spec: [
         { template: { path: 'spec.image', template: '{{ upper .Value.String }}' } },

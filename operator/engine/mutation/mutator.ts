@@ -1,6 +1,6 @@
 /**
- * Compiled mutation lists (SPEC §7): regexes, templates and CEL programs are compiled once per
- * PublishedResource generation; applying never modifies its inputs.
+ * Compiled mutation lists (docs/compatibility.md#mutations): regexes, templates and CEL programs are compiled
+ * once per PublishedResource generation; applying never modifies its inputs.
  *
  * Fidelity notes (verified with the oracle): each step works on the Go-JSON encoding of the object and
  * decodes its result with plain `json.Unmarshal`, so after the first step every number is a float64:

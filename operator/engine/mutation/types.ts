@@ -1,4 +1,4 @@
-/** PublishedResource mutation types (SPEC §1.2, §7). */
+/** PublishedResource mutation types (docs/compatibility.md#mutations). */
 export interface ResourceDeleteMutation {
   path: string;
 }

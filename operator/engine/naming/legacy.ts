@@ -1,5 +1,5 @@
 /**
- * Legacy `$variable` naming (SPEC §6.5): one left-to-right pass; at each position the placeholders are
+ * Legacy `$variable` naming: one left-to-right pass; at each position the placeholders are
  * tried in this order (Go strings.NewReplacer argument order), matches never overlap, the result is not
  * trimmed. `$remoteNamespaceHash`/`$remoteNameHash` are SHA-1 short hashes (20 hex chars).
  */

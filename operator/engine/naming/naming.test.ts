@@ -31,7 +31,7 @@ const obj = { metadata: { namespace: 'objnamespace', name: 'objname' }, spec: { 
 const ctx = { object: obj, clusterName: 'testcluster', clusterPath: 'root:org:ws' };
 
 describe('compileNaming', () => {
-  it('SPEC §5.15 default vectors', () => {
+  it('default vectors of the Go agent', () => {
     const n = compileNaming(undefined);
     expect(n.namespace(ctx)).toBe('testcluster');
     expect(n.name(ctx)).toBe('2928c2aa0e510f017f07-73d08a1ba188f1340dae');
@@ -47,7 +47,7 @@ describe('compileNaming', () => {
     expect(viaTemplate.name(ctx)).toBe(compileNaming(null).name(ctx));
   });
 
-  it('decision #5: cluster-scoped remote objects get sha3short("") as the namespace part', () => {
+  it('cluster-scoped remote objects get sha3short("") as the namespace part', () => {
     const cluster = { object: { metadata: { name: 'objname' } }, clusterName: 'c', clusterPath: '' };
     expect(compileNaming(null).name(cluster)).toBe('a7ffc6f8bf1ed76651c1-73d08a1ba188f1340dae');
     // an explicit template keeps Go's behaviour
@@ -119,7 +119,7 @@ function runNaming(c: NamingCase): NamingCase['want'] {
   }
 }
 
-/** Decision #5: the default name of a cluster-scoped object works here and fails in Go. */
+/** The default name of a cluster-scoped object works here and fails in Go. */
 const isDecision5 = (c: NamingCase) => !c.naming.name && !JSON.parse(c.object).metadata.namespace;
 
 describe('naming (golden, Go text/template + sprig + agent functions)', () => {
@@ -131,7 +131,7 @@ describe('naming (golden, Go text/template + sprig + agent functions)', () => {
     expect(runNaming(c)).toEqual(c.want);
   });
 
-  it('decision #5 cases differ from Go on purpose', () => {
+  it('cluster-scoped default-name cases differ from Go on purpose (the Go template fails)', () => {
     const cases = namingGolden.filter(isDecision5);
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) {

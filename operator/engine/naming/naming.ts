@@ -1,9 +1,9 @@
 /**
- * Local object naming (SPEC §5.15, §6.4, §6.5): `spec.naming.name` / `.namespace` as Go templates
+ * Local object naming (docs/compatibility.md#naming): `spec.naming.name` / `.namespace` as Go templates
  * (context `Object`, `ClusterName`, `ClusterPath`; rendered with TrimSpace) when they contain `{{`,
  * otherwise as legacy `$variable` patterns. Empty fields use the default templates. Compiled once.
  *
- * Decision #5 (cluster-scoped remote objects): the Go agent's default name template pipes the missing
+ * Cluster-scoped remote objects: the Go agent's default name template pipes the missing
  * `.Object.metadata.namespace` into sha3short and fails ("invalid value; expected string"). Here a
  * missing namespace counts as "" for the DEFAULT name only, giving
  * `sha3short("")-sha3short(name)` = `a7ffc6f8bf1ed76651c1-<20 hex>`: the same shape as for namespaced
@@ -178,7 +178,7 @@ function compileOne(field: 'name' | 'namespace', pattern: string): Renderer {
       const m = meta(ctx.object);
       const name = stringField(m, 'name');
       const hasNs = m !== undefined && Object.prototype.hasOwnProperty.call(m, 'namespace');
-      const ns = hasNs ? stringField(m, 'namespace') : ''; // decision #5: missing namespace = ""
+      const ns = hasNs ? stringField(m, 'namespace') : ''; // cluster-scoped: the namespace part hashes ""
       if (name === undefined || ns === undefined) return generic(ctx);
       return `${sha3short(ns)}-${sha3short(name)}`;
     };

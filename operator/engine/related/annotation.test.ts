@@ -2,7 +2,7 @@ import { relatedAnnotationPatch, relatedAnnotationValue } from './annotation.js'
 
 const K = 'related-resources.syncagent.kcp.io/';
 
-describe('related annotation (SPEC §8.5, decision #12)', () => {
+describe('related annotation', () => {
   it('encodes the entry with the exact field order, namespace omitted when empty', () => {
     expect(
       relatedAnnotationValue({ namespace: 'default', name: 'creds', apiVersion: 'v1', kind: 'Secret' }),

@@ -1,7 +1,7 @@
 /**
  * The `related-resources.syncagent.kcp.io/<identifier>.<index>` annotations on the kcp primary
- * (SPEC §8.5, decision #12), pure: the value of one entry and the merge patch that brings the
- * primary's annotations of one identifier to the wanted list (stale higher indexes removed).
+ * (docs/compatibility.md#related-annotation), pure: the value of one entry and the merge patch that brings
+ * the primary's annotations of one identifier to the wanted list (stale higher indexes removed).
  */
 import { goQuote } from '../gojson/marshal.js';
 

@@ -18,7 +18,7 @@ const sides = (origin: 'kcp' | 'service'): RelatedSides => ({
 });
 const rel = (object: RelatedResourceSpec['object']) => ({ object });
 
-describe('related-object planning (SPEC §8.3)', () => {
+describe('related-object planning', () => {
   it('defaults to the primaries’ namespaces and plans references', () => {
     const r = compileRelated(rel({ reference: { path: 'spec.single' } }));
     expect(r.plan(sides('service'))).toEqual([
@@ -92,7 +92,7 @@ describe('related-object planning (SPEC §8.3)', () => {
     );
   });
 
-  it('selectors: rendered per primary (decision #2), empty keys dropped, rewrites, the spec is never modified', () => {
+  it('selectors: rendered per primary, empty keys dropped, rewrites, the spec is never modified', () => {
     const spec = rel({
       selector: {
         matchLabels: { app: '{{ .RemoteObject.metadata.labels.app }}', '{{ "" }}': 'dropped', fixed: 'v' },

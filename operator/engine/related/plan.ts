@@ -1,11 +1,12 @@
 /**
- * Related-object name planning (SPEC §8.3), pure. The caller does the I/O in two steps:
+ * Related-object name planning (docs/compatibility.md#resolving-related-objects), pure. The caller does the
+ * I/O in two steps:
  *  1. ask what to list: `namespaceSelector(sides)` (LIST Namespaces on the origin side) and
  *     `objectSelector(sides)` (LIST origin objects in each origin namespace), both with templated
- *     matchLabels rendered for THIS primary (decision #2: the PublishedResource is never modified);
+ *     matchLabels rendered for THIS primary (the PublishedResource is never modified);
  *  2. hand the listings to `plan(sides, listed)`, which returns the (origin ns/name -> destination
  *     ns/name) candidates sorted by origin `namespace/name`. The caller GETs each origin object and
- *     skips NotFound ones (keeping the order, which the annotation index of §8.5 relies on).
+ *     skips NotFound ones (keeping the order, which the related annotation's index relies on).
  *
  * Templates and regexes are compiled once. Like the Go agent (which compiles them on use), a broken
  * template or pattern only fails when that mechanism is evaluated, with the Go agent's message;

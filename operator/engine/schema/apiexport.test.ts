@@ -36,7 +36,7 @@ describe('schema names', () => {
   });
 });
 
-describe('mergeResourceSchemas (SPEC §4.2.3)', () => {
+describe('mergeResourceSchemas', () => {
   it('replaces managed group/resources, keeps foreign ones, sorts by group/resource', () => {
     const merged = mergeResourceSchemas(
       ['v0.crontabs.example.com', 'v1.fakes.example.com', 'v9.apples.example.com'],
@@ -51,7 +51,7 @@ describe('mergeResourceSchemas (SPEC §4.2.3)', () => {
   });
 });
 
-describe('resolveSchemaNames (decision #9)', () => {
+describe('resolveSchemaNames', () => {
   it('uses status, computes the rest, and reports failures without blocking the others', () => {
     const res = resolveSchemaNames([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], (p) => {
       if (p.metadata.name === 'c') throw new Error('could not find CronTab.example.com in APIs');
@@ -79,7 +79,7 @@ describe('resolveSchemaNamesAsync', () => {
   });
 });
 
-describe('permission claims (SPEC §4.2.4)', () => {
+describe('permission claims', () => {
   it('needs only events without filters or related resources', () => {
     const required = requiredPermissionClaims([pr('a')], ['v1.crontabs.example.com']);
     const { claims, added } = mergePermissionClaims([], required);

@@ -1,9 +1,9 @@
 /**
- * APIExport bookkeeping (SPEC §4.2.2–4.2.4): which schemas the export lists and which permission
- * claims it needs. Pure; the apiexport controller fetches the export and the PublishedResources,
- * calls these, and writes the result.
+ * APIExport bookkeeping: which schemas the export lists (docs/compatibility.md#apiexport-controller)
+ * and which permission claims it needs (docs/compatibility.md#permission-claims). Pure; the apiexport
+ * controller fetches the export and the PublishedResources, calls these, and writes the result.
  *
- * Decision #9: a PublishedResource whose schema name cannot be determined does not block the rest;
+ * Unlike the Go agent, a PublishedResource whose schema name cannot be determined does not block the rest;
  * `resolveSchemaNames` reports it separately so the controller can surface it on that object.
  */
 import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
@@ -62,7 +62,8 @@ export interface SchemaNameResolution {
 
 /**
  * Schema names of all PublishedResources: `status.resourceSchemaName` when set, else `compute(pr)`
- * (discovery + projection, done by the caller). Failures are collected, not thrown (decision #9).
+ * (discovery + projection, done by the caller). Failures are collected, not thrown, so
+ * one broken PublishedResource does not hold back the export's other schemas.
  */
 export function resolveSchemaNames(
   prs: readonly PublishedResource[],

@@ -1,6 +1,6 @@
 /**
- * APIResourceSchema name and object (SPEC §10.5, §10.7). The name is a content hash of the projected
- * CRD's spec (Go-JSON bytes, conversion omitted), so it must be byte-identical with the Go agent.
+ * APIResourceSchema name and object (docs/compatibility.md#schema-names). The name is a content hash of the
+ * projected CRD's spec (Go-JSON bytes, conversion omitted), so it must be byte-identical with the Go agent.
  */
 import { createHash } from 'node:crypto';
 import { apiResourceSchemaCodec, crdSpecCodec, marshalGoStruct } from './go-struct-json.js';

@@ -1,5 +1,5 @@
 /**
- * Finding a Kind in discovery results (SPEC §10.1 step 1). Discovery is given as plain data: the
+ * Finding a Kind in discovery results. Discovery is given as plain data: the
  * server's group list (for version order and preferred versions) and one APIResourceList per
  * group/version, in the order the server lists them.
  */

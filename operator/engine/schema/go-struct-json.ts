@@ -1,8 +1,8 @@
 /**
  * Go `encoding/json` output for the apiextensions.k8s.io/v1 and apis.kcp.io/v1alpha1 Go structs
- * (SPEC §10.6): fields in Go declaration order, `omitempty` as Go applies it (empty strings, false,
- * 0, nil pointers, empty slices and maps are dropped; structs never are), map keys in byte order, Go's
- * string escaping, and JSON-typed values (`default`, `example`, `enum[]`) written as raw JSON.
+ * (docs/compatibility.md#go-json): fields in Go declaration order, `omitempty` as Go applies it (empty
+ * strings, false, 0, nil pointers, empty slices and maps are dropped; structs never are), map keys in byte
+ * order, Go's string escaping, and JSON-typed values (`default`, `example`, `enum[]`) written as raw JSON.
  *
  * The APIResourceSchema name is a hash over these bytes, so this file is the byte-identity contract.
  * Each Go type is described by a codec table below; fields the Go type does not know are dropped,

@@ -1,7 +1,7 @@
 import { compareKubeAwareVersions, sortKubeAwareAscending } from './kube-version.js';
 
 describe('Kubernetes version ordering', () => {
-  it('sorts like apimachinery (SPEC §10.4 example)', () => {
+  it('sorts like apimachinery', () => {
     const input = ['v2', 'v1', 'v1beta1', 'v2alpha1', 'v1alpha2', 'v1alpha1', 'foo1', 'foo2'];
     expect(sortKubeAwareAscending(input, (v) => v)).toEqual([
       'foo2', 'foo1', 'v1alpha1', 'v1alpha2', 'v2alpha1', 'v1beta1', 'v1', 'v2',

@@ -1,5 +1,5 @@
 /**
- * Kubernetes version ordering (SPEC §10.4, apimachinery's CompareKubeAwareVersionStrings):
+ * Kubernetes version ordering (apimachinery's CompareKubeAwareVersionStrings):
  * kube-like versions (`v1`, `v2beta3`, `v1alpha1`) order by stability (alpha < beta < GA), then
  * major, then minor; every other string orders before them, in reverse lexical order.
  */

@@ -72,7 +72,7 @@ const doc = {
   },
 };
 
-describe('OpenAPI v2 → JSONSchemaProps (SPEC §10.8)', () => {
+describe('OpenAPI v2 → JSONSchemaProps', () => {
   const models = new OpenAPIModels(doc);
   const { schema, errors } = convertModel(models, 'io.example.v1.Widget');
   const spec = schema.properties!.spec!;

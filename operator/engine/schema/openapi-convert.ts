@@ -1,5 +1,6 @@
 /**
- * OpenAPI v2 model → JSONSchemaProps, for built-in and aggregated types that have no CRD (SPEC §10.8).
+ * OpenAPI v2 model → JSONSchemaProps, for built-in and aggregated types that have no CRD
+ * (docs/compatibility.md#openapi-conversion).
  *
  * Two steps mirror what the Go agent relies on: the definitions are first read the way kube-openapi's
  * `proto` package reads them (a definition is a Kind, Map, Array, Primitive, Reference or Arbitrary

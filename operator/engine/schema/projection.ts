@@ -1,5 +1,5 @@
 /**
- * From the source CRD to the CRD that is published (SPEC §10.2 and §10.3): keep the selected
+ * From the source CRD to the CRD that is published (docs/compatibility.md#projection): keep the selected
  * versions, make sure one is the storage version, then apply `spec.projection` (versions, group,
  * names, scope). Pure; the input CRD is never modified.
  */
@@ -96,7 +96,7 @@ function projectNames(crd: CustomResourceDefinition, spec: ProjectionInput): voi
 
 /**
  * The published CRD: version selection and storage adjustment always, projection when
- * `spec.projection` is set (SPEC §10.2–10.3). Throws SchemaError with the Go agent's messages.
+ * `spec.projection` is set. Throws SchemaError with the Go agent's messages.
  */
 export function projectCRD(
   source: CustomResourceDefinition,

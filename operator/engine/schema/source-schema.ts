@@ -1,7 +1,7 @@
 /**
- * The source "CRD" of a PublishedResource (SPEC §10.1): the real CRD when the service cluster has one,
- * else a CRD synthesised from discovery and the OpenAPI v2 document (built-in and aggregated types).
- * Pure: the caller fetches discovery, the CRD (or learns it does not exist) and the OpenAPI document.
+ * The source "CRD" of a PublishedResource (docs/compatibility.md#source-crd): the real CRD when the service
+ * cluster has one, else a CRD synthesised from discovery and the OpenAPI v2 document (built-in and aggregated
+ * types). Pure: the caller fetches discovery, the CRD (or learns it does not exist) and the OpenAPI document.
  */
 import { sortKubeAwareAscending } from './kube-version.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * What `pubres-toolkit crd` prints (SPEC §12.2): the CRD or APIResourceSchema as sigs.k8s.io/yaml
+ * What `pubres-toolkit crd` prints: the CRD or APIResourceSchema as sigs.k8s.io/yaml
  * writes the Go object, followed by the extra newline of Go's fmt.Println.
  */
 import { apiResourceSchemaCodec, crdCodec, marshalGoStruct } from './go-struct-json.js';

@@ -1,4 +1,7 @@
-/** Event reasons and messages of the sync (SPEC §5.17). Exact strings: consumers and tests read them. */
+/**
+ * Event reasons and messages of the sync (docs/compatibility.md#events). Exact strings: consumers and tests
+ * read them.
+ */
 export interface SyncEvent {
   type: 'Normal' | 'Warning';
   reason: string;

@@ -1,4 +1,7 @@
-/** Label, annotation and finalizer keys the Go agent writes (SPEC §5.1). Exact strings: compat-critical. */
+/**
+ * Label, annotation and finalizer keys the Go agent writes (docs/compatibility.md#metadata-keys). Exact
+ * strings: compat-critical.
+ */
 export const FINALIZER_CLEANUP = 'syncagent.kcp.io/cleanup';
 
 export const LABEL_AGENT_NAME = 'syncagent.kcp.io/agent-name';
@@ -36,7 +39,7 @@ export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
 ]);
 export const STRIPPED_LABEL_PREFIXES: readonly string[] = ['claimed.internal.apis.kcp.io/'];
 
-/** Annotations never copied between sides (SPEC §5.1). */
+/** Annotations never copied between sides (the Go agent's list, plus the related-owner annotation). */
 export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([
   ANNOTATION_KCP_CLUSTER,
   'kubectl.kubernetes.io/last-applied-configuration',

@@ -6,13 +6,13 @@ describe('object key', () => {
     expect(sha1Hex('my-test-thing')).toBe('c346c8ceb5d104cc783d09b95e8ea7032c190948');
   });
 
-  test('state key hashes the Go struct encoding with trailing newline (SPEC §5.2 vector)', () => {
+  test('state key hashes the Go struct encoding with trailing newline (Go agent vector)', () => {
     expect(stateKey({ clusterName: '1x2y3z', namespace: 'default', name: 'my-crontab' })).toBe(
       'abd880fc9e94ab09b6a81f6c05cc134b69f63d0f',
     );
   });
 
-  test('state Secret name (SPEC §5.6 vector)', () => {
+  test('state Secret name (Go agent vector)', () => {
     expect(
       stateSecretName('abc', {
         apiVersion: 'kcp.example.com/v1',

@@ -10,8 +10,8 @@ import {
 } from './keys.js';
 
 /**
- * Identity of a source object across both sides (SPEC §5.2): the kcp logical cluster, the optional
- * workspace path (annotations only), namespace ("" when cluster-scoped) and name.
+ * Identity of a source object across both sides (docs/compatibility.md#object-identity): the kcp logical
+ * cluster, the optional workspace path (annotations only), namespace ("" when cluster-scoped) and name.
  */
 export interface ObjectKey {
   clusterName: string;
@@ -62,8 +62,9 @@ export function objectKeyString(key: ObjectKey): string {
 }
 
 /**
- * Name of the state Secret of a kcp primary (SPEC §5.6): `obj-state-<cluster>-<20 hex>` where the hash
- * is SHA-1 of the Go-JSON encoding (sorted keys, trailing newline) of {apiVersion, kind, name, namespace}.
+ * Name of the state Secret of a kcp primary (docs/compatibility.md#state-secrets):
+ * `obj-state-<cluster>-<20 hex>` where the hash is SHA-1 of the Go-JSON encoding (sorted keys, trailing
+ * newline) of {apiVersion, kind, name, namespace}.
  */
 export function stateSecretName(
   clusterName: string,

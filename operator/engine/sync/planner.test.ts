@@ -285,7 +285,7 @@ describe('planSync: related objects', () => {
     expect(p.actions[1]).toMatchObject({ object: { status: { phase: 'x' } } });
   });
 
-  test('a destination found without state is adopted with its content kept (issue 7), then patched', () => {
+  test('a destination found without state is adopted with its content kept, then patched', () => {
     const source = secret({ a: 'ZnJvbS1zb3VyY2U=' });
     const existing = secret(
       { a: 'cHJlLWV4aXN0aW5n', b: 'b3du' },
@@ -327,7 +327,7 @@ describe('planSync: related objects', () => {
       }),
     );
     expect(edited.actions[0]).toMatchObject({ type: 'patchDestination', patch: { data: { a: 'ZWRpdGVk' } } });
-    // without adoptExisting (SPEC §5.8) the source overwrites
+    // without adoptExisting (the Go agent's way for every object) the source overwrites
     const overwrite = planSync(
       input({ source, destination: existing, options: relatedOptions, buildDestination: (s) => s }),
     );

@@ -1,6 +1,6 @@
 /**
- * The generic object syncer (SPEC §5.5, §5.8–§5.11) as a pure planner: given what was read from both
- * sides, it returns the writes of ONE pass, in order, and whether the object must be looked at again.
+ * The generic object syncer (docs/compatibility.md#sync-flow) as a pure planner: given what was read from
+ * both sides, it returns the writes of ONE pass, in order, and whether the object must be looked at again.
  * The reconciler performs the writes and may call the planner again right away with the objects the
  * API server returned (chaining), instead of waiting for a requeue: the plan is the same either way.
  *
@@ -41,9 +41,10 @@ export interface SyncOptions {
   /** Identity of the source for those labels and annotations (primaries). */
   sourceKey: ObjectKey;
   /**
-   * Related objects: a destination that exists without a stored state is adopted with its content
-   * kept (as after AlreadyExists, SPEC §5.10 step 6), instead of being overwritten from the source
-   * (SPEC §5.8 "without state"). Issue 7 asks for this and wins over the spec; primaries keep §5.8.
+   * Related objects: a destination that exists without a stored state is adopted with its content kept (as
+   * after AlreadyExists), instead of being overwritten from the source as the Go agent does without a state:
+   * a provider's existing object is not clobbered (docs/differences-from-go-agent.md). Primaries keep the Go
+   * agent's full update.
    */
   adoptExisting?: boolean;
 }
@@ -54,7 +55,7 @@ export interface SyncInput {
   /** Decoded last-known state of the source (see state.ts), or undefined. */
   lastKnownState: Unstructured | undefined;
   options: SyncOptions;
-  /** Spec mutation (SPEC §7.2): returns a new object, never mutates its inputs. */
+  /** Spec mutation: returns a new object, never mutates its inputs. */
   mutateSpec(source: Unstructured, other: Unstructured): Unstructured;
   /** Status mutation: returns a new object. */
   mutateStatus(destination: Unstructured, other: Unstructured): Unstructured;

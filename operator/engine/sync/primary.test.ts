@@ -39,7 +39,7 @@ describe('applyFilter', () => {
     expect(applyFilter(f, obj({ sync: 'yes' }), { env: 'dev' })).toMatchObject({ pass: false });
   });
 
-  test('a filtered-out object being deleted with our finalizer is still cleaned up (decision #4)', () => {
+  test('a filtered-out object being deleted with our finalizer is still cleaned up', () => {
     const deleting = obj({}, { deletionTimestamp: 'now', finalizers: [FINALIZER_CLEANUP] });
     expect(applyFilter({ resource: { matchLabels: { sync: 'yes' } } }, deleting, undefined)).toMatchObject({
       pass: true,
@@ -47,7 +47,7 @@ describe('applyFilter', () => {
     });
   });
 
-  test('a namespace filter on a cluster-scoped object is a clear error (decision #20)', () => {
+  test('a namespace filter on a cluster-scoped object is a clear error, not a crash', () => {
     expect(() =>
       applyFilter({ namespace: { matchLabels: {} } }, { metadata: { name: 'x' } }, undefined),
     ).toThrow('cluster-scoped');

@@ -1,7 +1,7 @@
 /**
- * Pure decisions around a kcp primary object that sit outside the generic syncer (SPEC §4.4, §5.3,
- * §5.4): how its local copy is found, how a local copy maps back to it, and whether the
- * PublishedResource's filters let it through.
+ * Pure decisions around a kcp primary object that sit outside the generic syncer
+ * (docs/compatibility.md#sync-controller): how its local copy is found, how a local copy maps back to it, and
+ * whether the PublishedResource's filters let it through.
  */
 import { selectorFromSpec, type LabelSelectorSpec } from '../labels/selector.js';
 import {
@@ -23,13 +23,13 @@ export function localCopySelector(key: ObjectKey): string {
     .join(',');
 }
 
-/** 0 matches → no copy; 1 → the copy; more → the Go agent's error (SPEC §5.3). */
+/** 0 matches → no copy; 1 → the copy; more → the Go agent's error. */
 export function pickLocalCopy(items: readonly Unstructured[], selector: string): Unstructured | undefined {
   if (items.length > 1) throw new Error(`expected 1 object matching ${selector}, but found ${items.length}`);
   return items[0];
 }
 
-/** The kcp identity of a local copy, or undefined for objects without sync metadata (SPEC §4.4). */
+/** The kcp identity of a local copy, or undefined for objects without sync metadata. */
 export function remoteIdentity(
   local: Unstructured,
 ): { cluster: string; namespace: string; name: string } | undefined {
@@ -49,13 +49,16 @@ export type FilterVerdict =
   | { pass: true }
   /** Ignored: not synced, nothing cleaned up (the Go agent's behaviour). */
   | { pass: false; reason: string }
-  /** Not matching any more but still carries our finalizer while being deleted: clean it up (decision #4). */
+  /**
+   * Not matching any more but still carries our finalizer while being deleted: clean it up (else its deletion
+   * would hang).
+   */
   | { pass: true; cleanupOnly: true; reason: string };
 
 /**
- * Applies `spec.filter` (SPEC §4.4 step 3). `namespaceLabels` are the labels of the kcp namespace of
+ * Applies `spec.filter`. `namespaceLabels` are the labels of the kcp namespace of
  * a namespaced object (undefined for cluster-scoped objects). A namespace filter on a cluster-scoped
- * object is a configuration error (decision #20), reported, never a crash.
+ * object is a configuration error, reported, never a crash.
  */
 export function applyFilter(
   filter: FilterSpec | null | undefined,
@@ -98,9 +101,10 @@ export interface PrimaryMutator {
 }
 
 /**
- * The syncer settings of a kcp primary (SPEC §5.4 step 4): options, mutation and how its local copy
- * is shaped (naming, local apiVersion/kind, namespace dropped for cluster-scoped local types). Shared
- * by the sync controller and `pubres-toolkit preview`, so the preview shows exactly what the agent does.
+ * The syncer settings of a kcp primary (docs/compatibility.md#primary-flow): options, mutation and how its
+ * local copy is shaped (naming, local apiVersion/kind, namespace dropped for cluster-scoped local types).
+ * Shared by the sync controller and `pubres-toolkit preview`, so the preview shows exactly what the agent
+ * does.
  */
 export function primarySyncParts(a: {
   key: ObjectKey;
@@ -114,7 +118,7 @@ export function primarySyncParts(a: {
     options: {
       agentName: a.agentName,
       subresources: types.local.subresources,
-      syncStatusBack: types.remote.subresources.includes('status'), // decision #6
+      syncStatusBack: types.remote.subresources.includes('status'), // Go tries without one too
       syncStatusForward: false,
       blockSourceDeletion: true,
       forceDelete: false,
@@ -125,7 +129,7 @@ export function primarySyncParts(a: {
     mutateStatus: (dst, other) => a.mutator.mutateStatus(dst, other) as Unstructured,
     buildDestination: (src) => {
       const ctx = { object: src, clusterName: key.clusterName, clusterPath: key.workspacePath };
-      // Both templates are evaluated even for cluster-scoped local types (SPEC §5.10).
+      // Both templates are evaluated even for cluster-scoped local types: an error in either fails, as in Go.
       const name = a.naming.name(ctx);
       const namespace = a.naming.namespace(ctx);
       const obj = deepCopy(src);

@@ -6,8 +6,8 @@ import { stripMetadata, withoutSubresources } from './strip.js';
 import { deepCopy, type Unstructured } from './unstructured.js';
 
 /**
- * The "last known state" of a synced object as stored in its primary's state Secret (SPEC §5.6):
- * compact Go-JSON of the stripped object without subresource keys.
+ * The "last known state" of a synced object as stored in its primary's state Secret
+ * (docs/compatibility.md#state-secrets): compact Go-JSON of the stripped object without subresource keys.
  */
 export function encodeState(source: Unstructured, subresources: readonly string[]): string {
   return goMarshal(withoutSubresources(stripMetadata(source), subresources));
@@ -15,7 +15,7 @@ export function encodeState(source: Unstructured, subresources: readonly string[
 
 /**
  * Decodes a stored state value. Anything that is not a JSON object with a `kind` counts as no state,
- * which sends the sync down its full-update path instead of failing (SPEC §5.6).
+ * which sends the sync down its full-update path instead of failing, as in the Go agent.
  */
 export function decodeState(raw: string | undefined): Unstructured | undefined {
   if (raw === undefined) return undefined;

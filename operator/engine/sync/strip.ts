@@ -6,7 +6,7 @@ import {
 } from './keys.js';
 import { deepCopy, type Unstructured } from './unstructured.js';
 
-/** Server-owned and per-side metadata that never travels between sides (SPEC §5.7). */
+/** Server-owned and per-side metadata that never travels between sides (docs/compatibility.md#spec-sync). */
 const STRIPPED_META_FIELDS = [
   'creationTimestamp',
   'finalizers',

@@ -19,7 +19,7 @@ function errorOf(f: () => unknown): TemplateError {
   throw new Error('expected an error');
 }
 
-/** A gjson.Result-like value as the mutation engine passes it (SPEC §7.4). */
+/** A gjson.Result-like value as the mutation engine passes it to template mutations. */
 function gjsonResult(raw: string, str: string): GoStruct {
   return new GoStruct({ Type: 3n, Raw: raw, Str: str, Num: 0, Index: 0n }, 'gjson.Result', {
     String: () => str,
@@ -29,7 +29,7 @@ function gjsonResult(raw: string, str: string): GoStruct {
 }
 
 describe('renderTemplate', () => {
-  it('renders the default naming template with the verified vector (SPEC §5.15)', () => {
+  it('renders the default naming template with the Go agent vector', () => {
     const data = new GoStruct({
       Object: jsonToGoValue({ metadata: { namespace: 'objnamespace', name: 'objname' } }),
       ClusterName: 'testcluster',

@@ -1,6 +1,7 @@
 /**
  * Go `text/template` (and the `html/template` text-context flavour) with Sprig v3.3.0 and the agent's own
- * functions, implemented in TypeScript. See SPEC §6 and §7.4.
+ * functions, implemented in TypeScript. See docs/compatibility.md#templates and
+ * docs/compatibility.md#mutations.
  *
  * Go value model for template data:
  *   string -> string; JS number -> float64; bigint -> int64; boolean -> bool; null/undefined -> nil;

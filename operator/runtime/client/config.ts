@@ -24,9 +24,9 @@ export interface LoadOptions {
   /** When true, only the explicit path is used ($KUBECONFIG ignored), like the --kcp-kubeconfig loading. */
   explicitOnly?: boolean;
   context?: string;
-  /** Replaces the server URL (SPEC §2.1 --kubeconfig-host-override). */
+  /** Replaces the server URL (`--kubeconfig-host-override`). */
   hostOverride?: string;
-  /** Replaces the CA (file) and clears inline CA data (SPEC §2.1 --kubeconfig-ca-file-override). */
+  /** Replaces the CA (file) and clears inline CA data (`--kubeconfig-ca-file-override`). */
   caFileOverride?: string;
 }
 
