@@ -45,8 +45,8 @@ const REQ: Request = { cluster: 'ws1', namespace: 'default', name: 'nightly' };
 const COPY = `/apis/example.com/v1/namespaces/ws1/crontabs/nightly`;
 
 /** Both fake servers, the controller and what it needs; the one place that constructs a controller. */
-async function environment() {
-  const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE] });
+async function environment(related: unknown[] = []) {
+  const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE, CORE('secrets', 'Secret', true)] });
   await kcp.start();
   await kcp.publishSlice();
   await kcp.bind('ws1');
@@ -76,6 +76,7 @@ async function environment() {
     spec: {
       resource: { apiGroup: 'example.com', version: 'v1', kind: 'CronTab' },
       naming: { namespace: '{{ .ClusterName }}', name: '{{ .Object.metadata.name }}' },
+      related,
     },
   } as unknown as PublishedResource;
   const sync = new SyncController({
@@ -257,5 +258,68 @@ describe('SyncController.reconcile', () => {
     await env.consumer.delete(CRONTABS, 'nightly', { namespace: 'default' });
     expect(env.primary()).toBeUndefined();
     await env.settle(() => env.copy() === undefined && env.stateSecrets().length === 0);
+  });
+
+  describe('related objects', () => {
+    const related = [
+      {
+        identifier: 'credentials',
+        origin: 'service',
+        kind: 'Secret',
+        object: { template: { template: '{{ .Object.metadata.name }}-creds' } },
+      },
+      {
+        identifier: 'config',
+        origin: 'kcp',
+        kind: 'Secret',
+        object: { reference: { path: 'spec.configName' } },
+      },
+    ];
+    const secret = (name: string, namespace: string, data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+      data,
+    });
+
+    it('copies service-origin objects into kcp and kcp-origin ones to the service cluster, and cleans up on deletion', async () => {
+      await env.stop();
+      env = await environment(related);
+      await env.consumer.create(GVR_SECRETS, secret('app-config', 'default', { mode: 'ZmFzdA==' }));
+      await env.createPrimary({ cronSpec: '* * * * */5', configName: 'app-config' });
+      await env.settle(() => env.copy() !== undefined);
+      await env.localClient.create(GVR_SECRETS, secret('nightly-creds', 'ws1', { password: 'c2VjcmV0' }));
+      const inKcp = () => env.kcp.consumerObject('ws1', GVR_SECRETS, 'default', 'nightly-creds');
+      const onService = () => env.service.get('/api/v1/namespaces/ws1/secrets/app-config');
+      await env.settle(() => inKcp() !== undefined && onService() !== undefined);
+
+      expect(inKcp()?.data).toEqual({ password: 'c2VjcmV0' });
+      expect(onService()?.data).toEqual({ mode: 'ZmFzdA==' });
+      expect(onService()?.metadata.annotations).toEqual({
+        'syncagent.kcp.io/related-owner': 'ws1/default/nightly',
+      });
+      // The primary records where its service-origin object went.
+      await env.settle(
+        () =>
+          env.primary()?.metadata.annotations?.['related-resources.syncagent.kcp.io/credentials.0'] !==
+          undefined,
+      );
+      expect(
+        JSON.parse(env.primary()?.metadata.annotations['related-resources.syncagent.kcp.io/credentials.0']),
+      ).toEqual({ namespace: 'default', name: 'nightly-creds', apiVersion: 'v1', kind: 'Secret' });
+
+      // Changes follow in both directions.
+      const kcpConfig = env.kcp.consumerObject('ws1', GVR_SECRETS, 'default', 'app-config')!;
+      await env.consumer.update(GVR_SECRETS, { ...kcpConfig, data: { mode: 'c2xvdw==' } } as KubeObject);
+      const svcCreds = env.service.get('/api/v1/namespaces/ws1/secrets/nightly-creds')!;
+      await env.localClient.update(GVR_SECRETS, { ...svcCreds, data: { password: 'bmV3' } } as KubeObject);
+      await env.settle(() => onService()?.data.mode === 'c2xvdw==' && inKcp()?.data.password === 'bmV3');
+
+      // Deleting the primary removes what was made for it on the service cluster first.
+      await env.consumer.delete(CRONTABS, 'nightly', { namespace: 'default' });
+      await env.settle(() => env.primary() === undefined);
+      expect(onService()).toBeUndefined();
+      expect(env.copy()).toBeUndefined();
+    });
   });
 });
