@@ -36,6 +36,8 @@ export interface FakeObjectServerOptions {
 /** One parsed API path: `<prefix>/api(s)/<gv>[/namespaces/<ns>]/<resource>[/<name>[/<sub>]]`. */
 interface ParsedPath {
   prefix: string;
+  /** `/api` (the core group) rather than `/apis`. */
+  core: boolean;
   group: string;
   version: string;
   namespace: string;
@@ -345,7 +347,7 @@ export class FakeObjectServer {
         ]),
       });
     }
-    if (p.group === '') return this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+    if (p.core) return this.send(res, 200, { kind: 'APIVersions', versions: ['v1'] });
     const groups = new Map<string, string[]>();
     for (const s of this.served.filter((x) => x.group !== '')) {
       const versions = groups.get(s.group) ?? [];
@@ -378,6 +380,7 @@ function parsePath(path: string): ParsedPath | undefined {
   }
   return {
     prefix: m[1]!,
+    core,
     group,
     version,
     namespace,
