@@ -228,6 +228,8 @@ export class FakeObjectServer {
     md.creationTimestamp ??= new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     md.generation = 1;
     delete md.deletionTimestamp;
+    // With a status subresource, the status is written through /status only.
+    if (this.servedAs(p)?.status) delete obj.status;
     this.opts.onCreate?.(p.prefix, obj);
     this.send(res, 201, this.store('ADDED', key, obj));
   }
