@@ -2,70 +2,39 @@
 // without stopping the next one; a service-origin object is created in kcp with the related annotation,
 // its state stored in the primary's Secret, and the reverse index fed.
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
-import { AlreadyExistsError, NotFoundError } from '../../runtime/client/errors.js';
-import { gvrString, type GVR } from '../../runtime/client/paths.js';
-import type { RestClient } from '../../runtime/client/rest.js';
+import { resourcePath, type GVR } from '../../runtime/client/paths.js';
+import { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { silentLogger } from '../../runtime/log.js';
+import { testRestConfig } from '../../runtime/testing/config.js';
+import { FakeObjectServer } from '../../runtime/testing/fake-multi.js';
 import { RelatedSync, type RelatedDeps } from './related.js';
 
 type Obj = Record<string, any>;
 
-/** A tiny API server: objects by resource/namespace/name; merge patches shallow-merge metadata. */
-function fakeServer(kinds: Record<string, string>) {
-  const objs = new Map<string, Obj>();
-  const key = (gvr: GVR, ns: string | undefined, name: string) => `${gvrString(gvr)}|${ns ?? ''}|${name}`;
-  const nf = (p: string) => new NotFoundError(404, 'NotFound', undefined, 'GET', p);
-  let rv = 1;
-  const client = {
-    async get(gvr: GVR, name: string, o: { namespace?: string } = {}) {
-      const v = objs.get(key(gvr, o.namespace, name));
-      if (!v) throw nf(name);
-      return structuredClone(v);
-    },
-    async listAll(gvr: GVR, o: { namespace?: string } = {}) {
-      const items = [...objs.entries()]
-        .filter(([k]) => k.startsWith(`${gvrString(gvr)}|${o.namespace ?? ''}|`))
-        .map(([, v]) => structuredClone(v));
-      return { items, metadata: {} };
-    },
-    async create(gvr: GVR, obj: Obj) {
-      const k = key(gvr, obj.metadata.namespace, obj.metadata.name);
-      if (objs.has(k)) throw new AlreadyExistsError(409, 'AlreadyExists', undefined, 'POST', k);
-      const stored = {
-        ...structuredClone(obj),
-        metadata: { ...obj.metadata, resourceVersion: String(rv++) },
-      };
-      objs.set(k, stored);
-      return structuredClone(stored);
-    },
-    async update(gvr: GVR, obj: Obj) {
-      objs.set(key(gvr, obj.metadata.namespace, obj.metadata.name), structuredClone(obj));
-      return structuredClone(obj);
-    },
-    async patch(gvr: GVR, name: string, patch: Obj, _t: string, o: { namespace?: string } = {}) {
-      const k = key(gvr, o.namespace, name);
-      const cur = objs.get(k);
-      if (!cur) throw nf(name);
-      const next = { ...cur, ...patch, metadata: { ...cur.metadata } };
-      for (const [mk, mv] of Object.entries((patch.metadata ?? {}) as Obj)) {
-        if (mv && typeof mv === 'object' && !Array.isArray(mv)) {
-          const merged = { ...(cur.metadata[mk] ?? {}), ...mv };
-          for (const [a, b] of Object.entries(merged)) if (b === null) delete merged[a];
-          next.metadata[mk] = merged;
-        } else next.metadata[mk] = mv;
-      }
-      objs.set(k, next);
-      return structuredClone(next);
-    },
-    async findResource(_g: string, _v: string, resource: string) {
-      return kinds[resource] ? { name: resource, kind: kinds[resource], namespaced: true } : undefined;
-    },
-  };
+const servers: FakeObjectServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+/** A fake API server serving the given core resources (plural -> kind) in discovery, and its client. */
+async function fakeServer(kinds: Record<string, string>) {
+  const server = new FakeObjectServer().serve(
+    ...Object.entries(kinds).map(([resource, kind]) => ({
+      group: '',
+      version: 'v1',
+      resource,
+      kind,
+      namespaced: true,
+    })),
+  );
+  await server.start();
+  servers.push(server);
+  const client = new RestClient(testRestConfig(server.url));
   return {
-    objs,
-    client: client as unknown as RestClient,
-    put: (gvr: GVR, o: Obj) => void client.create(gvr, o),
+    client,
+    /** The stored object, as a copy. */
+    stored: (gvr: GVR, namespace: string, name: string) => server.get(resourcePath({ gvr, namespace, name })),
   };
 }
 
@@ -74,8 +43,8 @@ const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs
 
 describe('RelatedSync.process', () => {
   it('isolates a failing entry and syncs a service-origin Secret into kcp with the annotation', async () => {
-    const kcp = fakeServer({ secrets: 'Secret' });
-    const svc = fakeServer({ secrets: 'Secret' });
+    const kcp = await fakeServer({ secrets: 'Secret' });
+    const svc = await fakeServer({ secrets: 'Secret' });
     const remote = {
       apiVersion: 'example.com/v1',
       kind: 'CronTab',
@@ -148,11 +117,11 @@ describe('RelatedSync.process', () => {
     expect(events[0]).toBe(
       'Warning RelatedResourceFailed nightly: Failed to sync related resource "broken": failed to resolve objects: failed to find objects on origin side: cannot sync related resources: found 1 names on the origin, but 0 on the destination side',
     );
-    const copy = kcp.objs.get('v1/secrets|default|nightly-creds');
+    const copy = kcp.stored(SECRETS, 'default', 'nightly-creds');
     expect(copy?.data).toEqual({ password: 'c2VjcmV0' });
-    expect(copy?.metadata.uid).toBeUndefined();
+    expect(copy?.metadata.uid).not.toBe('u1'); // the service-side uid is not copied
     expect(events).toContain('Normal ObjectPlaced nightly-creds: Object has been placed.');
-    expect(kcp.objs.get('example.com/v1/crontabs|default|nightly')?.metadata.annotations).toEqual({
+    expect(kcp.stored(CRONTABS, 'default', 'nightly')?.metadata.annotations).toEqual({
       'related-resources.syncagent.kcp.io/creds.0':
         '{"namespace":"default","name":"nightly-creds","apiVersion":"v1","kind":"Secret"}',
     });
@@ -164,8 +133,8 @@ describe('RelatedSync.process', () => {
 
   it('does not hold a primary deletion back for a failing entry with nothing to clean up', async () => {
     for (const cleanup of [false, true]) {
-      const kcp = fakeServer({}); // the Secret type is not served in kcp (claim not accepted)
-      const svc = fakeServer({ secrets: 'Secret' });
+      const kcp = await fakeServer({}); // the Secret type is not served in kcp (claim not accepted)
+      const svc = await fakeServer({ secrets: 'Secret' });
       await svc.client.create(SECRETS, { metadata: { name: 'p-creds', namespace: 'ws1' } });
       const events: string[] = [];
       const rs = new RelatedSync({
@@ -256,8 +225,8 @@ describe('RelatedSync.process', () => {
         ...o,
         metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } },
       });
-      const kcp = fakeServer({ secrets: 'Secret' });
-      const svc = fakeServer({ secrets: 'Secret' });
+      const kcp = await fakeServer({ secrets: 'Secret' });
+      const svc = await fakeServer({ secrets: 'Secret' });
       await kcp.client.create(CRONTABS, structuredClone(remote));
       await setup(kcp, svc);
       const events: string[] = [];
@@ -312,14 +281,14 @@ describe('RelatedSync.process', () => {
       expect(r.events).toEqual([
         'Warning RelatedResourceRefused Related resource "x": refused the origin ws2/creds: namespace "ws2" comes from the consumer\'s object and is neither the namespace of its copy ("ws1") nor allowed by allowedNamespaces',
       ]);
-      expect(r.kcp.objs.has('v1/secrets|ws2|creds')).toBe(false);
+      expect(r.kcp.stored(SECRETS, 'ws2', 'creds')).toBeUndefined();
     });
 
     it('allows it when listed, never the agent namespace', async () => {
       const listed = await run([{ ...byRef, allowedNamespaces: { names: ['ws2'] } }], async (_k, svc) => {
         await svc.client.create(SECRETS, { metadata: { name: 'creds', namespace: 'ws2' }, data: { a: 'b' } });
       });
-      expect(listed.kcp.objs.get('v1/secrets|ws2|creds')?.data).toEqual({ a: 'b' });
+      expect(listed.kcp.stored(SECRETS, 'ws2', 'creds')?.data).toEqual({ a: 'b' });
       const agent = await run(
         [{ ...byRef, allowedNamespaces: { names: ['agent-ns'] } }],
         async (_k, svc) => {
@@ -374,7 +343,7 @@ describe('RelatedSync.process', () => {
         forged.metadata.annotations = { 'syncagent.kcp.io/related-owner': 'other/default/victim' };
         await kcp.client.create(SECRETS, forged);
       });
-      const created = r.svc.objs.get('v1/secrets|ws1|prov');
+      const created = r.svc.stored(SECRETS, 'ws1', 'prov');
       expect(created?.data).toEqual({ v: 'consumer' });
       expect(created?.metadata.annotations).toEqual({ 'syncagent.kcp.io/related-owner': 'ws1/default/p' });
     });
@@ -388,8 +357,8 @@ describe('RelatedSync.process', () => {
         });
       };
       const r = await run([kcpOwn], setup);
-      expect(r.svc.objs.get('v1/secrets|ws1|prov')?.data).toEqual({ v: 'provider' });
-      expect(r.svc.objs.get('v1/secrets|ws1|prov')?.metadata.annotations).toBeUndefined();
+      expect(r.svc.stored(SECRETS, 'ws1', 'prov')?.data).toEqual({ v: 'provider' });
+      expect(r.svc.stored(SECRETS, 'ws1', 'prov')?.metadata.annotations).toBeUndefined();
       expect(r.events).toEqual([
         'Warning RelatedResourceRefused Related resource "cfg": refused the destination ws1/prov: it exists and was not created for this object (no syncagent.kcp.io/related-owner annotation, no state entry)',
       ]);
@@ -398,7 +367,7 @@ describe('RelatedSync.process', () => {
         setup,
         '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"prov","namespace":"default"},"data":{"v":"old"}}',
       );
-      const dest = migrated.svc.objs.get('v1/secrets|ws1|prov');
+      const dest = migrated.svc.stored(SECRETS, 'ws1', 'prov');
       expect(dest?.metadata.annotations).toEqual({ 'syncagent.kcp.io/related-owner': 'ws1/default/p' });
       expect(dest?.data).toEqual({ v: 'consumer' });
     });

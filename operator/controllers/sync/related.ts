@@ -22,6 +22,13 @@ import {
   whenRefused,
 } from '../../engine/related/confine.js';
 import {
+  clusterOnSide,
+  orientRelated,
+  serviceEndOf,
+  type RelatedOrientation,
+  type RelatedSide,
+} from '../../engine/related/orientation.js';
+import {
   compileRelated,
   RelatedError,
   type CompiledRelated,
@@ -61,31 +68,14 @@ export const EVENT_REASON_RELATED_REFUSED = 'RelatedResourceRefused';
 interface CompiledEntry {
   spec: RelatedResourceSpec;
   index: number;
-  origin: 'kcp' | 'service';
+  /** Sides, resources and side-dependent behaviour (engine/related/orientation.ts). */
+  orient: RelatedOrientation;
   originGVR: GVR;
   destGVR: GVR;
   names: CompiledRelated;
   mutator: Mutator;
   /** Who chooses the service-side namespace (engine/related/confine.ts). */
   control: NamespaceControl;
-}
-
-/** Origin GVR: the legacy `kind` wins over group/version/resource. */
-export function relatedOriginGVR(r: RelatedResourceSpec): GVR {
-  if (r.kind === 'ConfigMap') return { group: '', version: 'v1', resource: 'configmaps' };
-  if (r.kind === 'Secret') return { group: '', version: 'v1', resource: 'secrets' };
-  return { group: r.group ?? '', version: r.version ?? '', resource: r.resource ?? '' };
-}
-
-/** Destination GVR: the origin GVR with the non-empty projection fields substituted. */
-export function relatedDestGVR(r: RelatedResourceSpec): GVR {
-  const o = relatedOriginGVR(r);
-  const p = r.projection ?? {};
-  return {
-    group: p.group || o.group,
-    version: p.version || o.version,
-    resource: p.resource || o.resource,
-  };
 }
 
 export interface RelatedDeps {
@@ -120,10 +110,9 @@ export interface PrimaryPair {
 /** The related type is not in the discovery of a side (for kcp: often a claim not accepted). */
 class NotServedError extends Error {}
 
-/** The kcp-side resource of an entry as its permission claim is printed: `resource` or `group/resource`. */
-function claimName(e: CompiledEntry): string {
-  const gvr = e.origin === 'kcp' ? e.originGVR : e.destGVR;
-  return gvr.group === '' ? gvr.resource : `${gvr.group}/${gvr.resource}`;
+/** The client of one side for one primary: its workspace in kcp, or the service cluster. */
+function clientOn(side: RelatedSide, p: PrimaryPair, localClient: RestClient): RestClient {
+  return side === 'kcp' ? p.kcpClient : localClient;
 }
 
 export class RelatedSync {
@@ -151,6 +140,7 @@ export class RelatedSync {
         }
       }
       const names = compileRelated(spec, `spec.related[${index}].object`);
+      const orient = orientRelated(spec);
       // Like the Go agent, a broken template or pattern fails only this entry, when it is evaluated
       // (a Warning event on each primary naming the identifier); the primary and the rest keep going.
       for (const ce of names.compileErrors)
@@ -158,9 +148,9 @@ export class RelatedSync {
       return {
         spec,
         index,
-        origin: spec.origin,
-        originGVR: relatedOriginGVR(spec),
-        destGVR: relatedDestGVR(spec),
+        orient,
+        originGVR: orient.originResource,
+        destGVR: orient.destinationResource,
         names,
         mutator: compileMutations(spec.mutation, `spec.related[${index}].mutation`),
         control: serviceNamespaceControl(spec),
@@ -176,14 +166,13 @@ export class RelatedSync {
   start(): void {
     const kcpGVRs = new Map<string, GVR>();
     const serviceGVRs = new Map<string, GVR>();
+    const onSide = { kcp: kcpGVRs, service: serviceGVRs };
     for (const e of this.entries) {
-      const kcpGVR = e.origin === 'kcp' ? e.originGVR : e.destGVR;
-      const svcGVR = e.origin === 'kcp' ? e.destGVR : e.originGVR;
-      kcpGVRs.set(gvrString(kcpGVR), kcpGVR);
-      serviceGVRs.set(gvrString(svcGVR), svcGVR);
+      kcpGVRs.set(gvrString(e.orient.kcpResource), e.orient.kcpResource);
+      serviceGVRs.set(gvrString(e.orient.serviceResource), e.orient.serviceResource);
       // A namespace selector: a namespace getting (or losing) the labels changes the plan.
       if (e.spec.object.namespace?.selector)
-        (e.origin === 'kcp' ? kcpGVRs : serviceGVRs).set(gvrString(GVR_NAMESPACES), GVR_NAMESPACES);
+        onSide[e.orient.origin].set(gvrString(GVR_NAMESPACES), GVR_NAMESPACES);
     }
     for (const [key, gvr] of serviceGVRs) {
       const inf = new Informer({
@@ -233,7 +222,7 @@ export class RelatedSync {
     const { d } = this;
     const key = gvrString(gvr);
     for (const e of this.entries) {
-      if (!e.spec.watch || e.origin !== side || gvrString(e.originGVR) !== key) continue;
+      if (!e.spec.watch || e.orient.origin !== side || gvrString(e.originGVR) !== key) continue;
       const primaryType = side === 'kcp' ? d.types.remote : d.types.local;
       const ns = obj.metadata?.namespace ?? '';
       if (e.spec.watch.byOwner) {
@@ -283,14 +272,14 @@ export class RelatedSync {
           if (p.signal.aborted) throw err;
           let message = err instanceof Error ? err.message : String(err);
           if (err instanceof ForbiddenError || err instanceof NotServedError)
-            message += ` (is the permission claim for ${claimName(e)} accepted in this workspace?)`;
+            message += ` (is the permission claim for ${e.orient.claimName} accepted in this workspace?)`;
           p.log.info({ identifier: e.spec.identifier, err: message }, 'Failed to sync related resource');
           this.warn(p, `Failed to sync related resource "${e.spec.identifier}": ${message}`);
           // API failures are retried; planning failures (bad data on a primary) wait for a change of
           // the primary or a related object, which the watches deliver.
           // While the primary is deleted, an entry with nothing to clean up (service origin without
           // `cleanup`) must not hold the deletion back.
-          const cleans = e.origin === 'kcp' || e.spec.cleanup === true;
+          const cleans = e.orient.cleanUpWithPrimary;
           // Names that cannot be a path segment and objects over the limits are bad data too.
           const badData =
             err instanceof RelatedError ||
@@ -381,15 +370,15 @@ export class RelatedSync {
   ): Promise<boolean> {
     const { d } = this;
     const signal = { signal: p.signal };
-    const originClient = e.origin === 'kcp' ? p.kcpClient : d.localClient;
-    const destClient = e.origin === 'kcp' ? d.localClient : p.kcpClient;
-    const originCluster = e.origin === 'kcp' ? p.req.cluster : '';
-    const destCluster = e.origin === 'kcp' ? '' : p.req.cluster;
-    const destSide = e.origin === 'kcp' ? 'service' : 'kcp';
+    const { origin, destination: destSide } = e.orient;
+    const originClient = clientOn(origin, p, d.localClient);
+    const destClient = clientOn(destSide, p, d.localClient);
+    const originCluster = clusterOnSide(origin, p.req.cluster);
+    const destCluster = clusterOnSide(destSide, p.req.cluster);
     const originKey = gvrString(e.originGVR);
     const destKey = gvrString(e.destGVR);
     const sides: RelatedSides = {
-      origin: e.origin,
+      origin,
       remote: p.remote,
       local: p.local,
       clusterName: p.req.cluster,
@@ -401,7 +390,7 @@ export class RelatedSync {
     const nsSel = e.names.namespaceSelector(sides);
     if (nsSel) {
       refs.push({
-        side: e.origin,
+        side: origin,
         gvr: gvrString(GVR_NAMESPACES),
         cluster: originCluster,
         namespace: '',
@@ -420,7 +409,7 @@ export class RelatedSync {
       const labelSelector = selectorFromSpec(objSel).toString();
       for (const ns of e.names.resolveNamespaces(sides, namespaces).keys()) {
         // Never list objects in a namespace the consumer may not reach (refused again per object below).
-        if (e.origin === 'service') {
+        if (e.orient.confineOriginNamespaces) {
           const problem = namespaceNameProblem(ns);
           const refused =
             problem !== undefined
@@ -431,7 +420,7 @@ export class RelatedSync {
             continue;
           }
         }
-        refs.push({ side: e.origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
+        refs.push({ side: origin, gvr: originKey, cluster: originCluster, namespace: ns, name: ANY_NAME });
         const list = await originClient.listAll(e.originGVR, { namespace: ns, labelSelector, ...signal });
         // templates read listed objects whole: nothing over the limits may reach them
         assertObjectLimits(
@@ -447,7 +436,7 @@ export class RelatedSync {
     if (objSel && planned.length === 0)
       this.warn(
         p,
-        `Related resource "${e.spec.identifier}": the selector matches no objects on the ${e.origin} side.`,
+        `Related resource "${e.spec.identifier}": the selector matches no objects on the ${origin} side.`,
       );
 
     const destType = await destClient.findResource(e.destGVR.group, e.destGVR.version, e.destGVR.resource);
@@ -466,20 +455,16 @@ export class RelatedSync {
         annotations.push(undefined);
         continue;
       }
-      const serviceNs = e.origin === 'service' ? obj.originNamespace : obj.destNamespace;
+      const onService = serviceEndOf(e.orient, obj);
+      const serviceNs = onService.namespace;
       if (!refusedNamespaces.has(serviceNs))
         refusedNamespaces.set(serviceNs, await this.confine(e, p, serviceNs));
       const refusedNs = refusedNamespaces.get(serviceNs);
       if (refusedNs !== undefined) {
-        const side = e.origin === 'service' ? 'origin' : 'destination';
-        this.refuse(
-          p,
-          e,
-          `refused the ${side} ${serviceNs}/${e.origin === 'service' ? obj.originName : obj.destName}: ${refusedNs}`,
-        );
+        this.refuse(p, e, `refused the ${onService.end} ${serviceNs}/${onService.name}: ${refusedNs}`);
         annotations.push(undefined);
         // A kcp origin that is deleted is still released (a finalizer from before the confinement).
-        if (e.origin === 'kcp') {
+        if (e.orient.releaseRefusedOrigin) {
           refs.push({
             side: 'kcp',
             gvr: originKey,
@@ -505,7 +490,7 @@ export class RelatedSync {
       }
       refs.push(
         {
-          side: e.origin,
+          side: origin,
           gvr: originKey,
           cluster: originCluster,
           namespace: obj.originNamespace,
@@ -535,7 +520,7 @@ export class RelatedSync {
       }
       requeue ||= r.requeue;
       annotations.push(
-        e.origin === 'service' && r.synced
+        e.orient.annotatePrimary && r.synced
           ? {
               namespace: obj.destNamespace,
               name: obj.destName,
@@ -546,7 +531,7 @@ export class RelatedSync {
       );
     }
 
-    if (e.origin === 'service' && !primaryDeleting) {
+    if (e.orient.annotatePrimary && !primaryDeleting) {
       const patch = relatedAnnotationPatch(p.remote.metadata?.annotations, e.spec.identifier, annotations);
       if (patch) {
         const patched = (await p.kcpClient.patch(
@@ -588,10 +573,10 @@ export class RelatedSync {
       if (err instanceof NotFoundError) return undefined;
       throw err;
     }
-    const forceDelete = primaryDeleting && (e.spec.cleanup === true || e.origin === 'kcp');
+    const forceDelete = primaryDeleting && e.orient.cleanUpWithPrimary;
     const deleting = forceDelete || isBeingDeleted(origin);
     // A service-side origin that belongs to another kcp object is never copied.
-    if (e.origin === 'service') {
+    if (e.orient.refuseForeignOrigin) {
       const foreign = foreignIdentity({ object: origin, primary, owners: this.ownerIdentities(origin) });
       if (foreign !== undefined) {
         this.refuse(p, e, `refused the origin ${obj.originNamespace}/${obj.originName}: ${foreign}`);
@@ -599,7 +584,7 @@ export class RelatedSync {
       }
     }
     const entryKey = stateKey({
-      clusterName: e.origin === 'kcp' ? p.req.cluster : '',
+      clusterName: clusterOnSide(e.orient.origin, p.req.cluster),
       namespace: obj.originNamespace,
       name: obj.originName,
     });
@@ -613,14 +598,14 @@ export class RelatedSync {
         })) as Unstructured;
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        // kcp side: any error counts as absent, as in the Go agent; on the service side only NotFound
-        // (ownership is checked).
-        if (e.origin === 'kcp' && !(err instanceof NotFoundError)) throw err;
+        // A destination in kcp: any read error counts as absent, as in the Go agent; on the service side
+        // only NotFound does (ownership is checked).
+        if (e.orient.destinationReadErrorsAreFatal && !(err instanceof NotFoundError)) throw err;
         dest = undefined;
       }
     }
     let releaseOnly = o.releaseOnly === true;
-    if (e.origin === 'kcp' && !releaseOnly) {
+    if (e.orient.destinationMustBeOwned && !releaseOnly) {
       // The service-side destination must be ours (engine/related/confine.ts).
       const originId = { cluster: p.req.cluster, namespace: obj.originNamespace, name: obj.originName };
       const own = relatedOwnership({
@@ -651,12 +636,13 @@ export class RelatedSync {
     }
     if (releaseOnly) {
       // Not ours: never written; a deleted kcp origin is only released (its finalizer removed).
-      if (whenRefused({ origin: e.origin, deleting }) === 'skip') return undefined;
+      if (whenRefused({ origin: e.orient.origin, deleting }) === 'skip') return undefined;
       dest = undefined;
     }
     const syncStatus = e.spec.syncStatus === true;
-    const destSideClient =
-      e.origin === 'kcp' ? ownedCreates(destClient, relatedOwnerValue(primary)) : destClient;
+    const destSideClient = e.orient.destinationMustBeOwned
+      ? ownedCreates(destClient, relatedOwnerValue(primary))
+      : destClient;
     const result = await runObjectSync({
       source: origin,
       destination: dest,
@@ -666,12 +652,12 @@ export class RelatedSync {
         subresources: syncStatus ? ['status'] : [],
         syncStatusBack: false,
         syncStatusForward: syncStatus,
-        blockSourceDeletion: forceDelete || e.origin === 'kcp',
+        blockSourceDeletion: forceDelete || e.orient.blockOriginDeletion,
         forceDelete,
         metadataOnDestination: false,
         // Only kcp-side destinations (the consumer's own workspace) are adopted with content kept;
         // service-side ones are ours by the ownership rule above.
-        adoptExisting: e.origin === 'service',
+        adoptExisting: e.orient.adoptExisting,
         sourceKey: {
           clusterName: p.req.cluster,
           workspacePath: p.workspacePath,
@@ -693,7 +679,7 @@ export class RelatedSync {
       ensureNamespace: (ns) => ensureNamespaceViaAPI(destClient, ns, p.signal),
       recordEvent: (ev: SyncEvent, o) =>
         void d.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
-      eventsOn: e.origin === 'kcp' ? 'source' : 'destination',
+      eventsOn: e.orient.eventsOn,
       signal: p.signal,
     });
     if (result.newState !== undefined)
