@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { JSONGetter } from '../engine/schema/fetch-source-schema.js';
+import type { JSONGetter } from '../controllers/source-schema.js';
 import { runCrdCommand, type CrdCommandDeps } from './crd-cmd.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), '../engine/schema/testdata');
