@@ -72,8 +72,8 @@ describe('pubres-toolkit crd', () => {
 
   it('uses --kubeconfig over $KUBECONFIG and needs one of them', async () => {
     let used = '';
-    const d = { ...deps(), client: (k: string) => ((used = k), new FakeServer()) };
-    await runCrdCommand(['cases/single-version/pubres-plain.yaml'], { kubeconfig: '/flag' }, d);
+    const recordingDeps = { ...deps(), client: (k: string) => ((used = k), new FakeServer()) };
+    await runCrdCommand(['cases/single-version/pubres-plain.yaml'], { kubeconfig: '/flag' }, recordingDeps);
     expect(used).toBe('/flag');
     const r = await runCrdCommand(['x.yaml'], {}, deps(new FakeServer(), {}));
     expect(r).toEqual({
