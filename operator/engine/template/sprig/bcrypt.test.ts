@@ -1,4 +1,8 @@
+import { processEnvironment } from '../../../runtime/process-environment.js';
+import { fixedTemplateEnvironment } from '../environment.js';
 import { bcryptDecodeBase64, bcryptHash, sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
+
+const env = processEnvironment;
 
 /** Hashes produced by golang.org/x/crypto/bcrypt v0.58.0 (GenerateFromPassword). */
 const GO_VECTORS: [string, string][] = [
@@ -20,13 +24,21 @@ describe('bcrypt', () => {
   });
 
   it('sprig bcrypt/htpasswd give $2a$10$ hashes with random salts and sprig’s error texts', () => {
-    const h = sprigBcrypt('secret');
+    const h = sprigBcrypt('secret', env);
     expect(h).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
-    expect(sprigBcrypt('secret')).not.toBe(h);
-    expect(sprigBcrypt('x'.repeat(73))).toBe(
+    expect(sprigBcrypt('secret', env)).not.toBe(h);
+    expect(sprigBcrypt('x'.repeat(73), env)).toBe(
       'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes',
     );
-    expect(sprigHtpasswd('user', 'pw')).toMatch(/^user:\$2a\$10\$/);
-    expect(sprigHtpasswd('a:b', 'pw')).toBe('invalid username: a:b');
+    expect(sprigHtpasswd('user', 'pw', env)).toMatch(/^user:\$2a\$10\$/);
+    expect(sprigHtpasswd('a:b', 'pw', env)).toBe('invalid username: a:b');
+  });
+
+  it('takes the salt from the template environment', () => {
+    const hash = sprigBcrypt('secret', fixedTemplateEnvironment({ seed: 'salt' }));
+    expect(sprigBcrypt('secret', fixedTemplateEnvironment({ seed: 'salt' }))).toBe(hash);
+    expect(sprigBcrypt('secret', fixedTemplateEnvironment({ seed: 'other' }))).not.toBe(hash);
+    const salt = bcryptDecodeBase64(hash.slice(7, 29));
+    expect(bcryptHash(Buffer.from('secret'), salt, 10)).toBe(hash);
   });
 });
