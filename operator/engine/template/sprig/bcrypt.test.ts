@@ -1,5 +1,6 @@
 import { processEnvironment } from '../../../runtime/process-environment.js';
 import { fixedTemplateEnvironment } from '../environment.js';
+import { goEncode } from '../gostrings.js';
 import { bcryptDecodeBase64, bcryptHash, sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
 
 const env = processEnvironment;
@@ -16,7 +17,21 @@ const GO_VECTORS: [string, string][] = [
   ['password', '$2a$10$jtPW3sfIPVRZ8doMVY70N.dpQzUqPcHC1phoIptKp6EF8ugbndHaO'],
 ];
 
+/**
+ * Go strings that are not valid UTF-8 (e.g. `trunc 2 "hé"`), hashed by golang.org/x/crypto/bcrypt
+ * v0.50.0 over their raw bytes; the engine carries such bytes as U+DC80..U+DCFF (gostrings.ts).
+ */
+const GO_RAW_BYTE_VECTORS: [string, string][] = [
+  ['h\udcc3', '$2a$04$emflV.5uZY3Zj2gmW1hyCuFL./WQa0AoQM7YEvNTcFdILck6uqWAa'],
+  ['a\udc80b', '$2a$04$zK5yxvKo6N5sWskwdoH/zuUTTnv93gR7dt8U/dRnBiQok07rQBQkK'],
+];
+
 describe('bcrypt', () => {
+  it.each(GO_RAW_BYTE_VECTORS)('hashes the raw bytes of the Go string %j like Go', (password, hash) => {
+    const salt = bcryptDecodeBase64(hash.slice(7, 29));
+    expect(bcryptHash(goEncode(password), salt, 4)).toBe(hash);
+  });
+
   it.each(GO_VECTORS)('reproduces Go’s hash of %j from its salt', (password, hash) => {
     const cost = Number(hash.slice(4, 6));
     const salt = bcryptDecodeBase64(hash.slice(7, 29));

@@ -1,5 +1,9 @@
 /**
  * bcrypt ($2a$, as golang.org/x/crypto/bcrypt produces it) for sprig's `bcrypt` and `htpasswd`.
+ * Written here rather than taken from bcryptjs: that package only accepts JavaScript strings and
+ * UTF-8-encodes them itself, so a Go string that is not valid UTF-8 (a character cut by `trunc`,
+ * carried as U+DC80..U+DCFF, see ../gostrings.ts) would be hashed as other bytes than Go hashes
+ * (bcrypt.test.ts has Go's hashes of such strings).
  * Blowfish's initial P-array and S-boxes are the hexadecimal digits of π; rather than embedding 4 KiB of
  * constants they are computed once (Machin's formula on BigInt, a few milliseconds) on first use.
  */

@@ -5,6 +5,11 @@
  * v3, random 128-bit serial, CN-only subject, validity now..now+days, key usage, extended key usage
  * (server+client auth), basic constraints, SANs, and a subject key identifier for CAs.
  * Results are `sprig.certificate` structs with `.Cert` and `.Key` (PEM).
+ *
+ * Not built with a certificate package: node-forge signs certificates with RSA keys only (Sprig's
+ * `...WithKey` functions take ECDSA and Ed25519 keys too), and @peculiar/x509 builds them through
+ * WebCrypto, which is asynchronous, while template functions run synchronously. Parsing and
+ * signing are Node's; only the DER of the TBSCertificate is written here.
  */
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
