@@ -63,8 +63,10 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
     },
     onDelete: enqueueAllPRs,
   });
-  // A changed CRD re-publishes every PublishedResource of its group and kind.
+  // A changed CRD re-publishes every PublishedResource of its group and kind, and changes what
+  // discovery lists: the cached discovery is dropped (other types expire by its TTL).
   const enqueueForCRD = (crd: KubeObject) => {
+    d.localClient.discovery.invalidate();
     const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
     for (const pr of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
       if (
