@@ -33,6 +33,7 @@ import {
   type Result,
 } from '../operator/engine/gjson/index.js';
 import { formatFloatG } from '../operator/engine/gjson/gofloat.js';
+import { processEnvironment } from '../operator/runtime/process-environment.js';
 import { goMarshal } from '../operator/engine/gojson/marshal.js';
 import { runMutationCase, comparable } from '../operator/engine/mutation/golden.js';
 
@@ -345,7 +346,12 @@ function runTemplate(c: TemplateCase): { output?: string; error?: string } {
   const data = parseJsonToGo(c.data);
   try {
     return {
-      output: compileTemplate(c.template, { html: c.mode === 'html', funcs: c.funcs }).execute(
+      output: compileTemplate(c.template, {
+        html: c.mode === 'html',
+        funcs: c.funcs,
+        // the real clock and $TZ, like the Go oracle it is compared with
+        environment: processEnvironment,
+      }).execute(
         c.ctx === 'struct' ? new GoStruct(data as Record<string, unknown>, 'main.NameData') : data,
       ),
     };

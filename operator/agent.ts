@@ -12,6 +12,7 @@ import { SyncManager } from './controllers/syncmanager/controller.js';
 import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
 import { StateStore } from './controllers/sync/state-store.js';
 import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
+import { useTemplateEnvironment } from './engine/template/index.js';
 import { resolveKcpEndpoint } from './kcp/bootstrap.js';
 import { GVR_APIEXPORTS, GVR_CRDS, GVR_SECRETS } from './kcp/resources.js';
 import { VirtualWorkspaces } from './kcp/virtual-workspaces.js';
@@ -23,6 +24,7 @@ import { dropManagedFields } from './runtime/informer.js';
 import { enableProcessMetrics } from './runtime/metrics.js';
 import type { Logger } from './runtime/log.js';
 import { Manager } from './runtime/manager.js';
+import { processEnvironment } from './runtime/process-environment.js';
 import { USER_AGENT, VERSION } from './version.js';
 
 export interface RunningAgent {
@@ -31,6 +33,8 @@ export interface RunningAgent {
 }
 
 export async function startAgent(o: CompletedOptions, log: Logger): Promise<RunningAgent> {
+  // The real clock, variables and randomness for template functions (now, env, rand*, ...).
+  useTemplateEnvironment(processEnvironment);
   log.info(
     { version: VERSION, name: o.agentName, apiexportendpointslice: o.apiExportEndpointSliceRef },
     "Moin, I'm the kcp Sync Agent",

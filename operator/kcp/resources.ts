@@ -21,7 +21,6 @@ export const GVR_LOGICAL_CLUSTERS: GVR = {
 
 export const GVR_NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
 export const GVR_SECRETS: GVR = { group: '', version: 'v1', resource: 'secrets' };
-export const GVR_EVENTS: GVR = { group: '', version: 'v1', resource: 'events' };
 export const GVR_CRDS: GVR = {
   group: 'apiextensions.k8s.io',
   version: 'v1',

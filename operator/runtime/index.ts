@@ -20,7 +20,8 @@
  * Client (client/*): loadRestConfig({ kubeconfig?, explicitOnly?, context?, hostOverride?, caFileOverride? }),
  *   inClusterConfig(host, port), withServer(cfg, url), serverOrigin(cfg); RestClient(cfg) with get, list,
  *   listAll, watch, create, update, updateStatus, patch(gvr, name, body, 'merge'|'json'|'strategic'|'apply'),
- *   delete, request, forServer(url), apiGroups/apiResources/findResource/openAPIV2/invalidateDiscovery.
+ *   delete, request, forServer(url), apiGroups/apiResources/findResource/openAPIV2/invalidateDiscovery,
+ *   discovery (CachedDiscovery of fetchServerGroupsAndResources: TTL, invalidate, refresh on a miss).
  *   resourcePath({ gvr, namespace?, name?, subresource? }). Typed errors: ApiError and NotFoundError,
  *   AlreadyExistsError, ConflictError, GoneError, ForbiddenError, UnauthorizedError, InvalidError,
  *   TooManyRequestsError, with is* guards. Raw JSON types KubeObject, ObjectList, WatchEvent.
@@ -40,6 +41,8 @@
  * Events (events.ts): new EventRecorder({ component }).event(client, obj, 'Normal'|'Warning', reason, msg).
  * Logging (log.ts): createLogger({ format: 'json'|'console', debug }), parseLogFormat, silentLogger.
  * Metrics (metrics.ts): metricsRegistry (prom-client global registry), counter/gauge/histogram get-or-create.
+ * Process environment (process-environment.ts): the real clock, variables, randomness and key
+ *   generation, in the shape template functions take (engine/template/environment.ts).
  */
 export * from './reconciler.js';
 export * from './controller.js';
@@ -47,6 +50,7 @@ export * from './workqueue.js';
 export * from './ratelimiter.js';
 export * from './clock.js';
 export * from './client/config.js';
+export * from './client/discovery.js';
 export * from './client/errors.js';
 export * from './client/paths.js';
 export * from './client/rest.js';
@@ -58,6 +62,7 @@ export * from './indexer.js';
 export * from './manager.js';
 export * from './leaderelection.js';
 export * from './httpserver.js';
+export * from './process-environment.js';
 export * from './events.js';
 export * from './log.js';
 export * from './metrics.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { JSONGetter } from '../engine/schema/fetch-source-schema.js';
+import type { JSONGetter } from '../controllers/source-schema.js';
 import { runCrdCommand, type CrdCommandDeps } from './crd-cmd.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), '../engine/schema/testdata');
@@ -72,8 +72,8 @@ describe('pubres-toolkit crd', () => {
 
   it('uses --kubeconfig over $KUBECONFIG and needs one of them', async () => {
     let used = '';
-    const d = { ...deps(), client: (k: string) => ((used = k), new FakeServer()) };
-    await runCrdCommand(['cases/single-version/pubres-plain.yaml'], { kubeconfig: '/flag' }, d);
+    const recordingDeps = { ...deps(), client: (k: string) => ((used = k), new FakeServer()) };
+    await runCrdCommand(['cases/single-version/pubres-plain.yaml'], { kubeconfig: '/flag' }, recordingDeps);
     expect(used).toBe('/flag');
     const r = await runCrdCommand(['x.yaml'], {}, deps(new FakeServer(), {}));
     expect(r).toEqual({

@@ -9,9 +9,10 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { PublishedResource } from '../apis/v1alpha1/types.js';
 import { apiResourceSchemaName, buildAPIResourceSchema } from '../engine/schema/ars.js';
-import { fetchSourceSchema, type JSONGetter } from '../engine/schema/fetch-source-schema.js';
+import { fetchSourceSchema, type JSONGetter } from '../controllers/source-schema.js';
 import { projectCRD } from '../engine/schema/projection.js';
 import { apiResourceSchemaToYAML, crdToYAML } from '../engine/schema/toolkit-output.js';
+import { fetchServerGroupsAndResources } from '../runtime/client/discovery.js';
 import type { CommandResult } from './template-cmd.js';
 
 export const TOOLKIT_AGENT_NAME = 'pubres-toolkit';
@@ -43,11 +44,9 @@ export async function runCrdCommand(
     const pr = parseYaml(deps.readText(args[0]!)) as PublishedResource;
     const resource = pr?.spec?.resource;
     if (!resource) throw new Error(`${args[0]}: not a PublishedResource (no spec.resource)`);
-    const source = await fetchSourceSchema(
-      await deps.client(kubeconfig, opts.context),
-      resource.apiGroup ?? '',
-      resource.kind ?? '',
-    );
+    const client = await deps.client(kubeconfig, opts.context);
+    const discovery = await fetchServerGroupsAndResources((path) => client.getJSON(path));
+    const source = await fetchSourceSchema(client, discovery, resource.apiGroup ?? '', resource.kind ?? '');
     const crd = opts.projection === false ? source : projectCRD(source, pr.spec);
     if (!opts.ars) return { stdout: crdToYAML(crd), stderr: '', exitCode: 0 };
     const ars = buildAPIResourceSchema(crd, apiResourceSchemaName(crd), TOOLKIT_AGENT_NAME);

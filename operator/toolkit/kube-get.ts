@@ -1,12 +1,12 @@
 /**
  * A kubeconfig-based JSON GET for pubres-toolkit on the agent's own REST transport (context,
  * certificates, tokens, exec plugins), answering errors with the server's Status message like the
- * Go tool. It implements the engine's `JSONGetter`.
+ * Go tool. It implements controllers/source-schema.ts's `JSONGetter`.
  */
 import { loadRestConfig } from '../runtime/client/config.js';
 import { RestClient } from '../runtime/client/rest.js';
 import { readBody } from '../runtime/client/transport.js';
-import type { JSONGetter } from '../engine/schema/fetch-source-schema.js';
+import type { JSONGetter } from '../controllers/source-schema.js';
 
 export class HTTPStatusError extends Error {
   readonly status: number;

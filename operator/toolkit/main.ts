@@ -6,6 +6,8 @@
  * in SUBCOMMANDS below.
  */
 import { Command } from 'commander';
+import { useTemplateEnvironment } from '../engine/template/index.js';
+import { processEnvironment } from '../runtime/process-environment.js';
 import { VERSION } from '../version.js';
 import { registerCelCommand } from './cel-cmd.js';
 import { registerCrdCommand } from './crd-cmd.js';
@@ -32,4 +34,6 @@ export function buildProgram(): Command {
   return program;
 }
 
+// The real clock, variables and randomness for template functions (now, env, rand*, ...).
+useTemplateEnvironment(processEnvironment);
 await buildProgram().parseAsync(process.argv);

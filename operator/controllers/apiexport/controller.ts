@@ -40,7 +40,7 @@ import {
   updatePublishedResourceStatus,
 } from '../published-resources.js';
 import { findCondition, type Condition } from '../../engine/conditions.js';
-import { publishedSchema } from '../source-schema.js';
+import { PublishedSchemaReader } from '../source-schema.js';
 
 export const APIEXPORT_CONTROLLER_NAME = 'syncagent-apiexport';
 
@@ -92,11 +92,13 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
   if (!cached) return {};
 
   // Names of PRs without status are computed (async) up front; failures are kept per PR.
+  // One reader: all of them share one discovery read.
   const computed = new Map<string, string | Error>();
+  const schemas = new PublishedSchemaReader(d.localClient);
   for (const pr of prs) {
     if (pr.status?.resourceSchemaName) continue;
     try {
-      computed.set(pr.metadata.name, (await publishedSchema(d.localClient, pr)).schemaName);
+      computed.set(pr.metadata.name, (await schemas.schemaOf(pr)).schemaName);
     } catch (err) {
       computed.set(pr.metadata.name, err instanceof Error ? err : new Error(String(err)));
     }

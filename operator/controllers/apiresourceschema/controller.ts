@@ -29,7 +29,7 @@ import {
   updatePublishedResourceStatus,
 } from '../published-resources.js';
 import { findCondition, type Condition } from '../../engine/conditions.js';
-import { publishedSchema } from '../source-schema.js';
+import { PublishedSchemaReader } from '../source-schema.js';
 import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
 
 export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
@@ -64,8 +64,10 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
     },
     onDelete: enqueueAllPRs,
   });
-  // A changed CRD re-publishes every PublishedResource of its group and kind.
+  // A changed CRD re-publishes every PublishedResource of its group and kind, and changes what
+  // discovery lists: the cached discovery is dropped (other types expire by its TTL).
   const enqueueForCRD = (crd: KubeObject) => {
+    d.localClient.discovery.invalidate();
     const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
     for (const pr of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
       if (
@@ -108,9 +110,12 @@ async function reconcile(
     PublishedResource | undefined;
   if (!cached || cached.metadata.deletionTimestamp) return {};
   const pr = structuredClone(cached);
+  // One reader for this reconcile: the PR and every older one it is checked against share one
+  // discovery read.
+  const schemas = new PublishedSchemaReader(d.localClient);
   try {
-    const { projected, schemaName } = await publishedSchema(d.localClient, pr);
-    const owner = collidingOwner(pr, schemaName, await olderSchemaOwners(d, pr));
+    const { projected, schemaName } = await schemas.schemaOf(pr);
+    const owner = collidingOwner(pr, schemaName, await olderSchemaOwners(d, schemas, pr));
     if (owner) {
       // Not published; a name recorded earlier goes, so the APIExport and syncmanager drop it too.
       if (pr.status?.resourceSchemaName) {
@@ -169,6 +174,7 @@ async function reconcile(
  */
 async function olderSchemaOwners(
   d: APIResourceSchemaControllerDeps,
+  schemas: PublishedSchemaReader,
   pr: PublishedResource,
 ): Promise<SchemaOwner[]> {
   const owners: SchemaOwner[] = [];
@@ -177,7 +183,7 @@ async function olderSchemaOwners(
     if (!isOlder(other, pr)) continue;
     const schemaName =
       other.status?.resourceSchemaName ??
-      (await publishedSchema(d.localClient, other).then(
+      (await schemas.schemaOf(other).then(
         (s) => s.schemaName,
         () => undefined,
       ));

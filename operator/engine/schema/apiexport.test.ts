@@ -9,7 +9,6 @@ import {
   claimableWithoutIdentity,
   requiredPermissionClaims,
   resolveSchemaNames,
-  resolveSchemaNamesAsync,
   schemaChangeMessages,
 } from './apiexport.js';
 
@@ -61,20 +60,6 @@ describe('resolveSchemaNames', () => {
       ['a', 'v1.as.x', true, undefined],
       ['b', 'v2.bs.x', false, undefined],
       ['c', undefined, false, 'could not find CronTab.example.com in APIs'],
-    ]);
-  });
-});
-
-describe('resolveSchemaNamesAsync', () => {
-  it('gives the same results with an async compute', async () => {
-    const res = await resolveSchemaNamesAsync([pr('a', {}, 'v1.as.x'), pr('b'), pr('c')], async (p) => {
-      if (p.metadata.name === 'c') throw new Error('boom');
-      return 'v2.bs.x';
-    });
-    expect(res.map((r) => [r.schemaName, r.ready, r.error?.message])).toEqual([
-      ['v1.as.x', true, undefined],
-      ['v2.bs.x', false, undefined],
-      [undefined, false, 'boom'],
     ]);
   });
 });

@@ -80,30 +80,6 @@ export function resolveSchemaNames(
   });
 }
 
-/** `resolveSchemaNames` with an asynchronous `compute` (discovery is I/O); same results. */
-export async function resolveSchemaNamesAsync(
-  prs: readonly PublishedResource[],
-  compute: (pr: PublishedResource) => Promise<string>,
-): Promise<SchemaNameResolution[]> {
-  const computed = new Map<PublishedResource, string | Error>();
-  await Promise.all(
-    prs
-      .filter((pr) => !pr.status?.resourceSchemaName)
-      .map(async (pr) => {
-        try {
-          computed.set(pr, await compute(pr));
-        } catch (error) {
-          computed.set(pr, error instanceof Error ? error : new Error(String(error)));
-        }
-      }),
-  );
-  return resolveSchemaNames(prs, (pr) => {
-    const v = computed.get(pr);
-    if (v instanceof Error) throw v;
-    return v ?? '';
-  });
-}
-
 export interface PermissionClaim {
   group?: string;
   resource: string;

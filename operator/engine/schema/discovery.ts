@@ -45,6 +45,17 @@ export function groupKindString(group: string, kind: string): string {
 }
 
 export function locateResource(discovery: DiscoveryData, group: string, kind: string): LocatedResource {
+  const located = findResource(discovery, group, kind);
+  if (!located) throw new Error(`could not find ${groupKindString(group, kind)} in APIs`);
+  return located;
+}
+
+/** locateResource, or undefined when discovery does not list the Kind. */
+export function findResource(
+  discovery: DiscoveryData,
+  group: string,
+  kind: string,
+): LocatedResource | undefined {
   let resource: DiscoveryResource | undefined;
   const versions: string[] = [];
   const subresources = new Map<string, Set<string>>();
@@ -64,8 +75,7 @@ export function locateResource(discovery: DiscoveryData, group: string, kind: st
       if (!versions.includes(gv.version)) versions.push(gv.version);
     }
   }
-  if (!resource) throw new Error(`could not find ${groupKindString(group, kind)} in APIs`);
-  return { group, kind, resource, versions, subresources };
+  return resource ? { group, kind, resource, versions, subresources } : undefined;
 }
 
 /** The CRD name the Go agent looks up: `<plural>.<group>`, `<plural>.core` for the core group. */

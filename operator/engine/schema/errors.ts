@@ -11,10 +11,3 @@ export class SchemaError extends Error {
     this.name = 'SchemaError';
   }
 }
-
-/** The error described for a human: `PublishedResource "<name>": <field>: <message>`. */
-export function describeForPublishedResource(prName: string, err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  const field = err instanceof SchemaError && err.field ? `${err.field}: ` : '';
-  return `PublishedResource "${prName}": ${field}${msg}`;
-}

@@ -1,8 +1,8 @@
 /**
  * Public API of the schema engine (pure; the controllers fetch and write):
  *
- * - source schema: `retrieveSourceSchema` (discovery + CRD or OpenAPI v2) / `fetchSourceSchema` (same
- *   over any `JSONGetter`), `stripRealCRD`, `locateResource`, `crdNameFor`
+ * - source schema: `retrieveSourceSchema` (discovery + CRD or OpenAPI v2; the reads are done by
+ *   controllers/source-schema.ts), `stripRealCRD`, `locateResource`, `findResource`, `crdNameFor`
  * - projection: `projectCRD`, `projectedGVK`; Kubernetes version order
  * - APIResourceSchema: `apiResourceSchemaName`, `buildAPIResourceSchema`, `schemaHashInput`
  * - APIExport: `mergeResourceSchemas`, `resolveSchemaNames`, `requiredPermissionClaims`,
@@ -14,7 +14,6 @@ export * from './types.js';
 export * from './errors.js';
 export * from './discovery.js';
 export * from './source-schema.js';
-export * from './fetch-source-schema.js';
 export * from './projection.js';
 export * from './kube-version.js';
 export * from './ars.js';

@@ -7,7 +7,6 @@ import { projectCRD } from './projection.js';
 import { stripRealCRD } from './source-schema.js';
 import type { CustomResourceDefinition } from './types.js';
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
-import { fetchSourceSchema } from './fetch-source-schema.js';
 
 const dir = new URL('./testdata/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, dir), 'utf8');
@@ -29,44 +28,5 @@ describe('integers above 2^53 in a CRD', () => {
 
   it('would change it when decoded with JSON.parse', () => {
     expect(nameOf(JSON.parse(crdJson) as CustomResourceDefinition)).not.toBe(goName);
-  });
-
-  it('are decoded losslessly by fetchSourceSchema from a client that offers the body text', async () => {
-    const crd = parseCrdJson(crdJson);
-    const client = {
-      getJSON: async (path: string): Promise<unknown> => {
-        if (path === '/api') return { versions: [] };
-        if (path === '/apis')
-          return {
-            groups: [
-              {
-                name: 'big.example.org',
-                versions: [{ groupVersion: 'big.example.org/v1', version: 'v1' }],
-                preferredVersion: { groupVersion: 'big.example.org/v1', version: 'v1' },
-              },
-            ],
-          };
-        if (path === '/apis/big.example.org/v1')
-          return {
-            groupVersion: 'big.example.org/v1',
-            resources: [
-              {
-                name: 'counters',
-                singularName: 'counter',
-                namespaced: true,
-                kind: 'Counter',
-                verbs: ['get'],
-              },
-            ],
-          };
-        throw Object.assign(new Error('not found'), { status: 404 });
-      },
-      getText: async (path: string): Promise<string> => {
-        expect(path).toBe(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
-        return crdJson;
-      },
-    };
-    const source = await fetchSourceSchema(client, 'big.example.org', 'Counter');
-    expect(apiResourceSchemaName(projectCRD(source, pr.spec))).toBe(goName);
   });
 });

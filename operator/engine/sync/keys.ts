@@ -6,7 +6,6 @@ export const FINALIZER_CLEANUP = 'syncagent.kcp.io/cleanup';
 
 export const LABEL_AGENT_NAME = 'syncagent.kcp.io/agent-name';
 export const ANNOTATION_AGENT_NAME = 'syncagent.kcp.io/agent-name';
-export const ANNOTATION_SOURCE_GENERATION = 'syncagent.kcp.io/source-generation';
 
 export const LABEL_REMOTE_CLUSTER = 'syncagent.kcp.io/remote-object-cluster';
 export const LABEL_REMOTE_NAME_HASH = 'syncagent.kcp.io/remote-object-name-hash';

@@ -7,7 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GoStruct, TemplateError, compileTemplate, parseJsonToGo } from './index.js';
+import { generatePrivateKey } from '../../runtime/process-environment.js';
+import {
+  GoStruct,
+  TemplateError,
+  compileTemplate,
+  fixedTemplateEnvironment,
+  parseJsonToGo,
+} from './index.js';
 import { KNOWN_DIFFERENCES } from './testdata/known-differences.js';
 
 interface GoldenCase {
@@ -37,9 +44,20 @@ function dataFor(c: GoldenCase): unknown {
   );
 }
 
+// Go rendered the goldens in UTC with no variables set; random and time-dependent outputs are only
+// compared by shape (length, prefix), so a fixed environment reproduces them on any machine.
+const goldenEnvironment = fixedTemplateEnvironment({
+  nowMs: Date.UTC(2024, 0, 1),
+  privateKey: generatePrivateKey,
+});
+
 export function runCase(c: GoldenCase): { output?: string; error?: string } {
   try {
-    const t = compileTemplate(c.template, { html: c.mode === 'html', funcs: c.funcs });
+    const t = compileTemplate(c.template, {
+      html: c.mode === 'html',
+      funcs: c.funcs,
+      environment: goldenEnvironment,
+    });
     return { output: t.execute(dataFor(c)) };
   } catch (e) {
     if (e instanceof TemplateError) return { error: e.message };

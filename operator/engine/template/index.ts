@@ -23,6 +23,7 @@ import type { FuncDef, FuncMap } from './funcs.js';
 import { planHtml } from './htmlcontext.js';
 import { ParseError, type Tree, parseTemplates } from './parse.js';
 import { sprigFuncs } from './sprig/index.js';
+import { unconfiguredTemplateEnvironment, type TemplateEnvironment } from './environment.js';
 import { goWellFormed } from './gostrings.js';
 
 export {
@@ -40,6 +41,12 @@ export { TemplateError } from './errors.js';
 export { FuncError, fn, type FuncDef, type ParamType } from './funcs.js';
 export { sha3sum, sha3short, shortHash } from './agent.js';
 export { formatValue, sprint, sprintf } from './fmt.js';
+export {
+  fixedTemplateEnvironment,
+  type FixedTemplateEnvironmentOptions,
+  type PrivateKeySpec,
+  type TemplateEnvironment,
+} from './environment.js';
 
 export interface CompileOptions {
   /** html/template escaping of printed values (template mutations). */
@@ -55,6 +62,11 @@ export interface CompileOptions {
   maxOutputBytes?: number;
   /** Upper bound on evaluation steps (default 1e6). */
   maxSteps?: number;
+  /**
+   * The clock, variables and randomness of `now`, `env`, `rand*`, ... (default: the one installed
+   * with useTemplateEnvironment; with none installed these functions fail).
+   */
+  environment?: TemplateEnvironment;
 }
 
 export interface CompiledTemplate {
@@ -73,15 +85,33 @@ export function registerFunction(name: string, def: FuncDef): void {
   extraFuncs[name] = def;
 }
 
-const FUNC_SETS: Record<'agent' | 'sprig', FuncMap> = {
-  agent: { ...builtins, ...sprigFuncs, ...agentFuncs },
-  sprig: { ...builtins, ...sprigFuncs },
-};
+let installedEnvironment: TemplateEnvironment = unconfiguredTemplateEnvironment;
+
+/**
+ * Installs the environment templates compiled afterwards use when CompileOptions.environment is not
+ * given. The agent and pubres-toolkit install the process's real one at start-up.
+ */
+export function useTemplateEnvironment(env: TemplateEnvironment): void {
+  installedEnvironment = env;
+}
+
+type FuncSets = Record<'agent' | 'sprig', FuncMap>;
+const funcSetsByEnvironment = new WeakMap<TemplateEnvironment, FuncSets>();
+
+function funcSetsFor(env: TemplateEnvironment): FuncSets {
+  let sets = funcSetsByEnvironment.get(env);
+  if (!sets) {
+    const sprig = sprigFuncs(env);
+    sets = { agent: { ...builtins, ...sprig, ...agentFuncs }, sprig: { ...builtins, ...sprig } };
+    funcSetsByEnvironment.set(env, sets);
+  }
+  return sets;
+}
 
 /** Parses a template; throws TemplateError(kind 'parse') with Go's message on syntax errors. */
 export function compileTemplate(text: string, opts: CompileOptions = {}): CompiledTemplate {
   const name = opts.name ?? 'inline';
-  const base = FUNC_SETS[opts.funcs ?? 'agent'];
+  const base = funcSetsFor(opts.environment ?? installedEnvironment)[opts.funcs ?? 'agent'];
   const funcs: FuncMap = Object.keys(extraFuncs).length ? { ...base, ...extraFuncs } : base;
   let trees: Map<string, Tree>;
   try {

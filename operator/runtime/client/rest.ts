@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { realClock, sleep, type Clock } from '../clock.js';
 import { withServer, type RestConfig } from './config.js';
+import { CachedDiscovery } from './discovery.js';
 import { apiErrorFrom, ApiError } from './errors.js';
 import { groupVersionPath, joinUrl, resourcePath, type GVR } from './paths.js';
 import { readBody, Transport } from './transport.js';
@@ -68,6 +69,8 @@ export interface RestClientOptions {
   /** How often a 429 TooManyRequests is retried (honouring Retry-After) before it is thrown; default 5. */
   maxTooManyRequestsRetries?: number;
   clock?: Clock;
+  /** How long `discovery` serves a fetched ServerGroupsAndResources; see CachedDiscovery. */
+  discoveryTTLMs?: number;
 }
 
 /**
@@ -82,6 +85,8 @@ export class RestClient {
 
   readonly config: RestConfig;
   private readonly opts: RestClientOptions;
+  /** The server's groups and resources, cached (TTL, invalidateDiscovery(), refresh on a miss). */
+  readonly discovery: CachedDiscovery;
 
   constructor(config: RestConfig, opts: RestClientOptions = {}) {
     this.config = config;
@@ -89,6 +94,10 @@ export class RestClient {
     this.transport = new Transport(config);
     this.maxRetries = opts.maxTooManyRequestsRetries ?? 5;
     this.clock = opts.clock ?? realClock;
+    this.discovery = new CachedDiscovery((path) => this.request('GET', path), {
+      clock: this.clock,
+      ...(opts.discoveryTTLMs !== undefined ? { ttlMs: opts.discoveryTTLMs } : {}),
+    });
   }
 
   get baseUrl(): string {
@@ -364,6 +373,7 @@ export class RestClient {
   /** Drops cached discovery and OpenAPI documents (call when CRDs change). */
   invalidateDiscovery(): void {
     this.discoveryCache.clear();
+    this.discovery.invalidate();
   }
 
   close(): void {

@@ -1,9 +1,13 @@
 /**
  * bcrypt ($2a$, as golang.org/x/crypto/bcrypt produces it) for sprig's `bcrypt` and `htpasswd`.
+ * Written here rather than taken from bcryptjs: that package only accepts JavaScript strings and
+ * UTF-8-encodes them itself, so a Go string that is not valid UTF-8 (a character cut by `trunc`,
+ * carried as U+DC80..U+DCFF, see ../gostrings.ts) would be hashed as other bytes than Go hashes
+ * (bcrypt.test.ts has Go's hashes of such strings).
  * Blowfish's initial P-array and S-boxes are the hexadecimal digits of π; rather than embedding 4 KiB of
  * constants they are computed once (Machin's formula on BigInt, a few milliseconds) on first use.
  */
-import { randomBytes } from 'node:crypto';
+import type { TemplateEnvironment } from '../environment.js';
 import { goEncode } from '../gostrings.js';
 
 const WORDS = 18 + 4 * 256;
@@ -140,13 +144,13 @@ export function bcryptHash(password: Uint8Array, salt: Uint8Array, cost: number)
 }
 
 /** sprig's bcrypt: DefaultCost 10, random salt; errors are returned as text like sprig does. */
-export function sprigBcrypt(input: string): string {
+export function sprigBcrypt(input: string, env: TemplateEnvironment): string {
   const pw = goEncode(input);
   if (pw.length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
-  return bcryptHash(pw, randomBytes(16), 10);
+  return bcryptHash(pw, Buffer.from(env.randomBytes(16)), 10);
 }
 
-export function sprigHtpasswd(username: string, password: string): string {
+export function sprigHtpasswd(username: string, password: string, env: TemplateEnvironment): string {
   if (username.includes(':')) return `invalid username: ${username}`;
-  return `${username}:${sprigBcrypt(password)}`;
+  return `${username}:${sprigBcrypt(password, env)}`;
 }

@@ -1,7 +1,9 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { renderTemplate } from '../index.js';
+import { generatePrivateKey, processEnvironment } from '../../../runtime/process-environment.js';
+import { fixedTemplateEnvironment, renderTemplate } from '../index.js';
 
-const render = (t: string): string => renderTemplate(t, {}, { funcs: 'sprig' });
+const render = (t: string): string =>
+  renderTemplate(t, {}, { funcs: 'sprig', environment: processEnvironment });
 
 function cert(pem: string): X509Certificate {
   return new X509Certificate(pem);
@@ -59,5 +61,20 @@ describe('sprig certificate functions', () => {
     expect(() => render('{{ genSelfSignedCert "x" (list "nope") nil 1 }}')).toThrow('error parsing ip: nope');
     expect(() => render('{{ buildCustomCert "%%%" "x" }}')).toThrow('unable to decode base64 certificate');
     expect(() => render('{{ genCAWithKey "x" 1 "junk" }}')).toThrow('parsing private key');
+  });
+
+  it('take the validity start, serial number and key from the template environment', () => {
+    const env = () =>
+      fixedTemplateEnvironment({
+        nowMs: Date.UTC(2030, 4, 6, 7, 8, 9),
+        seed: 'certs',
+        privateKey: generatePrivateKey,
+      });
+    const tpl = '{{ $ca := genCA "ca" 2 }}{{ $ca.Cert }}';
+    const first = cert(renderTemplate(tpl, {}, { funcs: 'sprig', environment: env() }));
+    expect(new Date(first.validFrom).toISOString()).toBe('2030-05-06T07:08:09.000Z');
+    expect(new Date(first.validTo).toISOString()).toBe('2030-05-08T07:08:09.000Z');
+    const second = cert(renderTemplate(tpl, {}, { funcs: 'sprig', environment: env() }));
+    expect(second.serialNumber).toBe(first.serialNumber);
   });
 });

@@ -5,18 +5,16 @@
  * v3, random 128-bit serial, CN-only subject, validity now..now+days, key usage, extended key usage
  * (server+client auth), basic constraints, SANs, and a subject key identifier for CAs.
  * Results are `sprig.certificate` structs with `.Cert` and `.Key` (PEM).
+ *
+ * Not built with a certificate package: node-forge signs certificates with RSA keys only (Sprig's
+ * `...WithKey` functions take ECDSA and Ed25519 keys too), and @peculiar/x509 builds them through
+ * WebCrypto, which is asynchronous, while template functions run synchronously. Parsing and
+ * signing are Node's; only the DER of the TBSCertificate is written here.
  */
-import {
-  X509Certificate,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-} from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { TemplateEnvironment } from '../environment.js';
 import { FuncError, type FuncMap, fn } from '../funcs.js';
 import { GoInt, GoStruct, NO_VALUE, typeOf } from '../value.js';
 import { sprint } from '../fmt.js';
@@ -205,6 +203,7 @@ function dnsNames(dns: unknown[] | null): string[] {
 }
 
 function createCertificate(
+  env: TemplateEnvironment,
   t: Template,
   subjectKey: KeyObject,
   issuer: { name: Buffer; key: KeyObject } | null,
@@ -215,7 +214,7 @@ function createCertificate(
   const spki = pub.export({ type: 'spki', format: 'der' });
   const signer = issuer?.key ?? subjectKey;
   const { alg, hash } = algorithmFor(signer);
-  const now = new Date();
+  const now = new Date(env.nowMs());
   const notAfter = new Date(now.getTime() + t.days * 86400000);
   // key usage bits: digitalSignature(0x80) keyEncipherment(0x20) [keyCertSign(0x04)]
   const keyUsage = t.isCA ? bitString(Buffer.from([0xa4]), 2) : bitString(Buffer.from([0xa0]), 5);
@@ -238,7 +237,7 @@ function createCertificate(
     const names = [...dns.map((d) => tlv(0x82, Buffer.from(d, 'ascii'))), ...ips.map((b) => tlv(0x87, b))];
     extensions.push(seq(oid('2.5.29.17'), octets(seq(...names))));
   }
-  const serial = BigInt('0x' + randomBytes(16).toString('hex'));
+  const serial = BigInt('0x' + Buffer.from(env.randomBytes(16)).toString('hex'));
   const subject = name(t.cn);
   const tbs = seq(
     explicit(0, integer(2n)),
@@ -258,8 +257,8 @@ function certificate(cert: string, key: string): GoStruct {
   return new GoStruct({ Cert: cert, Key: key }, 'sprig.certificate');
 }
 
-function rsaKey(): KeyObject {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+function rsaKey(env: TemplateEnvironment): KeyObject {
+  return env.generatePrivateKey({ type: 'rsa', modulusLength: 2048 });
 }
 
 function caOf(v: unknown): { name: Buffer; key: KeyObject } {
@@ -277,42 +276,49 @@ function caOf(v: unknown): { name: Buffer; key: KeyObject } {
 
 const days = (d: GoInt): number => Number(d.v);
 
-export const certFuncs: FuncMap = {
+/** The functions; keys, serial numbers and the validity's start come from `env`. */
+export const certFuncs = (env: TemplateEnvironment): FuncMap => ({
   genCA: fn(['string', 'int'], (cn: string, d: GoInt) => {
-    const k = rsaKey();
+    const k = rsaKey(env);
     return certificate(
-      createCertificate({ cn, ips: null, dns: null, days: days(d), isCA: true }, k, null),
+      createCertificate(env, { cn, ips: null, dns: null, days: days(d), isCA: true }, k, null),
       keyPem(k),
     );
   }),
   genCAWithKey: fn(['string', 'int', 'string'], (cn: string, d: GoInt, pem: string) => {
     const k = parsePrivateKeyPem(pem);
     return certificate(
-      createCertificate({ cn, ips: null, dns: null, days: days(d), isCA: true }, k, null),
+      createCertificate(env, { cn, ips: null, dns: null, days: days(d), isCA: true }, k, null),
       keyPem(k),
     );
   }),
   genSelfSignedCert: fn(
     ['string', 'slice', 'slice', 'int'],
     (cn: string, ips: unknown[] | null, dns: unknown[] | null, d: GoInt) => {
-      const k = rsaKey();
-      return certificate(createCertificate({ cn, ips, dns, days: days(d), isCA: false }, k, null), keyPem(k));
+      const k = rsaKey(env);
+      return certificate(
+        createCertificate(env, { cn, ips, dns, days: days(d), isCA: false }, k, null),
+        keyPem(k),
+      );
     },
   ),
   genSelfSignedCertWithKey: fn(
     ['string', 'slice', 'slice', 'int', 'string'],
     (cn: string, ips: unknown[] | null, dns: unknown[] | null, d: GoInt, pem: string) => {
       const k = parsePrivateKeyPem(pem);
-      return certificate(createCertificate({ cn, ips, dns, days: days(d), isCA: false }, k, null), keyPem(k));
+      return certificate(
+        createCertificate(env, { cn, ips, dns, days: days(d), isCA: false }, k, null),
+        keyPem(k),
+      );
     },
   ),
   genSignedCert: fn(
     ['string', 'slice', 'slice', 'int', 'any'],
     (cn: string, ips: unknown[] | null, dns: unknown[] | null, d: GoInt, ca: unknown) => {
       const issuer = caOf(ca);
-      const k = rsaKey();
+      const k = rsaKey(env);
       return certificate(
-        createCertificate({ cn, ips, dns, days: days(d), isCA: false }, k, issuer),
+        createCertificate(env, { cn, ips, dns, days: days(d), isCA: false }, k, issuer),
         keyPem(k),
       );
     },
@@ -323,7 +329,7 @@ export const certFuncs: FuncMap = {
       const issuer = caOf(ca);
       const k = parsePrivateKeyPem(pem);
       return certificate(
-        createCertificate({ cn, ips, dns, days: days(d), isCA: false }, k, issuer),
+        createCertificate(env, { cn, ips, dns, days: days(d), isCA: false }, k, issuer),
         keyPem(k),
       );
     },
@@ -349,4 +355,4 @@ export const certFuncs: FuncMap = {
     }
     return certificate(cert, key);
   }),
-};
+});

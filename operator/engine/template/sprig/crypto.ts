@@ -5,14 +5,8 @@
  * DSA keys are not supported ("... not supported by this agent"); bcrypt/htpasswd live in bcrypt.ts and
  * the certificate builders in certs.ts.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  generateKeyPairSync,
-  randomBytes,
-  scryptSync,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, scryptSync } from 'node:crypto';
+import type { TemplateEnvironment } from '../environment.js';
 import { FuncError, type FuncMap, fn } from '../funcs.js';
 import type { GoInt } from '../value.js';
 import { goDecode, goEncode } from '../gostrings.js';
@@ -104,21 +98,21 @@ export function derivePassword(
   return out;
 }
 
-export function genPrivateKey(typ: string): string {
+export function genPrivateKey(typ: string, env: TemplateEnvironment): string {
   switch (typ) {
     case '':
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({
+      return env.generatePrivateKey({ type: 'rsa', modulusLength: 4096 }).export({
         type: 'pkcs1',
         format: 'pem',
       }) as string;
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      return env.generatePrivateKey({ type: 'ec', namedCurve: 'P-256' }).export({
         type: 'sec1',
         format: 'pem',
       }) as string;
     case 'ed25519':
-      return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      return env.generatePrivateKey({ type: 'ed25519' }).export({ type: 'pkcs8', format: 'pem' }) as string;
     case 'dsa':
       throw new FuncError('genPrivateKey: dsa keys are not supported by this agent');
     default:
@@ -132,9 +126,9 @@ function aesKey(password: string): Buffer {
   return key;
 }
 
-export function encryptAES(password: string, plaintext: string): string {
+export function encryptAES(password: string, plaintext: string, env: TemplateEnvironment): string {
   if (plaintext === '') return '';
-  const iv = randomBytes(16);
+  const iv = env.randomBytes(16);
   const c = createCipheriv('aes-256-cbc', aesKey(password), iv);
   return Buffer.concat([iv, c.update(goEncode(plaintext)), c.final()]).toString('base64');
 }
@@ -160,9 +154,12 @@ export function decryptAES(password: string, crypt64: string): string {
   return goDecode(plain.subarray(0, plain.length - pad));
 }
 
-export const cryptoFuncs: FuncMap = {
+/** The functions; keys and IVs come from `env`. */
+export const cryptoFuncs = (env: TemplateEnvironment): FuncMap => ({
   derivePassword: fn(['uint32', 'string', 'string', 'string', 'string'], derivePassword),
-  genPrivateKey: fn(['string'], genPrivateKey),
-  encryptAES: fn(['string', 'string'], encryptAES),
+  genPrivateKey: fn(['string'], (typ: string) => genPrivateKey(typ, env)),
+  encryptAES: fn(['string', 'string'], (password: string, plaintext: string) =>
+    encryptAES(password, plaintext, env),
+  ),
   decryptAES: fn(['string', 'string'], decryptAES),
-};
+});

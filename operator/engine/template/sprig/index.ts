@@ -1,4 +1,8 @@
-/** Sprig v3.3.0 TxtFuncMap (all 209+ names). Non-hermetic functions are documented in misc.ts. */
+/**
+ * Sprig v3.3.0 TxtFuncMap (all 209+ names). The non-hermetic ones read the clock, variables and
+ * randomness only through the given environment (../environment.ts).
+ */
+import type { TemplateEnvironment } from '../environment.js';
 import type { FuncMap } from '../funcs.js';
 import { certFuncs } from './certs.js';
 import { collectionFuncs } from './collections.js';
@@ -9,13 +13,13 @@ import { regexFuncs } from './regex.js';
 import { semverFuncs } from './semver.js';
 import { stringFuncs } from './strings.js';
 
-export const sprigFuncs: FuncMap = {
+export const sprigFuncs = (env: TemplateEnvironment): FuncMap => ({
   ...stringFuncs,
-  ...mathFuncs,
+  ...mathFuncs(env),
   ...collectionFuncs,
-  ...miscFuncs,
+  ...miscFuncs(env),
   ...regexFuncs,
   ...semverFuncs,
-  ...cryptoFuncs,
-  ...certFuncs,
-};
+  ...cryptoFuncs(env),
+  ...certFuncs(env),
+});

@@ -1,5 +1,6 @@
 /** Sprig v3.3.0 math and conversion functions (int64 arithmetic via cast.ToInt64, decimal float ops). */
 import { FuncError, type FuncMap, fn } from '../funcs.js';
+import { randomBelow, type TemplateEnvironment } from '../environment.js';
 import { sprint } from '../fmt.js';
 import { GoInt, intValue, typedSlice } from '../value.js';
 import { toFloat64, toInt, toInt64 } from './cast.js';
@@ -132,7 +133,8 @@ function intDiv(a: bigint, b: bigint, mod: boolean): bigint {
   return mod ? a % b : I64(a / b);
 }
 
-export const mathFuncs: FuncMap = {
+/** The functions; randInt draws from `env`. */
+export const mathFuncs = (env: TemplateEnvironment): FuncMap => ({
   atoi: fn(['string'], (s: string) => {
     const t = s.replace(/^[+]/, '');
     if (!/^-?\d+$/.test(t) && !/^\+\d+$/.test(s)) return new GoInt(0n);
@@ -168,7 +170,7 @@ export const mathFuncs: FuncMap = {
   randInt: fn(['int', 'int'], (min: GoInt, max: GoInt) => {
     const span = max.v - min.v;
     if (span <= 0n) throw new FuncError('invalid argument to Intn');
-    return new GoInt(min.v + BigInt(Math.floor(Math.random() * Number(span))));
+    return new GoInt(min.v + randomBelow(env, span));
   }),
   add1f: fn(['any'], (i: unknown) => decOp(i, [new GoInt(1n)], decAdd)),
   addf: fn([], (...i: unknown[]) => decOp(0, i, decAdd), 'any'),
@@ -203,7 +205,7 @@ export const mathFuncs: FuncMap = {
   ceil: fn(['any'], (a: unknown) => Math.ceil(toFloat64(a))),
   floor: fn(['any'], (a: unknown) => Math.floor(toFloat64(a))),
   round: { params: ['any', 'int'], variadic: 'float64', fn: goRound },
-};
+});
 
 function goMax(x: number, y: number): number {
   if (Number.isNaN(x) || Number.isNaN(y)) return NaN;

@@ -1,11 +1,11 @@
 /** Sprig v3.3.0 path, URL, date, environment, random and crypto functions. */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { FuncError, type FuncMap, fn } from '../funcs.js';
 import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap } from '../value.js';
 import { durationString, formatTime } from '../gotime.js';
 import { strval } from './cast.js';
 import { checkCount } from './limits.js';
 import { sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
+import type { TemplateEnvironment } from '../environment.js';
 
 // ---- path (slash-separated, Go's path package) ----
 export function pathClean(p: string): string {
@@ -42,22 +42,26 @@ function pathExt(p: string): string {
 }
 
 // ---- dates ----
-function toTime(v: unknown): GoTime {
+function toTime(v: unknown, env: TemplateEnvironment): GoTime {
   if (v instanceof GoTime) return v;
   if (typeof v === 'bigint') return new GoTime(v * 1000000000n);
   if (v instanceof GoInt && (v.t === 'int' || v.t === 'int32')) return new GoTime(v.v * 1000000000n);
-  return new GoTime(BigInt(Date.now()) * 1000000n);
+  return new GoTime(nowNs(env));
+}
+
+function nowNs(env: TemplateEnvironment): bigint {
+  return BigInt(env.nowMs()) * 1000000n;
 }
 
 /**
  * t.In(time.LoadLocation(zone)) as sprig's date functions do it (an unknown zone means UTC). Offsets
  * come from the ICU time-zone data Node carries; the abbreviation from the IANA database where ICU
  * knows it (CET, EST, IST, AEDT, ...), else tzdata's numeric form (-03, +0530). "Local" is the
- * process's zone (the Go agent's image runs in UTC).
+ * process's zone, $TZ of the environment (the Go agent's image runs in UTC).
  */
-function inZone(t: GoTime, zone: string): GoTime {
+function inZone(t: GoTime, zone: string, env: TemplateEnvironment): GoTime {
   if (zone === '' || zone === 'UTC') return new GoTime(t.ns, 0, 'UTC');
-  const tz = zone === 'Local' ? (process.env.TZ ?? 'UTC') : zone;
+  const tz = zone === 'Local' ? (env.lookupEnv('TZ') ?? 'UTC') : zone;
   if (tz === 'UTC' || tz === '' || tz.includes('..') || tz.startsWith('/') || tz.includes('\\'))
     return new GoTime(t.ns, 0, 'UTC');
   const ms = Number(t.ns / 1000000n);
@@ -150,12 +154,12 @@ function notSupported(name: string): () => never {
   };
 }
 
-function randString(count: GoInt, alphabet: string, name: string): string {
+function randString(env: TemplateEnvironment, count: GoInt, alphabet: string, name: string): string {
   const n = Number(count.v);
   if (n < 0) throw new FuncError(`${name}: count must be non-negative`);
   checkCount(n, name);
   let out = '';
-  for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
+  for (let i = 0; i < n; i++) out += alphabet[env.randomInt(alphabet.length)];
   return out;
 }
 const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -231,7 +235,8 @@ function urlJoin(d: Record<string, unknown> | null): string {
   return out;
 }
 
-export const miscFuncs: FuncMap = {
+/** The functions; the clock, variables and randomness they use come from `env`. */
+export const miscFuncs = (env: TemplateEnvironment): FuncMap => ({
   base: fn(['string'], pathBase),
   dir: fn(['string'], pathDir),
   clean: fn(['string'], pathClean),
@@ -246,17 +251,17 @@ export const miscFuncs: FuncMap = {
   urlParse: fn(['string'], urlParse),
   urlJoin: fn(['map'], urlJoin),
 
-  now: fn([], () => new GoTime(BigInt(Date.now()) * 1000000n, 0, 'UTC')),
-  date: fn(['string', 'any'], (f: string, d: unknown) => formatTime(inZone(toTime(d), 'Local'), f)),
+  now: fn([], () => new GoTime(nowNs(env), 0, 'UTC')),
+  date: fn(['string', 'any'], (f: string, d: unknown) => formatTime(inZone(toTime(d, env), 'Local', env), f)),
   dateInZone: fn(['string', 'any', 'string'], (f: string, d: unknown, z: string) =>
-    formatTime(inZone(toTime(d), z), f),
+    formatTime(inZone(toTime(d, env), z, env), f),
   ),
   date_in_zone: fn(['string', 'any', 'string'], (f: string, d: unknown, z: string) =>
-    formatTime(inZone(toTime(d), z), f),
+    formatTime(inZone(toTime(d, env), z, env), f),
   ),
-  htmlDate: fn(['any'], (d: unknown) => formatTime(inZone(toTime(d), 'Local'), '2006-01-02')),
+  htmlDate: fn(['any'], (d: unknown) => formatTime(inZone(toTime(d, env), 'Local', env), '2006-01-02')),
   htmlDateInZone: fn(['any', 'string'], (d: unknown, z: string) =>
-    formatTime(inZone(toTime(d), z), '2006-01-02'),
+    formatTime(inZone(toTime(d, env), z, env), '2006-01-02'),
   ),
   unixEpoch: fn(['any'], (t: unknown) => {
     if (!(t instanceof GoTime)) throw new FuncError(`wrong type for value; expected time.Time`);
@@ -269,7 +274,7 @@ export const miscFuncs: FuncMap = {
     else if (typeof sec === 'bigint') n = sec;
     return durationString(BigInt.asIntN(64, n * 1000000000n));
   }),
-  durationRound: fn(['any'], (d: unknown) => durationRound(d)),
+  durationRound: fn(['any'], (d: unknown) => durationRound(d, env)),
   dateModify: fn(['string', 'any'], (fmt: string, t: unknown) => {
     if (!(t instanceof GoTime)) throw new FuncError('wrong type for value; expected time.Time');
     try {
@@ -295,9 +300,8 @@ export const miscFuncs: FuncMap = {
     return new GoTime(t.ns + parseGoDuration(fmt), t.offsetSeconds, t.zone);
   }),
   ago: fn(['any'], (d: unknown) => {
-    const t = toTime(d);
-    const nowNs = BigInt(Date.now()) * 1000000n;
-    const diff = ((nowNs - t.ns) / 1000000000n) * 1000000000n;
+    const t = toTime(d, env);
+    const diff = ((nowNs(env) - t.ns) / 1000000000n) * 1000000000n;
     return durationString(diff);
   }),
   // an unparsable or impossible date (February 30th) is Go's zero time for toDate, an error for mustToDate
@@ -312,41 +316,50 @@ export const miscFuncs: FuncMap = {
     throw new FuncError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
   }),
 
-  env: fn(['string'], (k: string) => process.env[k] ?? ''),
+  env: fn(['string'], (k: string) => env.lookupEnv(k) ?? ''),
   expandenv: fn(['string'], (s: string) =>
     s.replace(
       /\$\{([^}]*)\}|\$([A-Za-z0-9_]+|[*#$@!?\-0-9])/g,
-      (_m, a: string | undefined, b: string | undefined) => process.env[(a ?? b)!] ?? '',
+      (_m, a: string | undefined, b: string | undefined) => env.lookupEnv((a ?? b)!) ?? '',
     ),
   ),
   getHostByName: fn(['string'], notSupported('getHostByName')),
 
-  randAlphaNum: fn(['int'], (c: GoInt) => randString(c, ALPHA + NUM, 'randAlphaNum')),
-  randAlpha: fn(['int'], (c: GoInt) => randString(c, ALPHA, 'randAlpha')),
-  randAscii: fn(['int'], (c: GoInt) => randString(c, ASCII, 'randAscii')),
-  randNumeric: fn(['int'], (c: GoInt) => randString(c, NUM, 'randNumeric')),
+  randAlphaNum: fn(['int'], (c: GoInt) => randString(env, c, ALPHA + NUM, 'randAlphaNum')),
+  randAlpha: fn(['int'], (c: GoInt) => randString(env, c, ALPHA, 'randAlpha')),
+  randAscii: fn(['int'], (c: GoInt) => randString(env, c, ASCII, 'randAscii')),
+  randNumeric: fn(['int'], (c: GoInt) => randString(env, c, NUM, 'randNumeric')),
   randBytes: fn(['int'], (c: GoInt) => {
     checkCount(Number(c.v), 'randBytes');
-    return randomBytes(Math.max(Number(c.v), 0)).toString('base64');
+    return Buffer.from(env.randomBytes(Math.max(Number(c.v), 0))).toString('base64');
   }),
   shuffle: fn(['string'], (s: string) => {
     const chars = [...s];
     for (let i = chars.length - 1; i > 0; i--) {
-      const j = randomInt(i + 1);
+      const j = env.randomInt(i + 1);
       [chars[i], chars[j]] = [chars[j]!, chars[i]!];
     }
     return chars.join('');
   }),
-  uuidv4: fn([], () => randomUUID()),
+  uuidv4: fn([], () => uuidV4(env)),
   fail: fn(['string'], (msg: string) => {
     throw new FuncError(msg);
   }),
 
-  bcrypt: fn(['string'], sprigBcrypt),
-  htpasswd: fn(['string', 'string'], sprigHtpasswd),
-};
+  bcrypt: fn(['string'], (input: string) => sprigBcrypt(input, env)),
+  htpasswd: fn(['string', 'string'], (user: string, password: string) => sprigHtpasswd(user, password, env)),
+});
 
-function durationRound(d: unknown): string {
+/** A random (version 4, RFC 4122 variant) UUID in its canonical lower-case form, like google/uuid. */
+function uuidV4(env: TemplateEnvironment): string {
+  const b = Buffer.from(env.randomBytes(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function durationRound(d: unknown, env: TemplateEnvironment): string {
   let ns: bigint;
   if (typeof d === 'string') {
     try {
@@ -355,7 +368,7 @@ function durationRound(d: unknown): string {
       ns = 0n;
     }
   } else if (d instanceof GoDuration) ns = d.ns;
-  else if (d instanceof GoTime) ns = BigInt(Date.now()) * 1000000n - d.ns;
+  else if (d instanceof GoTime) ns = nowNs(env) - d.ns;
   else ns = 0n;
   let u = ns < 0n ? -ns : ns;
   const second = 1000000000n;

@@ -1,0 +1,53 @@
+import { FakeClock } from '../../runtime/clock.js';
+import { CachedDiscovery } from '../../runtime/client/discovery.js';
+import type { RestClient } from '../../runtime/client/rest.js';
+import type { KubeObject } from '../../runtime/client/types.js';
+import type { EventRecorder } from '../../runtime/events.js';
+import type { EventHandler, Informer } from '../../runtime/informer.js';
+import { newAPIResourceSchemaController } from './controller.js';
+
+/** An informer that only records its handlers and lists nothing. */
+function fakeInformer() {
+  const handlers: EventHandler[] = [];
+  const informer = {
+    addEventHandler: (h: EventHandler) => handlers.push(h),
+    reader: { list: () => [], get: () => undefined },
+  } as unknown as Informer;
+  return { informer, handlers };
+}
+
+describe('apiresourceschema controller and the cached discovery', () => {
+  it('drops the service cluster discovery cache when a CRD is added, changed or deleted', async () => {
+    let discoveryReads = 0;
+    const discovery = new CachedDiscovery(
+      async (path) => {
+        if (path === '/apis') discoveryReads++;
+        return path === '/api' ? { versions: [] } : { groups: [] };
+      },
+      { clock: new FakeClock() },
+    );
+    const crds = fakeInformer();
+    newAPIResourceSchemaController({
+      agentName: 'agent',
+      localClient: { discovery } as unknown as RestClient,
+      exportClient: {} as RestClient,
+      publishedResources: fakeInformer().informer,
+      crds: crds.informer,
+      recorder: {} as EventRecorder,
+    } as Parameters<typeof newAPIResourceSchemaController>[0]);
+    const crd = { metadata: { name: 'things.example.com' }, spec: { group: 'example.com' } } as KubeObject;
+
+    await discovery.get();
+    await discovery.get();
+    expect(discoveryReads).toBe(1);
+    for (const fire of [
+      () => crds.handlers[0]!.onAdd?.(crd),
+      () => crds.handlers[0]!.onUpdate?.(crd, crd),
+      () => crds.handlers[0]!.onDelete?.(crd),
+    ]) {
+      fire();
+      await discovery.get();
+    }
+    expect(discoveryReads).toBe(4);
+  });
+});
