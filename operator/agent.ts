@@ -13,6 +13,7 @@ import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
 import { StateStore } from './controllers/sync/state-store.js';
 import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
 import { resolveKcpEndpoint } from './kcp/bootstrap.js';
+import { clusterOf } from './kcp/cluster.js';
 import { GVR_APIEXPORTS, GVR_CRDS, GVR_SECRETS } from './kcp/resources.js';
 import { VirtualWorkspaces } from './kcp/virtual-workspaces.js';
 import type { CompletedOptions } from './options.js';
@@ -86,6 +87,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   const apiExports = manager.informer({
     client: exportClient,
     gvr: GVR_APIEXPORTS,
+    clusterOf,
     fieldSelector: `metadata.name=${endpoint.exportName}`,
   });
   // One state Secret per synced object: keep the cache lean (managedFields are never read).

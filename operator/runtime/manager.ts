@@ -1,4 +1,4 @@
-import { objectKey as objectKeyOf } from './cache.js';
+import { noCluster, objectKey as objectKeyOf, type ClusterOf } from './cache.js';
 import { realClock, type Clock } from './clock.js';
 import type { RestClient } from './client/rest.js';
 import type { GVR } from './client/paths.js';
@@ -157,6 +157,7 @@ export class Manager {
       o.labelSelector,
       o.fieldSelector,
       transformId(o.transform),
+      transformId(o.clusterOf),
     );
     const existing = this.informers.get(key);
     if (existing) {
@@ -315,6 +316,7 @@ function informerKey(
   labels: string | undefined,
   fields: string | undefined,
   transform: number,
+  clusterOf: number,
 ): string {
   return JSON.stringify([
     base,
@@ -325,10 +327,11 @@ function informerKey(
     labels ?? '',
     fields ?? '',
     transform,
+    clusterOf,
   ]);
 }
 
-/** Informers that store differently transformed objects cannot be shared: the transform is part of the key. */
+/** Informers that transform or key objects differently cannot be shared: those functions are part of the key. */
 const transformIds = new WeakMap<object, number>();
 let lastTransformId = 0;
 function transformId(fn: object | undefined): number {
@@ -338,15 +341,21 @@ function transformId(fn: object | undefined): number {
   return id;
 }
 
-/** Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller. */
-export function enqueueObjects(controller: Controller): {
+/**
+ * Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller
+ * (pass the informer's clusterOf when its objects belong to logical clusters).
+ */
+export function enqueueObjects(
+  controller: Controller,
+  clusterOf: ClusterOf = noCluster,
+): {
   onAdd(o: KubeObject): void;
   onUpdate(o: KubeObject, n: KubeObject): void;
   onDelete(o: KubeObject): void;
 } {
   return {
-    onAdd: (o) => controller.enqueueKey(objectKeyOf(o)),
-    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n)),
-    onDelete: (o) => controller.enqueueKey(objectKeyOf(o)),
+    onAdd: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
+    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n, clusterOf)),
+    onDelete: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
   };
 }

@@ -22,7 +22,6 @@ import {
 import { ANNOTATION_AGENT_NAME } from '../../engine/sync/keys.js';
 import { jsonEqual } from '../../engine/sync/unstructured.js';
 import { GVR_APIEXPORTS } from '../../kcp/resources.js';
-import { objectKey } from '../../runtime/cache.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { Controller } from '../../runtime/controller.js';
@@ -166,7 +165,7 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
     }
     throw err;
   }
-  d.apiExports.store.set(objectKey(updated), updated);
+  d.apiExports.assume(updated);
   const messages = schemaChangeMessages(before, latest);
   if (messages.added)
     void d.recorder.event(d.exportClient, updated, 'Normal', 'AddingResourceSchemas', messages.added);

@@ -1,3 +1,5 @@
+import { ANNOTATION_KCP_CLUSTER, LABEL_PREFIX_KCP_CLAIMED } from '../../kcp/well-known.js';
+
 /** Label, annotation and finalizer keys the Go agent writes (SPEC §5.1). Exact strings: compat-critical. */
 export const FINALIZER_CLEANUP = 'syncagent.kcp.io/cleanup';
 
@@ -21,9 +23,6 @@ export const ANNOTATION_RELATED_OWNER = 'syncagent.kcp.io/related-owner';
 export const LABEL_OBJECT_STATE = 'syncagent.kcp.io/object-state';
 export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 
-export const ANNOTATION_KCP_CLUSTER = 'kcp.io/cluster';
-export const ANNOTATION_KCP_PATH = 'kcp.io/path';
-
 /**
  * Labels never copied between sides (the Go agent's list), plus the agent-name label: it marks the agent's own
  * copies, so a consumer must not be able to set it (docs/security.md, "Identity is the agent's").
@@ -34,7 +33,7 @@ export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
   LABEL_REMOTE_NAMESPACE_HASH,
   LABEL_REMOTE_NAME_HASH,
 ]);
-export const STRIPPED_LABEL_PREFIXES: readonly string[] = ['claimed.internal.apis.kcp.io/'];
+export const STRIPPED_LABEL_PREFIXES: readonly string[] = [LABEL_PREFIX_KCP_CLAIMED];
 
 /** Annotations never copied between sides (SPEC §5.1). */
 export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([
