@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { API_VERSION, RESOURCE } from './apis/v1alpha1/types.js';
+import { API_VERSION, RESOURCE, type PublishedResource } from './apis/v1alpha1/types.js';
 import { newAPIExportController, publishedResourceGauge } from './controllers/apiexport/controller.js';
 import { newAPIResourceSchemaController } from './controllers/apiresourceschema/controller.js';
 import { GVR_PUBLISHED_RESOURCES } from './controllers/published-resources.js';
@@ -78,7 +78,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   publishedResourceGauge.set(0);
 
   const selector = o.publishedResourceSelector.toString();
-  const publishedResources = manager.informer({
+  const publishedResources = manager.informer<PublishedResource>({
     gvr: GVR_PUBLISHED_RESOURCES,
     transform: dropManagedFields,
     ...(selector ? { labelSelector: selector } : {}),

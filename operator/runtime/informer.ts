@@ -45,6 +45,12 @@ export function dropManagedFields<T extends ObjectWithMeta>(obj: T): T {
   return obj;
 }
 
+/**
+ * An informer of any object type, for code that only starts, stops, waits for or counts informers
+ * (the manager): it never looks at the objects.
+ */
+export type AnyInformer = Informer<any>;
+
 export interface InformerHealth {
   ok: boolean;
   message: string;

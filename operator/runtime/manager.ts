@@ -2,10 +2,10 @@ import { noCluster, objectKey as objectKeyOf, type ClusterOf } from './cache.js'
 import { realClock, type Clock } from './clock.js';
 import type { RestClient } from './client/rest.js';
 import type { GVR } from './client/paths.js';
-import type { KubeObject } from './client/types.js';
+import type { KubeObject, ObjectWithMeta } from './client/types.js';
 import type { Controller } from './controller.js';
 import { startHealthServer, startMetricsServer, type Check, type RunningServer } from './httpserver.js';
-import { Informer, type InformerOptions } from './informer.js';
+import { Informer, type AnyInformer, type InformerOptions } from './informer.js';
 import { LeaderElector } from './leaderelection.js';
 import { silentLogger, type Logger } from './log.js';
 
@@ -46,13 +46,16 @@ export interface ManagerOptions {
   cacheSyncTimeoutMs?: number;
 }
 
-export type SharedInformerOptions = Omit<InformerOptions, 'client' | 'clock' | 'log'> & {
+export type SharedInformerOptions<T extends ObjectWithMeta = KubeObject> = Omit<
+  InformerOptions<T>,
+  'client' | 'clock' | 'log'
+> & {
   client?: RestClient;
 };
 
 interface ControllerEntry {
   controller: Controller;
-  informers: Informer[];
+  informers: AnyInformer[];
 }
 
 /**
@@ -67,7 +70,7 @@ export class Manager {
   private readonly clock: Clock;
   private readonly informers = new Map<
     string,
-    { informer: Informer; refs: number; indexerNames: Set<string> }
+    { informer: AnyInformer; refs: number; indexerNames: Set<string> }
   >();
   private readonly controllers = new Set<ControllerEntry>();
   private readonly runnables: Runnable[] = [];
@@ -146,9 +149,10 @@ export class Manager {
   /**
    * A shared informer: the same client base URL, GVR, namespace and selectors return the same
    * instance (reference-counted; call releaseInformer when done). Started right away when the
-   * manager is running.
+   * manager is running. T is the caller's word for what the resource's objects are (the manager
+   * checks nothing): users sharing an informer share its objects.
    */
-  informer(o: SharedInformerOptions): Informer {
+  informer<T extends ObjectWithMeta = KubeObject>(o: SharedInformerOptions<T>): Informer<T> {
     const client = o.client ?? this.client;
     const key = informerKey(
       client.baseUrl,
@@ -170,14 +174,19 @@ export class Manager {
       existing.refs++;
       return existing.informer;
     }
-    const informer = new Informer({ ...o, client, clock: this.clock, log: this.opts.log ?? silentLogger() });
+    const informer = new Informer<T>({
+      ...o,
+      client,
+      clock: this.clock,
+      log: this.opts.log ?? silentLogger(),
+    });
     this.informers.set(key, { informer, refs: 1, indexerNames: new Set(Object.keys(o.indexers ?? {})) });
     if (this.started) informer.start();
     return informer;
   }
 
   /** Drops one reference; the informer stops when nobody uses it any more. */
-  async releaseInformer(informer: Informer): Promise<void> {
+  async releaseInformer(informer: AnyInformer): Promise<void> {
     for (const [key, e] of this.informers) {
       if (e.informer !== informer) continue;
       if (--e.refs > 0) return;
@@ -196,7 +205,7 @@ export class Manager {
    * Adds a controller that starts (on the leader) once the given informers are synced. Works before
    * and after start(); wire informer handlers to controller.enqueueKey before calling this.
    */
-  addController(controller: Controller, informers: Informer[] = []): void {
+  addController(controller: Controller, informers: AnyInformer[] = []): void {
     const entry = { controller, informers };
     this.controllers.add(entry);
     if (this.started) void this.startController(entry);
@@ -228,7 +237,7 @@ export class Manager {
     e.controller.start();
   }
 
-  private waitForInformers(informers: Informer[]): Promise<void> {
+  private waitForInformers(informers: AnyInformer[]): Promise<void> {
     const timeout = this.opts.cacheSyncTimeoutMs ?? 120_000;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeout)]);
     return Promise.all(informers.map((i) => i.waitForSync(signal))).then(() => undefined);

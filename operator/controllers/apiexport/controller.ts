@@ -59,7 +59,7 @@ export interface APIExportControllerDeps {
   exportClient: RestClient;
   /** The APIExport, watched by name (field selector). */
   apiExports: Informer;
-  publishedResources: Informer;
+  publishedResources: Informer<PublishedResource>;
   recorder: EventRecorder;
   log: Logger;
 }
@@ -83,7 +83,7 @@ export function newAPIExportController(d: APIExportControllerDeps): Controller {
 async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
   const cached = d.apiExports.reader.get(d.exportCluster, '', d.exportName);
   // Copies: status writes below update them, so later writes in this reconcile build on earlier ones.
-  const prs = structuredClone(d.publishedResources.reader.list()) as unknown as PublishedResource[];
+  const prs = structuredClone(d.publishedResources.reader.list());
   publishedResourceGauge.set(prs.length);
   if (!cached) return {};
 

@@ -37,7 +37,7 @@ export interface APIResourceSchemaControllerDeps {
   agentName: string;
   localClient: RestClient;
   exportClient: RestClient;
-  publishedResources: Informer;
+  publishedResources: Informer<PublishedResource>;
   crds: Informer;
   recorder: EventRecorder;
   log: Logger;
@@ -50,7 +50,7 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
     log: d.log,
     reconciler: { reconcile: (req, ctx) => reconcile(d, req, ctx) },
   });
-  const enqueuePR = (o: KubeObject) =>
+  const enqueuePR = (o: PublishedResource) =>
     controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
   // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
   const enqueueAllPRs = () => {
@@ -66,12 +66,12 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
   // A changed CRD re-publishes every PublishedResource of its group and kind.
   const enqueueForCRD = (crd: KubeObject) => {
     const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
-    for (const pr of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+    for (const pr of d.publishedResources.reader.list()) {
       if (
         (pr.spec?.resource?.apiGroup ?? '') === spec?.group &&
         pr.spec?.resource?.kind === spec?.names?.kind
       ) {
-        enqueuePR(pr as unknown as KubeObject);
+        enqueuePR(pr);
       }
     }
   };
@@ -88,9 +88,8 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
  * deletion, or the recorded schema name. Condition writes (this agent's own, three controllers) are
  * not, and each used to cost a full discovery + CRD read here.
  */
-export function affectsSchema(o: KubeObject, n: KubeObject): boolean {
-  const name = (x: KubeObject) =>
-    (x.status as { resourceSchemaName?: string } | undefined)?.resourceSchemaName;
+export function affectsSchema(o: PublishedResource, n: PublishedResource): boolean {
+  const name = (x: PublishedResource) => x.status?.resourceSchemaName;
   return (
     o.metadata?.generation !== n.metadata?.generation ||
     o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp ||
@@ -103,8 +102,7 @@ async function reconcile(
   req: Request,
   ctx: ReconcileContext,
 ): Promise<Result> {
-  const cached = d.publishedResources.reader.get('', '', req.name) as unknown as
-    PublishedResource | undefined;
+  const cached = d.publishedResources.reader.get('', '', req.name);
   if (!cached || cached.metadata.deletionTimestamp) return {};
   const pr = structuredClone(cached);
   try {
@@ -171,7 +169,7 @@ async function olderSchemaOwners(
   pr: PublishedResource,
 ): Promise<SchemaOwner[]> {
   const owners: SchemaOwner[] = [];
-  for (const other of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+  for (const other of d.publishedResources.reader.list()) {
     if (other.metadata.name === pr.metadata.name || other.metadata.deletionTimestamp) continue;
     if (!isOlder(other, pr)) continue;
     const schemaName =
