@@ -5,12 +5,8 @@
  * the PublishedResource; other PublishedResources are unaffected (each is its own queue key).
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
-import {
-  AGENT_NAME_ANNOTATION,
-  AGENT_NAME_LABEL,
-  buildAPIResourceSchema,
-  marshalAPIResourceSchema,
-} from '../../engine/schema/ars.js';
+import { buildAPIResourceSchema, marshalAPIResourceSchema } from '../../engine/schema/ars.js';
+import { ANNOTATION_AGENT_NAME, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
 import { GVR_APIRESOURCESCHEMAS } from '../../kcp/resources.js';
 import { NotFoundError } from '../../runtime/client/errors.js';
 import { resourcePath } from '../../runtime/client/paths.js';
@@ -206,15 +202,15 @@ async function ensureSchema(
   // Legacy metadata fix-up: schemas created by another agent name get ours (SPEC §4.1 step 4).
   const md = existing.metadata ?? {};
   if (
-    md.labels?.[AGENT_NAME_LABEL] === d.agentName &&
-    md.annotations?.[AGENT_NAME_ANNOTATION] === d.agentName
+    md.labels?.[LABEL_AGENT_NAME] === d.agentName &&
+    md.annotations?.[ANNOTATION_AGENT_NAME] === d.agentName
   )
     return;
   const updated = structuredClone(existing);
   updated.metadata = {
     ...md,
-    labels: { ...(md.labels ?? {}), [AGENT_NAME_LABEL]: d.agentName },
-    annotations: { ...(md.annotations ?? {}), [AGENT_NAME_ANNOTATION]: d.agentName },
+    labels: { ...(md.labels ?? {}), [LABEL_AGENT_NAME]: d.agentName },
+    annotations: { ...(md.annotations ?? {}), [ANNOTATION_AGENT_NAME]: d.agentName },
   };
   await d.exportClient.update(GVR_APIRESOURCESCHEMAS, updated, { signal: ctx.signal });
 }
