@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { API_VERSION, RESOURCE } from './apis/v1alpha1/types.js';
+import { API_VERSION, RESOURCE, type PublishedResource } from './apis/v1alpha1/types.js';
 import { newAPIExportController, publishedResourceGauge } from './controllers/apiexport/controller.js';
 import { newAPIResourceSchemaController } from './controllers/apiresourceschema/controller.js';
 import { GVR_PUBLISHED_RESOURCES } from './controllers/published-resources.js';
@@ -14,6 +14,7 @@ import { StateStore } from './controllers/sync/state-store.js';
 import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
 import { useTemplateEnvironment } from './engine/template/index.js';
 import { resolveKcpEndpoint } from './kcp/bootstrap.js';
+import { clusterOf } from './kcp/cluster.js';
 import { GVR_APIEXPORTS, GVR_CRDS, GVR_SECRETS } from './kcp/resources.js';
 import { VirtualWorkspaces } from './kcp/virtual-workspaces.js';
 import type { CompletedOptions } from './options.js';
@@ -81,7 +82,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   publishedResourceGauge.set(0);
 
   const selector = o.publishedResourceSelector.toString();
-  const publishedResources = manager.informer({
+  const publishedResources = manager.informer<PublishedResource>({
     gvr: GVR_PUBLISHED_RESOURCES,
     transform: dropManagedFields,
     ...(selector ? { labelSelector: selector } : {}),
@@ -90,6 +91,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   const apiExports = manager.informer({
     client: exportClient,
     gvr: GVR_APIEXPORTS,
+    clusterOf,
     fieldSelector: `metadata.name=${endpoint.exportName}`,
   });
   // One state Secret per synced object: keep the cache lean (managedFields are never read).

@@ -9,6 +9,7 @@ import {
   RestClient,
   serverOrigin,
 } from '../../operator/runtime/index.js';
+import { clusterOf } from '../../operator/kcp/cluster.js';
 import { readRunCoordinates } from '../world/run.js';
 import { waitFor } from '../world/wait.js';
 
@@ -63,6 +64,7 @@ describe('operator/runtime against kcp', () => {
       const inf = new Informer({
         client: wildcard,
         gvr: cmGVR,
+        clusterOf,
         labelSelector: 'rt-e2e=yes',
         minBackoffMs: 200,
       });
@@ -75,7 +77,12 @@ describe('operator/runtime against kcp', () => {
           .slice(0, 2)
           .map((c) => `${c}|rt/same-name`)
           .sort();
-        expect([...inf.store.keys()].sort()).toEqual(expected);
+        expect(
+          inf.reader
+            .list()
+            .map((o) => inf.keyOf(o))
+            .sort(),
+        ).toEqual(expected);
         // a change in one workspace updates only that workspace's entry
         await teams[0]!.patch(cmGVR, 'same-name', { data: { changed: 'yes' } }, 'merge', { namespace: 'rt' });
         const first = run.provider.teamClusterNames[0] as string;

@@ -174,10 +174,10 @@ async function informerMemory(server: FakeApiServer, transform: boolean): Promis
   const after = process.memoryUsage().heapUsed;
   const mb = (after - before) / 1024 / 1024;
   console.log(
-    `informer cache, ${inf.store.size()} objects, ${transform ? 'managedFields dropped' : 'managedFields kept   '}: ${mb.toFixed(1)} MiB heap (${Math.round((after - before) / inf.store.size())} B/object)`,
+    `informer cache, ${inf.reader.list().length} objects, ${transform ? 'managedFields dropped' : 'managedFields kept   '}: ${mb.toFixed(1)} MiB heap (${Math.round((after - before) / inf.reader.list().length)} B/object)`,
   );
   // keep the informer reachable until measured
-  if (inf.store.size() === 0) console.log('empty');
+  if (inf.reader.list().length === 0) console.log('empty');
 }
 
 /** Measures one informer in a fresh child process so garbage of other steps cannot skew the figure. */

@@ -117,6 +117,14 @@ export async function updatePublishedResourceStatus(
   pr.status = { ...(pr.status ?? {}), ...patch } as PublishedResource['status'];
 }
 
+/**
+ * The current PublishedResource from the server. The cast is where the server's JSON becomes the typed
+ * API object: the CRD's schema, enforced by the server, is what makes it one.
+ */
+export async function getPublishedResource(client: RestClient, name: string): Promise<PublishedResource> {
+  return (await client.get(GVR_PUBLISHED_RESOURCES, name)) as unknown as PublishedResource;
+}
+
 /** A Warning `ReconcilingError` event on the PR (cluster-scoped: lands in namespace `default`). */
 export function recordReconcilingError(
   recorder: EventRecorder,
@@ -125,7 +133,7 @@ export function recordReconcilingError(
   err: unknown,
 ): void {
   const message = err instanceof Error ? err.message : String(err);
-  void recorder.event(client, pr as never, 'Warning', 'ReconcilingError', message);
+  void recorder.event(client, pr, 'Warning', 'ReconcilingError', message);
 }
 
 /** A Warning `InvalidField` event on the PR naming a configuration problem (field and value). */
@@ -135,5 +143,5 @@ export function recordInvalidField(
   pr: PublishedResource,
   message: string,
 ): void {
-  void recorder.event(client, pr as never, 'Warning', REASON_INVALID_FIELD, message);
+  void recorder.event(client, pr, 'Warning', REASON_INVALID_FIELD, message);
 }

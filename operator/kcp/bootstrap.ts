@@ -6,7 +6,7 @@
 import { withServer, type RestConfig } from '../runtime/client/config.js';
 import { RestClient } from '../runtime/client/rest.js';
 import type { KubeObject } from '../runtime/client/types.js';
-import { ANNOTATION_KCP_CLUSTER, ANNOTATION_KCP_PATH } from '../engine/sync/keys.js';
+import { ANNOTATION_KCP_CLUSTER, ANNOTATION_KCP_PATH } from './well-known.js';
 import {
   GVR_APIEXPORT_ENDPOINT_SLICES,
   GVR_APIEXPORTS,

@@ -4,7 +4,7 @@
  * disengaged when its last APIBinding is gone. A state machine over binding events; the informer wiring lives
  * elsewhere.
  */
-import { ANNOTATION_KCP_CLUSTER } from '../engine/sync/keys.js';
+import { ANNOTATION_KCP_CLUSTER } from './well-known.js';
 
 export interface BindingLike {
   metadata?: { name?: string; annotations?: Record<string, string> | null } | null;

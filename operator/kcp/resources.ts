@@ -1,21 +1,30 @@
 /** kcp API resources the agent talks to (the versions the Go agent uses). */
 import type { GVR } from '../runtime/client/paths.js';
+import { GROUP_KCP_APIS, GROUP_KCP_CORE, VERSION_KCP_APIS } from './well-known.js';
 
-export const GVR_APIEXPORTS: GVR = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apiexports' };
+export const GVR_APIEXPORTS: GVR = {
+  group: GROUP_KCP_APIS,
+  version: VERSION_KCP_APIS,
+  resource: 'apiexports',
+};
 export const GVR_APIEXPORT_ENDPOINT_SLICES: GVR = {
-  group: 'apis.kcp.io',
-  version: 'v1alpha1',
+  group: GROUP_KCP_APIS,
+  version: VERSION_KCP_APIS,
   resource: 'apiexportendpointslices',
 };
 export const GVR_APIRESOURCESCHEMAS: GVR = {
-  group: 'apis.kcp.io',
-  version: 'v1alpha1',
+  group: GROUP_KCP_APIS,
+  version: VERSION_KCP_APIS,
   resource: 'apiresourceschemas',
 };
-export const GVR_APIBINDINGS: GVR = { group: 'apis.kcp.io', version: 'v1alpha1', resource: 'apibindings' };
+export const GVR_APIBINDINGS: GVR = {
+  group: GROUP_KCP_APIS,
+  version: VERSION_KCP_APIS,
+  resource: 'apibindings',
+};
 export const GVR_LOGICAL_CLUSTERS: GVR = {
-  group: 'core.kcp.io',
-  version: 'v1alpha1',
+  group: GROUP_KCP_CORE,
+  version: VERSION_KCP_APIS,
   resource: 'logicalclusters',
 };
 

@@ -12,6 +12,7 @@ import { RestClient } from '../runtime/client/rest.js';
 import type { KubeObject } from '../runtime/client/types.js';
 import { dropManagedFields, Informer, type EventHandler } from '../runtime/informer.js';
 import type { Logger } from '../runtime/log.js';
+import { clusterOf } from './cluster.js';
 import { EngagementTracker, type BindingLike } from './engagement.js';
 import { GVR_APIBINDINGS, GVR_APIEXPORT_ENDPOINT_SLICES } from './resources.js';
 import { clusterURL, endpointURLs, wildcardURL } from './urls.js';
@@ -78,6 +79,7 @@ export class WildcardInformerSet {
       const inf = new Informer({
         client: this.vw.wildcardClient(url),
         gvr: this.gvr,
+        clusterOf,
         transform: dropManagedFields,
         log: this.log,
       });
@@ -119,6 +121,7 @@ export class VirtualWorkspaces {
     this.sliceInformer = new Informer({
       client: new RestClient(sliceConfig),
       gvr: GVR_APIEXPORT_ENDPOINT_SLICES,
+      clusterOf,
       fieldSelector: `metadata.name=${sliceName}`,
       log,
     });
@@ -202,6 +205,7 @@ export class VirtualWorkspaces {
       const bindings = new Informer({
         client: this.wildcardClient(url),
         gvr: GVR_APIBINDINGS,
+        clusterOf,
         log: this.log,
       });
       bindings.addEventHandler({

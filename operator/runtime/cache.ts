@@ -1,24 +1,28 @@
-import type { KubeObject } from './client/types.js';
+import type { ObjectWithMeta } from './client/types.js';
 import type { Indexer } from './indexer.js';
+import { requestKey } from './reconciler.js';
 import { parseSelector } from '../engine/labels/selector.js';
 
-/** The annotation kcp sets on every object served from a workspace (its logical cluster name). */
-export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
+/**
+ * The logical cluster an object belongs to. The runtime does not know how a multi-cluster server marks
+ * that on an object, so it is injected where informers are made (operator/kcp/cluster.ts reads kcp's
+ * annotation); by default every object is in the cluster "" of a plain Kubernetes server.
+ */
+export type ClusterOf = (obj: ObjectWithMeta) => string;
 
-/** The logical cluster of an object ("" on a plain Kubernetes cluster). */
-export function clusterOf(obj: KubeObject): string {
-  return obj.metadata?.annotations?.[CLUSTER_ANNOTATION] ?? '';
-}
+export const noCluster: ClusterOf = () => '';
 
-/** Cache key `cluster|namespace/name` (cluster-scoped: `cluster|name`); the same format as request keys. */
-export function objectKey(obj: KubeObject): string {
-  const ns = obj.metadata?.namespace ?? '';
-  const name = obj.metadata?.name ?? '';
-  return `${clusterOf(obj)}|${ns === '' ? '' : ns + '/'}${name}`;
-}
-
+/**
+ * The one key format of caches and work queues: the queue key of the object's request
+ * (`cluster|namespace/name`, `|namespace/name` without clusters, see requestKey in reconciler.ts).
+ */
 export function keyOf(cluster: string, namespace: string, name: string): string {
-  return `${cluster}|${namespace === '' ? '' : namespace + '/'}${name}`;
+  return requestKey({ cluster, namespace, name });
+}
+
+/** The cache key of an object, its cluster found by clusterOf. */
+export function objectKey(obj: ObjectWithMeta, clusterOf: ClusterOf = noCluster): string {
+  return keyOf(clusterOf(obj), obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
 }
 
 export interface CacheListOptions {
@@ -30,23 +34,28 @@ export interface CacheListOptions {
 
 /**
  * Read-only view of an informer's cache (kube-rs "reader"): reconcilers read from here and write
- * through a RestClient. Objects are shared with the cache: never mutate them (structuredClone first).
+ * through a RestClient, then tell the informer what the server returned (Informer.assume). Objects are
+ * shared with the cache: never mutate them (structuredClone first).
  */
-export interface CacheReader {
-  get(cluster: string, namespace: string, name: string): KubeObject | undefined;
-  getByKey(key: string): KubeObject | undefined;
-  list(opts?: CacheListOptions): KubeObject[];
-  byIndex(indexName: string, value: string): KubeObject[];
+export interface CacheReader<T extends ObjectWithMeta> {
+  get(cluster: string, namespace: string, name: string): T | undefined;
+  getByKey(key: string): T | undefined;
+  list(opts?: CacheListOptions): T[];
+  byIndex(indexName: string, value: string): T[];
   hasSynced(): boolean;
 }
 
-export function cacheReader(store: Indexer, hasSynced: () => boolean): CacheReader {
+export function cacheReader<T extends ObjectWithMeta>(
+  store: Indexer<T>,
+  hasSynced: () => boolean,
+  clusterOf: ClusterOf = noCluster,
+): CacheReader<T> {
   return {
     get: (cluster, namespace, name) => store.get(keyOf(cluster, namespace, name)),
     getByKey: (key) => store.get(key),
     list: (opts = {}) => {
       const selector = opts.labelSelector ? parseSelector(opts.labelSelector) : undefined;
-      const out: KubeObject[] = [];
+      const out: T[] = [];
       for (const obj of store.list()) {
         if (opts.cluster !== undefined && clusterOf(obj) !== opts.cluster) continue;
         if (opts.namespace !== undefined && (obj.metadata?.namespace ?? '') !== opts.namespace) continue;

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { realClock, type Clock } from './clock.js';
 import { isNotFound } from './client/errors.js';
 import type { RestClient } from './client/rest.js';
-import type { KubeObject } from './client/types.js';
+import type { ObjectWithMeta } from './client/types.js';
 import { silentLogger, type Logger } from './log.js';
 
 export const eventGVR = { group: '', version: 'v1', resource: 'events' };
@@ -71,7 +71,7 @@ export class EventRecorder {
 
   async event(
     client: RestClient,
-    obj: KubeObject,
+    obj: ObjectWithMeta,
     type: EventType,
     reason: string,
     message: string,
@@ -91,7 +91,7 @@ export class EventRecorder {
 
   private keyOf(
     client: RestClient,
-    obj: KubeObject,
+    obj: ObjectWithMeta,
     type: EventType,
     reason: string,
     message: string,
@@ -112,7 +112,7 @@ export class EventRecorder {
 
   private async record(
     client: RestClient,
-    obj: KubeObject,
+    obj: ObjectWithMeta,
     type: EventType,
     reason: string,
     message: string,

@@ -26,16 +26,18 @@
  *   AlreadyExistsError, ConflictError, GoneError, ForbiddenError, UnauthorizedError, InvalidError,
  *   TooManyRequestsError, with is* guards. Raw JSON types KubeObject, ObjectList, WatchEvent.
  *
- * Informers and caches (informer.ts, cache.ts, indexer.ts): new Informer({ client, gvr, namespace?,
- *   labelSelector?, fieldSelector?, transform?, indexers? }); addEventHandler, start, stop, hasSynced,
- *   waitForSync, health, reader (CacheReader: get(cluster, ns, name), getByKey, list, byIndex).
- *   objectKey(obj) = "cluster|namespace/name" (cluster from annotation kcp.io/cluster), clusterOf,
- *   dropManagedFields, labelIndex, ownerUidIndex, namespaceIndex.
+ * Informers and caches (informer.ts, cache.ts, indexer.ts): new Informer<T>({ client, gvr, namespace?,
+ *   labelSelector?, fieldSelector?, transform?, clusterOf?, indexers? }); addEventHandler, start, stop,
+ *   hasSynced, waitForSync, health, reader (CacheReader<T>: get(cluster, ns, name), getByKey, list,
+ *   byIndex), write-through assume(obj) / assumeDeleted(obj) (the newer resourceVersion wins,
+ *   resource-version.ts), keyOf(obj). objectKey(obj, clusterOf?) = "cluster|namespace/name" (the
+ *   request key; the cluster comes from the injected ClusterOf, "" by default), dropManagedFields,
+ *   labelIndex, ownerUidIndex, namespaceIndex.
  *
  * Manager (manager.ts): new Manager({ client, metricsAddress?, healthAddress?, leaderElection?,
  *   onLeadershipLost?, gracefulShutdownMs? }); informer(opts) (shared, ref-counted), releaseInformer,
  *   addController(controller, informers), removeController, add(runnable), addHealthzCheck,
- *   addReadyzCheck, start(), stop(), handleSignals(); enqueueObjects(controller) event-handler helper.
+ *   addReadyzCheck, start(), stop(), handleSignals(); enqueueObjects(controller, clusterOf?) event-handler helper.
  *   LeaderElector (leaderelection.ts) for use on its own.
  *
  * Events (events.ts): new EventRecorder({ component }).event(client, obj, 'Normal'|'Warning', reason, msg).
@@ -58,6 +60,7 @@ export * from './client/types.js';
 export { restClientMetrics } from './client/transport.js';
 export * from './informer.js';
 export * from './cache.js';
+export * from './resource-version.js';
 export * from './indexer.js';
 export * from './manager.js';
 export * from './leaderelection.js';

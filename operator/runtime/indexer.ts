@@ -1,10 +1,10 @@
-import type { KubeObject } from './client/types.js';
+import type { KubeObject, ObjectWithMeta } from './client/types.js';
 
 /** Maps an object to the index values it is found under. */
-export type IndexFunc = (obj: KubeObject) => string[];
+export type IndexFunc<T extends ObjectWithMeta = KubeObject> = (obj: T) => string[];
 
 /** Index by a label's value (objects without the label are not indexed). */
-export function labelIndex(label: string): IndexFunc {
+export function labelIndex(label: string): IndexFunc<ObjectWithMeta> {
   return (obj) => {
     const v = obj.metadata?.labels?.[label];
     return v === undefined ? [] : [v];
@@ -12,24 +12,25 @@ export function labelIndex(label: string): IndexFunc {
 }
 
 /** Index by owner UID (every ownerReference). */
-export const ownerUidIndex: IndexFunc = (obj) => (obj.metadata?.ownerReferences ?? []).map((o) => o.uid);
+export const ownerUidIndex: IndexFunc<ObjectWithMeta> = (obj) =>
+  (obj.metadata?.ownerReferences ?? []).map((o) => o.uid);
 
 /** Index by namespace ("" for cluster-scoped objects). */
-export const namespaceIndex: IndexFunc = (obj) => [obj.metadata?.namespace ?? ''];
+export const namespaceIndex: IndexFunc<ObjectWithMeta> = (obj) => [obj.metadata?.namespace ?? ''];
 
 /** A key → object store with secondary indexes that stay consistent on every write. */
-export class Indexer {
-  private readonly items = new Map<string, KubeObject>();
-  private readonly indexFuncs = new Map<string, IndexFunc>();
+export class Indexer<T extends ObjectWithMeta = KubeObject> {
+  private readonly items = new Map<string, T>();
+  private readonly indexFuncs = new Map<string, IndexFunc<T>>();
   // index name -> value -> keys
   private readonly indices = new Map<string, Map<string, Set<string>>>();
 
-  constructor(indexers: Record<string, IndexFunc> = {}) {
+  constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     for (const [name, fn] of Object.entries(indexers)) this.addIndexer(name, fn);
   }
 
   /** Adds an index; existing objects are indexed immediately. */
-  addIndexer(name: string, fn: IndexFunc): void {
+  addIndexer(name: string, fn: IndexFunc<T>): void {
     if (this.indexFuncs.has(name)) throw new Error(`indexer ${name} already exists`);
     this.indexFuncs.set(name, fn);
     const idx = new Map<string, Set<string>>();
@@ -37,7 +38,7 @@ export class Indexer {
     for (const [key, obj] of this.items) addTo(idx, fn(obj), key);
   }
 
-  get(key: string): KubeObject | undefined {
+  get(key: string): T | undefined {
     return this.items.get(key);
   }
 
@@ -49,11 +50,11 @@ export class Indexer {
     return this.items.keys();
   }
 
-  entries(): IterableIterator<[string, KubeObject]> {
+  entries(): IterableIterator<[string, T]> {
     return this.items.entries();
   }
 
-  list(): KubeObject[] {
+  list(): T[] {
     return [...this.items.values()];
   }
 
@@ -61,7 +62,7 @@ export class Indexer {
     return this.items.size;
   }
 
-  set(key: string, obj: KubeObject): KubeObject | undefined {
+  set(key: string, obj: T): T | undefined {
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
     this.items.set(key, obj);
@@ -70,7 +71,7 @@ export class Indexer {
     return old;
   }
 
-  delete(key: string): KubeObject | undefined {
+  delete(key: string): T | undefined {
     const old = this.items.get(key);
     if (!old) return undefined;
     this.unindex(key, old);
@@ -85,11 +86,11 @@ export class Indexer {
     return [...(idx.get(value) ?? [])];
   }
 
-  byIndex(indexName: string, value: string): KubeObject[] {
-    return this.indexKeys(indexName, value).map((k) => this.items.get(k) as KubeObject);
+  byIndex(indexName: string, value: string): T[] {
+    return this.indexKeys(indexName, value).map((k) => this.items.get(k) as T);
   }
 
-  private unindex(key: string, obj: KubeObject): void {
+  private unindex(key: string, obj: T): void {
     for (const [name, fn] of this.indexFuncs) {
       const idx = this.indices.get(name) as Map<string, Set<string>>;
       for (const v of fn(obj)) {

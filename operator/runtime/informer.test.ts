@@ -1,11 +1,21 @@
 import { RestClient } from './client/rest.js';
 import type { KubeObject } from './client/types.js';
-import { Informer, dropManagedFields } from './informer.js';
+import { Informer, dropManagedFields, type InformerOptions } from './informer.js';
 import { labelIndex, ownerUidIndex } from './indexer.js';
+import type { ClusterOf } from './cache.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
 import { testRestConfig } from './testing/config.js';
 
 const gvr = { group: 'example.com', version: 'v1', resource: 'things' };
+
+/** Where these tests' multi-cluster server marks an object's cluster (injected as clusterOf). */
+const CLUSTER_ANNOTATION = 'example.com/cluster';
+const clusterOf: ClusterOf = (o) => o.metadata?.annotations?.[CLUSTER_ANNOTATION] ?? '';
+
+/** The cache keys of everything an informer holds. */
+function cacheKeys(inf: Informer): string[] {
+  return inf.reader.list().map((o) => inf.keyOf(o));
+}
 
 async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
@@ -22,7 +32,7 @@ function thing(name: string, extra: Partial<KubeObject['metadata']> = {}, cluste
     metadata: {
       name,
       namespace: 'ns',
-      ...(cluster ? { annotations: { 'kcp.io/cluster': cluster } } : {}),
+      ...(cluster ? { annotations: { [CLUSTER_ANNOTATION]: cluster } } : {}),
       ...extra,
     },
   };
@@ -44,7 +54,7 @@ describe('Informer', () => {
     await server.stop();
   });
 
-  function start(opts: Partial<ConstructorParameters<typeof Informer>[0]> = {}): Informer {
+  function start(opts: Partial<InformerOptions> = {}): Informer {
     informer = new Informer({ client, gvr, minBackoffMs: 10, maxBackoffMs: 50, pageSize: 2, ...opts });
     informer.addEventHandler({
       onAdd: (o) => events.push(`add ${o.metadata?.name}`),
@@ -76,10 +86,18 @@ describe('Informer', () => {
     // the fake server keys by name only, so store both under distinct server-side keys
     server.objects.set('k1', thing('same', { resourceVersion: '1' }, 'cluster-1'));
     server.objects.set('k2', thing('same', { resourceVersion: '2' }, 'cluster-2'));
+    start({ clusterOf });
+    await informer.waitForSync();
+    expect(cacheKeys(informer).sort()).toEqual(['cluster-1|ns/same', 'cluster-2|ns/same']);
+    expect(informer.reader.list({ cluster: 'cluster-2' })).toHaveLength(1);
+    expect(informer.reader.get('cluster-1', 'ns', 'same')?.metadata?.resourceVersion).toBe('1');
+  });
+
+  it('knows no clusters unless told how to find them: the annotation is just an annotation', async () => {
+    server.upsert(thing('a', {}, 'cluster-1'));
     start();
     await informer.waitForSync();
-    expect([...informer.store.keys()].sort()).toEqual(['cluster-1|ns/same', 'cluster-2|ns/same']);
-    expect(informer.reader.list({ cluster: 'cluster-2' })).toHaveLength(1);
+    expect(cacheKeys(informer)).toEqual(['|ns/a']);
   });
 
   it('re-watches from the last resourceVersion when the server ends the watch', async () => {
@@ -110,7 +128,7 @@ describe('Informer', () => {
     await until(() => events.length === 3, 'diff events');
     expect(events.sort()).toEqual(['add d', 'delete b', 'update c']);
     expect(informer.stats.relistsAfterGone).toBe(1);
-    expect([...informer.store.keys()].sort()).toEqual(['|ns/a', '|ns/c', '|ns/d']);
+    expect(cacheKeys(informer).sort()).toEqual(['|ns/a', '|ns/c', '|ns/d']);
   });
 
   it('keeps retrying with backoff on errors and reports health', async () => {
@@ -130,7 +148,7 @@ describe('Informer', () => {
     server.upsert(thing('b'));
     start({ fieldSelector: 'metadata.name=b' });
     await informer.waitForSync();
-    expect([...informer.store.keys()]).toEqual(['|ns/b']);
+    expect(cacheKeys(informer)).toEqual(['|ns/b']);
     await until(() => server.requests.some((r) => r.url.includes('watch=true')), 'watch');
     server.upsert(thing('a', { labels: { x: '1' } }));
     server.upsert(thing('b', { labels: { x: '1' } }));

@@ -2,19 +2,20 @@ import { realClock, sleep, type Clock } from './clock.js';
 import { isGone } from './client/errors.js';
 import { gvrString, type GVR } from './client/paths.js';
 import type { RestClient } from './client/rest.js';
-import type { KubeObject } from './client/types.js';
-import { cacheReader, objectKey, type CacheReader } from './cache.js';
+import type { KubeObject, ObjectWithMeta } from './client/types.js';
+import { cacheReader, noCluster, objectKey, type CacheReader, type ClusterOf } from './cache.js';
 import { Indexer, type IndexFunc } from './indexer.js';
 import { silentLogger, type Logger } from './log.js';
+import { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';
 
-export interface EventHandler {
-  onAdd?(obj: KubeObject): void;
-  onUpdate?(oldObj: KubeObject, newObj: KubeObject): void;
+export interface EventHandler<T extends ObjectWithMeta = KubeObject> {
+  onAdd?(obj: T): void;
+  onUpdate?(oldObj: T, newObj: T): void;
   /** obj is the last state the cache knew (after a relist, possibly older than the real final state). */
-  onDelete?(obj: KubeObject): void;
+  onDelete?(obj: T): void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T extends ObjectWithMeta = KubeObject> {
   client: RestClient;
   gvr: GVR;
   /** Restrict to one namespace ("" or omitted: all namespaces / cluster-scoped). */
@@ -23,8 +24,10 @@ export interface InformerOptions {
   /** e.g. `metadata.name=foo` (kcp permission claims often allow watching one object by name only). */
   fieldSelector?: string;
   /** Applied to every object before it is cached and handed to handlers (e.g. dropManagedFields). */
-  transform?: (obj: KubeObject) => KubeObject;
-  indexers?: Record<string, IndexFunc>;
+  transform?: (obj: T) => T;
+  /** The logical cluster of an object, part of its cache key; default: none (""). */
+  clusterOf?: ClusterOf;
+  indexers?: Record<string, IndexFunc<T>>;
   clock?: Clock;
   log?: Logger;
   /** List page size; default 500. */
@@ -37,10 +40,16 @@ export interface InformerOptions {
 }
 
 /** Drops metadata.managedFields (often half of an object's size) to save cache memory. */
-export function dropManagedFields(obj: KubeObject): KubeObject {
+export function dropManagedFields<T extends ObjectWithMeta>(obj: T): T {
   if (obj.metadata && 'managedFields' in obj.metadata) delete obj.metadata.managedFields;
   return obj;
 }
+
+/**
+ * An informer of any object type, for code that only starts, stops, waits for or counts informers
+ * (the manager): it never looks at the objects.
+ */
+export type AnyInformer = Informer<any>;
 
 export interface InformerHealth {
   ok: boolean;
@@ -48,17 +57,38 @@ export interface InformerHealth {
 }
 
 /**
- * List-then-watch informer with a cluster-aware cache (keys `cluster|namespace/name`, cluster from
- * the `kcp.io/cluster` annotation). It requests watch bookmarks, re-watches from the last seen
+ * List-then-watch informer with a cluster-aware cache (keys `cluster|namespace/name`, the cluster found
+ * by the injected clusterOf). It requests watch bookmarks, re-watches from the last seen
  * resourceVersion when a watch ends or fails, relists on 410 Gone and emits the difference (adds,
  * updates, deletes of objects that vanished), and retries with exponential backoff forever: it never
  * stops silently (failures are logged and reported by health()).
+ *
+ * The cache is the informer's own: readers use `reader`; a controller that wrote an object tells the
+ * cache what the server returned with assume() / assumeDeleted() (write-through), so the reconcile its
+ * own write triggers does not read the state from before it. The newer resourceVersion wins:
+ *
+ * - A watch event older than the cached object (a late event overtaken by an assumed write) does not
+ *   replace it; an event as new or newer does. An event for a key removed by assumeDeleted() is
+ *   ignored unless it is newer than what was deleted (a re-creation, or the object still terminating).
+ * - resourceVersions are compared as integers when both are decimal (Kubernetes and kcp); otherwise
+ *   they cannot be ordered and the watch wins, as without assumptions.
+ * - Handlers are not called by assume() / assumeDeleted(). They still get every watch event, even one
+ *   the cache ignores (the old object they are handed is the cached one), so a controller reconciles
+ *   exactly as often as without write-through.
+ * - An assumption never outlives the watch: the watch delivers every change after the resourceVersion
+ *   it starts from, so an assumed write is confirmed or replaced by its own event. A relist keeps only
+ *   assumptions newer than the list (the watch that follows starts at the list's resourceVersion and
+ *   will deliver their events) without telling handlers about them; everything else is reconciled to
+ *   the list. Deletion marks are dropped once a bookmark or relist has passed their resourceVersion.
  */
-export class Informer {
-  readonly store: Indexer;
-  readonly reader: CacheReader;
+export class Informer<T extends ObjectWithMeta = KubeObject> {
+  private readonly store: Indexer<T>;
+  readonly reader: CacheReader<T>;
   readonly name: string;
-  private readonly handlers = new Set<EventHandler>();
+  private readonly clusterOf: ClusterOf;
+  /** Keys removed by assumeDeleted → the resourceVersion the object had (later events are not stale). */
+  private readonly deleted = new Map<string, string | undefined>();
+  private readonly handlers = new Set<EventHandler<T>>();
   private readonly clock: Clock;
   private readonly log: Logger;
   private abort = new AbortController();
@@ -72,12 +102,13 @@ export class Informer {
   /** Counters for tests and the benchmark. */
   readonly stats = { lists: 0, watches: 0, relistsAfterGone: 0, errors: 0 };
 
-  private readonly opts: InformerOptions;
+  private readonly opts: InformerOptions<T>;
 
-  constructor(opts: InformerOptions) {
+  constructor(opts: InformerOptions<T>) {
     this.opts = opts;
-    this.store = new Indexer(opts.indexers ?? {});
-    this.reader = cacheReader(this.store, () => this.synced);
+    this.clusterOf = opts.clusterOf ?? noCluster;
+    this.store = new Indexer<T>(opts.indexers ?? {});
+    this.reader = cacheReader(this.store, () => this.synced, this.clusterOf);
     this.clock = opts.clock ?? realClock;
     const sel = [opts.labelSelector, opts.fieldSelector].filter(Boolean).join(';');
     this.name = `${gvrString(opts.gvr)}${opts.namespace ? ` ns=${opts.namespace}` : ''}${sel ? ` [${sel}]` : ''}`;
@@ -88,14 +119,45 @@ export class Informer {
    * Registers handlers. When registered after the initial list, onAdd is called at once for every
    * cached object (like client-go), so late handlers see the full state. Returns an unregister function.
    */
-  addEventHandler(h: EventHandler): () => void {
+  addEventHandler(h: EventHandler<T>): () => void {
     this.handlers.add(h);
     if (this.synced && h.onAdd) for (const obj of this.store.list()) this.safe(() => h.onAdd?.(obj));
     return () => this.handlers.delete(h);
   }
 
-  addIndexer(name: string, fn: IndexFunc): void {
+  addIndexer(name: string, fn: IndexFunc<T>): void {
     this.store.addIndexer(name, fn);
+  }
+
+  /** The cache key of an object (the same string as its request's queue key). */
+  keyOf(obj: ObjectWithMeta): string {
+    return objectKey(obj, this.clusterOf);
+  }
+
+  /**
+   * Write-through after a successful create/update: caches what the server returned, unless the cache
+   * already holds a newer resourceVersion. Handlers are not called; the write's own watch event follows.
+   * The object is owned by the cache from now on (the transform is applied to it): do not mutate it.
+   */
+  assume(obj: T): void {
+    const o = this.transform(obj);
+    const key = this.keyOf(o);
+    const cached = this.store.get(key);
+    if (cached && isNewerResourceVersion(rv(cached), rv(o))) return;
+    this.deleted.delete(key);
+    this.store.set(key, o);
+  }
+
+  /**
+   * Write-through after a successful delete: removes the object (its last known state, e.g. the cached
+   * one) from the cache; later events no newer than it are ignored. Handlers are not called.
+   */
+  assumeDeleted(obj: ObjectWithMeta): void {
+    const key = this.keyOf(obj);
+    const cached = this.store.get(key);
+    const last = cached && isNewerResourceVersion(rv(cached), rv(obj)) ? rv(cached) : rv(obj);
+    this.store.delete(key);
+    this.deleted.set(key, last);
   }
 
   hasSynced(): boolean {
@@ -226,7 +288,7 @@ export class Informer {
       limit: this.opts.pageSize ?? 500,
       signal,
     });
-    this.replace(list.items ?? []);
+    this.replace((list.items ?? []).map(fromWire<T>), list.metadata?.resourceVersion ?? '');
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.recovered();
     if (!this.synced) {
@@ -238,43 +300,73 @@ export class Informer {
     }
   }
 
-  /** Replaces the cache with a fresh list, emitting adds, updates (changed resourceVersion) and deletes. */
-  replace(items: KubeObject[]): void {
+  /**
+   * Replaces the cache with a fresh list taken at listResourceVersion, emitting adds, updates (changed
+   * resourceVersion) and deletes. Assumptions newer than the list are kept (see the class comment).
+   */
+  replace(items: T[], listResourceVersion = ''): void {
     const seen = new Set<string>();
     for (const raw of items) {
       const obj = this.transform(raw);
-      const key = objectKey(obj);
+      const key = this.keyOf(obj);
       seen.add(key);
+      if (this.isStale(key, obj)) continue;
+      this.deleted.delete(key);
       const old = this.store.set(key, obj);
       if (!old) this.emit((h) => h.onAdd?.(obj));
-      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
-        this.emit((h) => h.onUpdate?.(old, obj));
+      else if (rv(old) !== rv(obj)) this.emit((h) => h.onUpdate?.(old, obj));
     }
-    for (const key of [...this.store.keys()]) {
-      if (seen.has(key)) continue;
-      const old = this.store.delete(key) as KubeObject;
-      this.emit((h) => h.onDelete?.(old));
+    for (const [key, cached] of [...this.store.entries()]) {
+      if (seen.has(key) || isNewerResourceVersion(rv(cached), listResourceVersion)) continue;
+      this.store.delete(key);
+      this.emit((h) => h.onDelete?.(cached));
     }
+    this.forgetDeletedUpTo(listResourceVersion);
   }
 
   /** Applies one watch event to the cache and handlers. */
   apply(type: string, raw: KubeObject): void {
-    const rv = raw.metadata?.resourceVersion;
+    const eventRV = raw.metadata?.resourceVersion;
     if (type === 'BOOKMARK') {
-      if (rv) this.resourceVersion = rv;
+      if (eventRV) {
+        this.resourceVersion = eventRV;
+        this.forgetDeletedUpTo(eventRV);
+      }
       return;
     }
-    const obj = this.transform(raw);
-    const key = objectKey(obj);
+    const obj = this.transform(fromWire<T>(raw));
+    const key = this.keyOf(obj);
+    const cached = this.store.get(key);
+    const stale = this.isStale(key, obj);
+    if (!stale) this.deleted.delete(key);
     if (type === 'DELETED') {
-      const old = this.store.delete(key);
-      this.emit((h) => h.onDelete?.(old ?? obj));
+      if (!stale) this.store.delete(key);
+      this.emit((h) => h.onDelete?.(stale ? obj : (cached ?? obj)));
     } else {
-      const old = this.store.set(key, obj);
-      if (old) this.emit((h) => h.onUpdate?.(old, obj));
+      if (!stale) this.store.set(key, obj);
+      if (cached) this.emit((h) => h.onUpdate?.(cached, obj));
       else this.emit((h) => h.onAdd?.(obj));
     }
-    if (rv) this.resourceVersion = rv;
+    if (eventRV) this.resourceVersion = eventRV;
+  }
+
+  /** Whether obj is older than what the cache knows of its key: an assumed newer write or deletion. */
+  private isStale(key: string, obj: T): boolean {
+    const cached = this.store.get(key);
+    if (cached) return isNewerResourceVersion(rv(cached), rv(obj));
+    if (!this.deleted.has(key)) return false;
+    const cmp = compareResourceVersions(this.deleted.get(key), rv(obj));
+    return cmp !== undefined && cmp >= 0;
+  }
+
+  /**
+   * Drops deletion marks the stream has passed: every event up to resourceVersion has been delivered
+   * (a bookmark) or is reflected in a list. Marks that cannot be ordered are dropped too.
+   */
+  private forgetDeletedUpTo(resourceVersion: string): void {
+    for (const [key, deletedAt] of this.deleted) {
+      if (!isNewerResourceVersion(deletedAt, resourceVersion)) this.deleted.delete(key);
+    }
   }
 
   /**
@@ -291,11 +383,11 @@ export class Informer {
     return this.resourceVersion;
   }
 
-  private transform(obj: KubeObject): KubeObject {
+  private transform(obj: T): T {
     return this.opts.transform ? this.opts.transform(obj) : obj;
   }
 
-  private emit(fn: (h: EventHandler) => void): void {
+  private emit(fn: (h: EventHandler<T>) => void): void {
     for (const h of this.handlers) this.safe(() => fn(h));
   }
 
@@ -316,4 +408,17 @@ export class Informer {
     this.failingSince = undefined;
     this.lastError = '';
   }
+}
+
+/**
+ * The one place where JSON from the wire becomes a T: whoever made the informer chose T for the
+ * resource it watches, and the server is trusted to send objects of that resource.
+ */
+function fromWire<T extends ObjectWithMeta>(raw: KubeObject): T {
+  const obj: ObjectWithMeta = raw;
+  return obj as T;
+}
+
+function rv(obj: ObjectWithMeta): string | undefined {
+  return obj.metadata?.resourceVersion;
 }

@@ -33,6 +33,10 @@ describe('Manager', () => {
     const strip = (o: KubeObject) => o;
     expect(mgr.informer({ gvr, transform: strip })).not.toBe(inf);
     expect(mgr.informer({ gvr, transform: strip })).toBe(mgr.informer({ gvr, transform: strip }));
+    // objects keyed by another cluster function are different caches too
+    const clusterOf = () => 'c1';
+    expect(mgr.informer({ gvr, clusterOf })).not.toBe(inf);
+    expect(mgr.informer({ gvr, clusterOf })).toBe(mgr.informer({ gvr, clusterOf }));
     expect(mgr.informer({ gvr, indexers: { byNs: (o) => [o.metadata?.namespace ?? ''] } })).toBe(inf);
     const seen: Request[] = [];
     const ctl = new Controller({

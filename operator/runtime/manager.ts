@@ -1,11 +1,11 @@
-import { objectKey as objectKeyOf } from './cache.js';
+import { noCluster, objectKey as objectKeyOf, type ClusterOf } from './cache.js';
 import { realClock, type Clock } from './clock.js';
 import type { RestClient } from './client/rest.js';
 import type { GVR } from './client/paths.js';
-import type { KubeObject } from './client/types.js';
+import type { KubeObject, ObjectWithMeta } from './client/types.js';
 import type { Controller } from './controller.js';
 import { startHealthServer, startMetricsServer, type Check, type RunningServer } from './httpserver.js';
-import { Informer, type InformerOptions } from './informer.js';
+import { Informer, type AnyInformer, type InformerOptions } from './informer.js';
 import { LeaderElector } from './leaderelection.js';
 import { silentLogger, type Logger } from './log.js';
 
@@ -46,13 +46,16 @@ export interface ManagerOptions {
   cacheSyncTimeoutMs?: number;
 }
 
-export type SharedInformerOptions = Omit<InformerOptions, 'client' | 'clock' | 'log'> & {
+export type SharedInformerOptions<T extends ObjectWithMeta = KubeObject> = Omit<
+  InformerOptions<T>,
+  'client' | 'clock' | 'log'
+> & {
   client?: RestClient;
 };
 
 interface ControllerEntry {
   controller: Controller;
-  informers: Informer[];
+  informers: AnyInformer[];
 }
 
 /**
@@ -67,7 +70,7 @@ export class Manager {
   private readonly clock: Clock;
   private readonly informers = new Map<
     string,
-    { informer: Informer; refs: number; indexerNames: Set<string> }
+    { informer: AnyInformer; refs: number; indexerNames: Set<string> }
   >();
   private readonly controllers = new Set<ControllerEntry>();
   private readonly runnables: Runnable[] = [];
@@ -146,9 +149,10 @@ export class Manager {
   /**
    * A shared informer: the same client base URL, GVR, namespace and selectors return the same
    * instance (reference-counted; call releaseInformer when done). Started right away when the
-   * manager is running.
+   * manager is running. T is the caller's word for what the resource's objects are (the manager
+   * checks nothing): users sharing an informer share its objects.
    */
-  informer(o: SharedInformerOptions): Informer {
+  informer<T extends ObjectWithMeta = KubeObject>(o: SharedInformerOptions<T>): Informer<T> {
     const client = o.client ?? this.client;
     const key = informerKey(
       client.baseUrl,
@@ -157,6 +161,7 @@ export class Manager {
       o.labelSelector,
       o.fieldSelector,
       transformId(o.transform),
+      transformId(o.clusterOf),
     );
     const existing = this.informers.get(key);
     if (existing) {
@@ -169,14 +174,19 @@ export class Manager {
       existing.refs++;
       return existing.informer;
     }
-    const informer = new Informer({ ...o, client, clock: this.clock, log: this.opts.log ?? silentLogger() });
+    const informer = new Informer<T>({
+      ...o,
+      client,
+      clock: this.clock,
+      log: this.opts.log ?? silentLogger(),
+    });
     this.informers.set(key, { informer, refs: 1, indexerNames: new Set(Object.keys(o.indexers ?? {})) });
     if (this.started) informer.start();
     return informer;
   }
 
   /** Drops one reference; the informer stops when nobody uses it any more. */
-  async releaseInformer(informer: Informer): Promise<void> {
+  async releaseInformer(informer: AnyInformer): Promise<void> {
     for (const [key, e] of this.informers) {
       if (e.informer !== informer) continue;
       if (--e.refs > 0) return;
@@ -195,7 +205,7 @@ export class Manager {
    * Adds a controller that starts (on the leader) once the given informers are synced. Works before
    * and after start(); wire informer handlers to controller.enqueueKey before calling this.
    */
-  addController(controller: Controller, informers: Informer[] = []): void {
+  addController(controller: Controller, informers: AnyInformer[] = []): void {
     const entry = { controller, informers };
     this.controllers.add(entry);
     if (this.started) void this.startController(entry);
@@ -227,7 +237,7 @@ export class Manager {
     e.controller.start();
   }
 
-  private waitForInformers(informers: Informer[]): Promise<void> {
+  private waitForInformers(informers: AnyInformer[]): Promise<void> {
     const timeout = this.opts.cacheSyncTimeoutMs ?? 120_000;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeout)]);
     return Promise.all(informers.map((i) => i.waitForSync(signal))).then(() => undefined);
@@ -315,6 +325,7 @@ function informerKey(
   labels: string | undefined,
   fields: string | undefined,
   transform: number,
+  clusterOf: number,
 ): string {
   return JSON.stringify([
     base,
@@ -325,10 +336,11 @@ function informerKey(
     labels ?? '',
     fields ?? '',
     transform,
+    clusterOf,
   ]);
 }
 
-/** Informers that store differently transformed objects cannot be shared: the transform is part of the key. */
+/** Informers that transform or key objects differently cannot be shared: those functions are part of the key. */
 const transformIds = new WeakMap<object, number>();
 let lastTransformId = 0;
 function transformId(fn: object | undefined): number {
@@ -338,15 +350,21 @@ function transformId(fn: object | undefined): number {
   return id;
 }
 
-/** Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller. */
-export function enqueueObjects(controller: Controller): {
+/**
+ * Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller
+ * (pass the informer's clusterOf when its objects belong to logical clusters).
+ */
+export function enqueueObjects(
+  controller: Controller,
+  clusterOf: ClusterOf = noCluster,
+): {
   onAdd(o: KubeObject): void;
   onUpdate(o: KubeObject, n: KubeObject): void;
   onDelete(o: KubeObject): void;
 } {
   return {
-    onAdd: (o) => controller.enqueueKey(objectKeyOf(o)),
-    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n)),
-    onDelete: (o) => controller.enqueueKey(objectKeyOf(o)),
+    onAdd: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
+    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n, clusterOf)),
+    onDelete: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
   };
 }

@@ -14,6 +14,7 @@ import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
 import { GVR_PUBLISHED_RESOURCES } from '../published-resources.js';
+import { clusterOf } from '../../kcp/cluster.js';
 import { newAPIExportController } from './controller.js';
 
 type Obj = Record<string, any>;
@@ -52,8 +53,9 @@ async function environment() {
     client: exportClient,
     gvr: GVR_APIEXPORTS,
     fieldSelector: 'metadata.name=export',
+    clusterOf, // as the agent wires it: kcp objects are cached under their logical cluster
   });
-  const publishedResources = new Informer({ client: localClient, gvr: GVR_PUBLISHED_RESOURCES });
+  const publishedResources = new Informer<PublishedResource>({ client: localClient, gvr: GVR_PUBLISHED_RESOURCES });
   const controller: Controller = newAPIExportController({
     agentName: 'agent',
     exportName: 'export',

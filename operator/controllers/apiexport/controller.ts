@@ -22,7 +22,6 @@ import {
 import { ANNOTATION_AGENT_NAME } from '../../engine/sync/keys.js';
 import { jsonEqual } from '../../engine/sync/unstructured.js';
 import { GVR_APIEXPORTS } from '../../kcp/resources.js';
-import { objectKey } from '../../runtime/cache.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { Controller } from '../../runtime/controller.js';
@@ -63,7 +62,7 @@ export interface APIExportControllerDeps {
   exportClient: RestClient;
   /** The APIExport, watched by name (field selector). */
   apiExports: Informer;
-  publishedResources: Informer;
+  publishedResources: Informer<PublishedResource>;
   recorder: EventRecorder;
   log: Logger;
 }
@@ -87,7 +86,7 @@ export function newAPIExportController(d: APIExportControllerDeps): Controller {
 async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
   const cached = d.apiExports.reader.get(d.exportCluster, '', d.exportName);
   // Copies: status writes below update them, so later writes in this reconcile build on earlier ones.
-  const prs = structuredClone(d.publishedResources.reader.list()) as unknown as PublishedResource[];
+  const prs = structuredClone(d.publishedResources.reader.list());
   publishedResourceGauge.set(prs.length);
   if (!cached) return {};
 
@@ -171,7 +170,7 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
     }
     throw err;
   }
-  d.apiExports.store.set(objectKey(updated), updated);
+  d.apiExports.assume(updated);
   const messages = schemaChangeMessages(before, latest);
   if (messages.added)
     void d.recorder.event(d.exportClient, updated, 'Normal', 'AddingResourceSchemas', messages.added);

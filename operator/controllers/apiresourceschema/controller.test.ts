@@ -1,17 +1,17 @@
-import type { KubeObject } from '../../runtime/client/types.js';
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { affectsSchema } from './controller.js';
 
 const pr = (
   generation: number,
   status: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
-): KubeObject =>
+): PublishedResource =>
   ({
     apiVersion: 'syncagent.kcp.io/v1alpha1',
     kind: 'PublishedResource',
     metadata: { name: 'p', generation, resourceVersion: String(Math.random()), ...extra },
     status,
-  }) as KubeObject;
+  }) as unknown as PublishedResource; // no spec: affectsSchema does not read it
 
 describe('apiresourceschema: which PublishedResource updates are reconciled', () => {
   it('ignores condition-only status writes', () => {

@@ -6,12 +6,8 @@
  * its own queue key).
  */
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
-import {
-  AGENT_NAME_ANNOTATION,
-  AGENT_NAME_LABEL,
-  buildAPIResourceSchema,
-  marshalAPIResourceSchema,
-} from '../../engine/schema/ars.js';
+import { buildAPIResourceSchema, marshalAPIResourceSchema } from '../../engine/schema/ars.js';
+import { ANNOTATION_AGENT_NAME, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
 import { GVR_APIRESOURCESCHEMAS } from '../../kcp/resources.js';
 import { NotFoundError } from '../../runtime/client/errors.js';
 import { resourcePath } from '../../runtime/client/paths.js';
@@ -38,7 +34,7 @@ export interface APIResourceSchemaControllerDeps {
   agentName: string;
   localClient: RestClient;
   exportClient: RestClient;
-  publishedResources: Informer;
+  publishedResources: Informer<PublishedResource>;
   crds: Informer;
   recorder: EventRecorder;
   log: Logger;
@@ -51,7 +47,7 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
     log: d.log,
     reconciler: { reconcile: (req, ctx) => reconcile(d, req, ctx) },
   });
-  const enqueuePR = (o: KubeObject) =>
+  const enqueuePR = (o: PublishedResource) =>
     controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
   // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
   const enqueueAllPRs = () => {
@@ -69,12 +65,12 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
   const enqueueForCRD = (crd: KubeObject) => {
     d.localClient.discovery.invalidate();
     const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
-    for (const pr of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+    for (const pr of d.publishedResources.reader.list()) {
       if (
         (pr.spec?.resource?.apiGroup ?? '') === spec?.group &&
         pr.spec?.resource?.kind === spec?.names?.kind
       ) {
-        enqueuePR(pr as unknown as KubeObject);
+        enqueuePR(pr);
       }
     }
   };
@@ -91,9 +87,8 @@ export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDep
  * deletion, or the recorded schema name. Condition writes (this agent's own, three controllers) are
  * not, and each used to cost a full discovery + CRD read here.
  */
-export function affectsSchema(o: KubeObject, n: KubeObject): boolean {
-  const name = (x: KubeObject) =>
-    (x.status as { resourceSchemaName?: string } | undefined)?.resourceSchemaName;
+export function affectsSchema(o: PublishedResource, n: PublishedResource): boolean {
+  const name = (x: PublishedResource) => x.status?.resourceSchemaName;
   return (
     o.metadata?.generation !== n.metadata?.generation ||
     o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp ||
@@ -106,8 +101,7 @@ async function reconcile(
   req: Request,
   ctx: ReconcileContext,
 ): Promise<Result> {
-  const cached = d.publishedResources.reader.get('', '', req.name) as unknown as
-    PublishedResource | undefined;
+  const cached = d.publishedResources.reader.get('', '', req.name);
   if (!cached || cached.metadata.deletionTimestamp) return {};
   const pr = structuredClone(cached);
   // One reader for this reconcile: the PR and every older one it is checked against share one
@@ -178,7 +172,7 @@ async function olderSchemaOwners(
   pr: PublishedResource,
 ): Promise<SchemaOwner[]> {
   const owners: SchemaOwner[] = [];
-  for (const other of d.publishedResources.reader.list() as unknown as PublishedResource[]) {
+  for (const other of d.publishedResources.reader.list()) {
     if (other.metadata.name === pr.metadata.name || other.metadata.deletionTimestamp) continue;
     if (!isOlder(other, pr)) continue;
     const schemaName =
@@ -215,15 +209,15 @@ async function ensureSchema(
   // Legacy metadata fix-up: schemas created by another agent name get ours, as in the Go agent.
   const md = existing.metadata ?? {};
   if (
-    md.labels?.[AGENT_NAME_LABEL] === d.agentName &&
-    md.annotations?.[AGENT_NAME_ANNOTATION] === d.agentName
+    md.labels?.[LABEL_AGENT_NAME] === d.agentName &&
+    md.annotations?.[ANNOTATION_AGENT_NAME] === d.agentName
   )
     return;
   const updated = structuredClone(existing);
   updated.metadata = {
     ...md,
-    labels: { ...(md.labels ?? {}), [AGENT_NAME_LABEL]: d.agentName },
-    annotations: { ...(md.annotations ?? {}), [AGENT_NAME_ANNOTATION]: d.agentName },
+    labels: { ...(md.labels ?? {}), [LABEL_AGENT_NAME]: d.agentName },
+    annotations: { ...(md.annotations ?? {}), [ANNOTATION_AGENT_NAME]: d.agentName },
   };
   await d.exportClient.update(GVR_APIRESOURCESCHEMAS, updated, { signal: ctx.signal });
 }

@@ -1,18 +1,19 @@
 import { FakeClock } from '../../runtime/clock.js';
 import { CachedDiscovery } from '../../runtime/client/discovery.js';
 import type { RestClient } from '../../runtime/client/rest.js';
-import type { KubeObject } from '../../runtime/client/types.js';
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import type { KubeObject, ObjectWithMeta } from '../../runtime/client/types.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { EventHandler, Informer } from '../../runtime/informer.js';
 import { newAPIResourceSchemaController } from './controller.js';
 
 /** An informer that only records its handlers and lists nothing. */
-function fakeInformer() {
-  const handlers: EventHandler[] = [];
+function fakeInformer<T extends ObjectWithMeta = KubeObject>() {
+  const handlers: EventHandler<T>[] = [];
   const informer = {
-    addEventHandler: (h: EventHandler) => handlers.push(h),
+    addEventHandler: (h: EventHandler<T>) => handlers.push(h),
     reader: { list: () => [], get: () => undefined },
-  } as unknown as Informer;
+  } as unknown as Informer<T>;
   return { informer, handlers };
 }
 
@@ -31,10 +32,10 @@ describe('apiresourceschema controller and the cached discovery', () => {
       agentName: 'agent',
       localClient: { discovery } as unknown as RestClient,
       exportClient: {} as RestClient,
-      publishedResources: fakeInformer().informer,
+      publishedResources: fakeInformer<PublishedResource>().informer,
       crds: crds.informer,
       recorder: {} as EventRecorder,
-    } as Parameters<typeof newAPIResourceSchemaController>[0]);
+    } as unknown as Parameters<typeof newAPIResourceSchemaController>[0]);
     const crd = { metadata: { name: 'things.example.com' }, spec: { group: 'example.com' } } as KubeObject;
 
     await discovery.get();

@@ -17,7 +17,8 @@ import {
   EVENT_WORKSPACE_PATH_FAILED,
   type SyncEvent,
 } from '../../engine/sync/events.js';
-import { ANNOTATION_KCP_PATH, LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
+import { LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
+import { ANNOTATION_KCP_PATH } from '../../kcp/well-known.js';
 import { assertObjectLimits, describeObject, syncErrorEvent } from '../../engine/sync/limits.js';
 import { objectKeyLabels, stateKey, stateSecretName, type ObjectKey } from '../../engine/sync/object-key.js';
 import {
@@ -32,7 +33,7 @@ import { refusedStatusPatch } from '../../engine/sync/refusal.js';
 import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
-import { objectKey, clusterOf } from '../../runtime/cache.js';
+import { clusterOf } from '../../kcp/cluster.js';
 import { ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
@@ -329,8 +330,8 @@ export class SyncController {
 
     if (result.collision) return this.collided(req, result.source, client, result.collision, ctx, log);
     this.problems.clear(req);
-    if (result.destination) d.localObjects.store.set(objectKey(result.destination), result.destination);
-    else if (local) d.localObjects.store.delete(objectKey(local));
+    if (result.destination) d.localObjects.assume(result.destination);
+    else if (local) d.localObjects.assumeDeleted(local);
     if (result.newState !== undefined) {
       await d.state.write(secretName, objectKeyLabels(key), { [entryKey]: result.newState });
     }

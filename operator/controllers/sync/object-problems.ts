@@ -11,7 +11,7 @@ import type { RestClient } from '../../runtime/client/rest.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Request } from '../../runtime/reconciler.js';
-import { GVR_PUBLISHED_RESOURCES, updatePublishedResourceStatus } from '../published-resources.js';
+import { getPublishedResource, updatePublishedResourceStatus } from '../published-resources.js';
 
 const DEBOUNCE_MS = 1000;
 
@@ -49,13 +49,7 @@ export class ObjectProblems {
     if (old && old.reason === reason && old.message === message) return;
     this.problems.set(object, { object, reason, message });
     this.reported = true;
-    void this.deps.recorder.event(
-      this.deps.client,
-      this.deps.pr as never,
-      'Warning',
-      reason,
-      `${object}: ${message}`,
-    );
+    void this.deps.recorder.event(this.deps.client, this.deps.pr, 'Warning', reason, `${object}: ${message}`);
     this.schedule();
   }
 
@@ -80,10 +74,7 @@ export class ObjectProblems {
   async flush(): Promise<void> {
     const { client, pr, log } = this.deps;
     try {
-      const current = (await client.get(
-        GVR_PUBLISHED_RESOURCES,
-        pr.metadata.name,
-      )) as unknown as PublishedResource;
+      const current = await getPublishedResource(client, pr.metadata.name);
       if (current.metadata.uid !== pr.metadata.uid) return;
       await updatePublishedResourceStatus(client, current, {
         conditions: [objectsAcceptedCondition([...this.problems.values()])],

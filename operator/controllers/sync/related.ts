@@ -43,7 +43,7 @@ import { remoteIdentity } from '../../engine/sync/primary.js';
 import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
-import { clusterOf } from '../../runtime/cache.js';
+import { clusterOf } from '../../kcp/cluster.js';
 import { AlreadyExistsError, ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import { gvrString, InvalidPathSegmentError, type GVR } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { statePartName } from '../../engine/sync/state.js';
-import { cacheReader } from '../../runtime/cache.js';
 import { RestClient } from '../../runtime/client/rest.js';
-import { Indexer } from '../../runtime/indexer.js';
-import type { Informer } from '../../runtime/informer.js';
+import { Informer } from '../../runtime/informer.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer } from '../../runtime/testing/fake-multi.js';
 import { StateStore } from './state-store.js';
@@ -19,13 +17,13 @@ const state = (bytes: number) =>
 describe('StateStore against an API server', () => {
   let server: FakeObjectServer;
   let store: StateStore;
-  let cache: Indexer;
+  let cache: Informer;
   beforeEach(async () => {
     server = new FakeObjectServer();
     const client = new RestClient(testRestConfig(await server.start()));
-    cache = new Indexer();
-    const informer = { store: cache, reader: cacheReader(cache, () => true) } as unknown as Informer;
-    store = new StateStore(client, NS, informer);
+    // never started: the cache holds only what the store writes through
+    cache = new Informer({ client, gvr: { group: '', version: 'v1', resource: 'secrets' } });
+    store = new StateStore(client, NS, cache);
   });
   afterEach(() => server.stop());
 
@@ -66,7 +64,7 @@ describe('StateStore against an API server', () => {
     // another agent overwrote the entry with a plain state: its parts are orphans now
     const main = server.objects.get(`${SECRETS}/${SECRET}`)!;
     main.data = { big: Buffer.from('{"kind":"Z"}').toString('base64') };
-    cache.set(`|${NS}/${SECRET}`, main);
+    cache.assume(structuredClone(main));
     await store.delete(SECRET);
     expect(stored()).toEqual([]);
   });

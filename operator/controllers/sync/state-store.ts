@@ -16,7 +16,6 @@ import type { Unstructured } from '../../engine/sync/unstructured.js';
 import { AlreadyExistsError } from '../../runtime/client/errors.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { Informer } from '../../runtime/informer.js';
-import { objectKey } from '../../runtime/cache.js';
 import { GVR_SECRETS } from '../../kcp/resources.js';
 
 export class StateStore {
@@ -70,7 +69,7 @@ export class StateStore {
         ? await this.client.update(GVR_SECRETS, plan.secret)
         : await this.client.create(GVR_SECRETS, plan.secret)
     ) as Unstructured;
-    this.cache.store.set(objectKey(written), written);
+    this.cache.assume(written);
     for (const name of plan.obsoleteParts) await this.deleteSecret(name);
   }
 
@@ -93,16 +92,17 @@ export class StateStore {
         written = (await this.client.update(GVR_SECRETS, desired(current))) as Unstructured;
       }
     }
-    this.cache.store.set(objectKey(written), written);
+    this.cache.assume(written);
   }
 
   private async deleteSecret(name: string): Promise<void> {
+    const cached = this.cached(name);
     try {
       await this.client.delete(GVR_SECRETS, name, { namespace: this.namespace });
     } catch (err) {
       if ((err as { status?: number }).status !== 404) throw err;
     }
-    this.cache.store.delete(`|${this.namespace}/${name}`);
+    if (cached) this.cache.assumeDeleted(cached);
   }
 
   /**

@@ -12,6 +12,7 @@ import { Manager } from '../../runtime/manager.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
+import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { GVR_PUBLISHED_RESOURCES } from '../published-resources.js';
 import { StateStore } from '../sync/state-store.js';
 import { SyncManager } from './controller.js';
@@ -59,7 +60,7 @@ async function environment() {
   const vw = await kcp.virtualWorkspaces(['ws1']);
   const log = silentLogger();
   const manager = new Manager({ client: localClient, log });
-  const publishedResources = manager.informer({ gvr: GVR_PUBLISHED_RESOURCES });
+  const publishedResources = manager.informer<PublishedResource>({ gvr: GVR_PUBLISHED_RESOURCES });
   const stateSecrets = manager.informer({ gvr: GVR_SECRETS, namespace: 'agent-ns' });
   const syncManager = new SyncManager({
     agentName: 'agent',

@@ -21,7 +21,6 @@ import { findCondition, type Condition } from '../../engine/conditions.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
-import type { KubeObject } from '../../runtime/client/types.js';
 import { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import { dropManagedFields, type Informer } from '../../runtime/informer.js';
@@ -50,7 +49,7 @@ export interface SyncManagerDeps {
   agentName: string;
   manager: Manager;
   localClient: RestClient;
-  publishedResources: Informer;
+  publishedResources: Informer<PublishedResource>;
   state: StateStore;
   vw: VirtualWorkspaces;
   recorder: EventRecorder;
@@ -94,7 +93,7 @@ export class SyncManager {
       log: d.log,
       reconciler: { reconcile: (req, ctx) => this.reconcile(req, ctx) },
     });
-    const enqueue = (o: KubeObject) =>
+    const enqueue = (o: PublishedResource) =>
       this.controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
     d.publishedResources.addEventHandler({
       onAdd: enqueue,
@@ -124,8 +123,7 @@ export class SyncManager {
 
   private async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { d } = this;
-    const cached = d.publishedResources.reader.get('', '', req.name) as unknown as
-      PublishedResource | undefined;
+    const cached = d.publishedResources.reader.get('', '', req.name);
     const current = this.running.get(req.name);
     // A copy: status writes update it, so later writes in this reconcile keep ConfigValid.
     const pr = cached ? structuredClone(cached) : undefined;

@@ -144,7 +144,7 @@ export const goCompatFuncs: CelFunc[] = [
     if (v === null) throw new Error("type conversion error from 'string' to 'double'");
     return v;
   }),
-] as unknown as CelFunc[];
+];
 
 /** strconv.ParseFloat(s, 64) for cel-go's double(string): decimal, inf/infinity/nan; range errors fail. */
 function parseCelDouble(s: string): number | null {

@@ -29,11 +29,12 @@ const env = celEnv({
   funcs: goCompatFuncs,
 });
 
-export interface CelVariables {
+// A type alias, not an interface: it is then a Record<string, CelInput> as the library's plan wants.
+export type CelVariables = {
   self: CelInput;
   other: CelInput;
   value: CelInput;
-}
+};
 
 export interface CelProgram {
   readonly expression: string;
@@ -95,7 +96,7 @@ function indexErrorText(expr: AnyExpr, rootId: bigint, index: string, vars: CelV
 function evalSub(e: AnyExpr, vars: CelVariables): unknown {
   try {
     const run = plan(env, e as never) as (ctx: Record<string, CelInput>) => unknown;
-    return run(vars as unknown as Record<string, CelInput>);
+    return run(vars);
   } catch {
     return undefined;
   }
@@ -121,7 +122,7 @@ export function compileCel(expression: string): CelProgram {
     eval(vars: CelVariables): unknown {
       let r: unknown;
       try {
-        r = run(vars as unknown as Record<string, CelInput>);
+        r = run(vars);
       } catch (e) {
         throw new CelEvalError(celGoError((e as Error).message));
       }

@@ -8,6 +8,7 @@
  */
 import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
 import { compareGoStrings } from '../gojson/marshal.js';
+import { GROUP_KCP_APIS, GROUP_KCP_CORE } from '../../kcp/well-known.js';
 
 export interface ParsedSchemaName {
   version: string;
@@ -134,7 +135,7 @@ export const KCP_BUILTIN_CLAIMABLE: ReadonlySet<string> = new Set([
   'apiextensions.k8s.io/customresourcedefinitions',
   'certificates.k8s.io/certificatesigningrequests',
   'coordination.k8s.io/leases',
-  'core.kcp.io/logicalclusters',
+  `${GROUP_KCP_CORE}/logicalclusters`,
   'events.k8s.io/events',
   'rbac.authorization.k8s.io/clusterrolebindings',
   'rbac.authorization.k8s.io/clusterroles',
@@ -144,7 +145,7 @@ export const KCP_BUILTIN_CLAIMABLE: ReadonlySet<string> = new Set([
 
 /** Whether kcp accepts a permission claim on `group/resource` without an identity hash. */
 export function claimableWithoutIdentity(group: string, resource: string): boolean {
-  return group === 'apis.kcp.io' || KCP_BUILTIN_CLAIMABLE.has(`${group}/${resource}`);
+  return group === GROUP_KCP_APIS || KCP_BUILTIN_CLAIMABLE.has(`${group}/${resource}`);
 }
 
 /** A claim a PublishedResource needs that kcp would reject; left out of the APIExport. */
@@ -185,7 +186,7 @@ export function planPermissionClaims(
   const needsNamespaces = prs.some((pr) => pr.spec.filter?.namespace || (pr.spec.related ?? []).length > 0);
   if (needsNamespaces) add({ group: '', resource: 'namespaces', identityHash: '' });
   if (prs.some((pr) => pr.spec.enableWorkspacePaths)) {
-    add({ group: 'core.kcp.io', resource: 'logicalclusters', identityHash: '' });
+    add({ group: GROUP_KCP_CORE, resource: 'logicalclusters', identityHash: '' });
   }
   const rejected: RejectedClaim[] = [];
   for (const pr of prs) {

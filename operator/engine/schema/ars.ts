@@ -5,12 +5,11 @@
 import { createHash } from 'node:crypto';
 import { apiResourceSchemaCodec, crdSpecCodec, marshalGoStruct } from './go-struct-json.js';
 import { SchemaError } from './errors.js';
+import { GROUP_KCP_APIS, VERSION_KCP_APIS } from '../../kcp/well-known.js';
+import { ANNOTATION_AGENT_NAME, ANNOTATION_SOURCE_GENERATION, LABEL_AGENT_NAME } from '../sync/keys.js';
 import type { APIResourceSchema, APIResourceVersion, CustomResourceDefinition } from './types.js';
 
-export const AGENT_NAME_LABEL = 'syncagent.kcp.io/agent-name';
-export const AGENT_NAME_ANNOTATION = 'syncagent.kcp.io/agent-name';
-export const SOURCE_GENERATION_ANNOTATION = 'syncagent.kcp.io/source-generation';
-export const ARS_API_VERSION = 'apis.kcp.io/v1alpha1';
+export const ARS_API_VERSION = `${GROUP_KCP_APIS}/${VERSION_KCP_APIS}`;
 
 /** The exact bytes hashed for the schema name: `json.NewEncoder(w).Encode(spec)` without conversion. */
 export function schemaHashInput(crd: CustomResourceDefinition): string {
@@ -82,10 +81,10 @@ export function buildAPIResourceSchema(
     metadata: {
       name,
       annotations: {
-        [SOURCE_GENERATION_ANNOTATION]: String(crd.metadata?.generation ?? 0),
-        [AGENT_NAME_ANNOTATION]: agentName,
+        [ANNOTATION_SOURCE_GENERATION]: String(crd.metadata?.generation ?? 0),
+        [ANNOTATION_AGENT_NAME]: agentName,
       },
-      labels: { [AGENT_NAME_LABEL]: agentName },
+      labels: { [LABEL_AGENT_NAME]: agentName },
     },
     spec: { group: crd.spec.group, names: structuredClone(crd.spec.names), scope: crd.spec.scope, versions },
   };

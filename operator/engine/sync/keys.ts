@@ -1,3 +1,5 @@
+import { ANNOTATION_KCP_CLUSTER, LABEL_PREFIX_KCP_CLAIMED } from '../../kcp/well-known.js';
+
 /**
  * Label, annotation and finalizer keys the Go agent writes (docs/compatibility.md#metadata-keys). Exact
  * strings: compat-critical.
@@ -6,6 +8,8 @@ export const FINALIZER_CLEANUP = 'syncagent.kcp.io/cleanup';
 
 export const LABEL_AGENT_NAME = 'syncagent.kcp.io/agent-name';
 export const ANNOTATION_AGENT_NAME = 'syncagent.kcp.io/agent-name';
+/** On APIResourceSchemas: the generation of the CRD they were made from. */
+export const ANNOTATION_SOURCE_GENERATION = 'syncagent.kcp.io/source-generation';
 
 export const LABEL_REMOTE_CLUSTER = 'syncagent.kcp.io/remote-object-cluster';
 export const LABEL_REMOTE_NAME_HASH = 'syncagent.kcp.io/remote-object-name-hash';
@@ -23,9 +27,6 @@ export const ANNOTATION_RELATED_OWNER = 'syncagent.kcp.io/related-owner';
 export const LABEL_OBJECT_STATE = 'syncagent.kcp.io/object-state';
 export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 
-export const ANNOTATION_KCP_CLUSTER = 'kcp.io/cluster';
-export const ANNOTATION_KCP_PATH = 'kcp.io/path';
-
 /**
  * Labels never copied between sides (the Go agent's list), plus the agent-name label: it marks the agent's own
  * copies, so a consumer must not be able to set it (docs/security.md, "Identity is the agent's").
@@ -36,7 +37,7 @@ export const STRIPPED_LABELS: ReadonlySet<string> = new Set([
   LABEL_REMOTE_NAMESPACE_HASH,
   LABEL_REMOTE_NAME_HASH,
 ]);
-export const STRIPPED_LABEL_PREFIXES: readonly string[] = ['claimed.internal.apis.kcp.io/'];
+export const STRIPPED_LABEL_PREFIXES: readonly string[] = [LABEL_PREFIX_KCP_CLAIMED];
 
 /** Annotations never copied between sides (the Go agent's list, plus the related-owner annotation). */
 export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([

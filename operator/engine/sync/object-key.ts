@@ -54,13 +54,6 @@ export function stateKey(key: Pick<ObjectKey, 'clusterName' | 'namespace' | 'nam
   );
 }
 
-/** Human-readable form used in logs only. */
-export function objectKeyString(key: ObjectKey): string {
-  return key.namespace === ''
-    ? `${key.clusterName}|${key.name}`
-    : `${key.clusterName}|${key.namespace}/${key.name}`;
-}
-
 /**
  * Name of the state Secret of a kcp primary (docs/compatibility.md#state-secrets):
  * `obj-state-<cluster>-<20 hex>` where the hash is SHA-1 of the Go-JSON encoding (sorted keys, trailing

@@ -13,7 +13,7 @@ import { silentLogger } from '../../runtime/log.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
-import { ANNOTATION_KCP_CLUSTER } from '../../engine/sync/keys.js';
+import { ANNOTATION_KCP_CLUSTER } from '../well-known.js';
 import { GVR_APIBINDINGS, GVR_APIEXPORT_ENDPOINT_SLICES } from '../resources.js';
 import { VirtualWorkspaces } from '../virtual-workspaces.js';
 

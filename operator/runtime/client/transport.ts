@@ -163,6 +163,8 @@ function connectVia(
   };
 }
 
+// The agents replace Node's own createConnection, whose declared type (stream argument required even
+// on error) does not describe how the agent calls it: the cast is the boundary with Node's internals.
 class ProxyAwareHttpsAgent extends https.Agent {
   constructor(proxy: ProxySelector, opts: https.AgentOptions) {
     super(opts);

@@ -25,6 +25,16 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
+/**
+ * What the runtime needs of an object: its metadata. Typed API objects declared as interfaces (which
+ * have no index signature, so they are not KubeObjects) fit it, and so does KubeObject.
+ */
+export interface ObjectWithMeta {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
 /** Any Kubernetes object as raw JSON. */
 export interface KubeObject {
   apiVersion?: string;
