@@ -89,7 +89,6 @@ export class Controller {
   private started = false;
   private stopped = false;
   private workerDone: Promise<void>[] = [];
-  private active = 0;
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -132,7 +131,8 @@ export class Controller {
     if (this.started) throw new Error(`controller ${this.name} was already started`);
     this.started = true;
     controllerMetrics.maxConcurrent.set({ controller: this.name }, this.workers);
-    controllerMetrics.active.set({ controller: this.name }, 0);
+    // Added to, never set: a controller still draining under the same name keeps its share.
+    controllerMetrics.active.inc({ controller: this.name }, 0);
     this.log.info({ workers: this.workers }, 'Starting workers');
     for (let i = 0; i < this.workers; i++) this.workerDone.push(this.workerLoop());
   }
@@ -189,8 +189,7 @@ export class Controller {
     };
     const labels = { controller: this.name };
     const start = this.clock.now();
-    this.active++;
-    controllerMetrics.active.set(labels, this.active);
+    controllerMetrics.active.inc(labels);
     try {
       const result = await this.reconciler.reconcile(req, ctx);
       const after = result?.requeueAfterMs ?? 0;
@@ -214,8 +213,7 @@ export class Controller {
       }
     } finally {
       controllerMetrics.time.observe(labels, (this.clock.now() - start) / 1000);
-      this.active--;
-      controllerMetrics.active.set(labels, this.active);
+      controllerMetrics.active.dec(labels);
       this.queue.done(key);
     }
   }
