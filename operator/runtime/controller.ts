@@ -63,6 +63,8 @@ export interface ControllerOptions {
   log?: Logger;
   /** Whether the manager starts this controller only on the leader; default true. */
   needLeaderElection?: boolean;
+  /** How long the manager lets in-flight reconciles finish when it stops this controller (default: its own). */
+  stopDeadlineMs?: number;
 }
 
 export interface StopOptions {
@@ -81,6 +83,7 @@ export class Controller {
   readonly name: string;
   readonly queue: WorkQueue<string>;
   readonly needLeaderElection: boolean;
+  readonly stopDeadlineMs: number | undefined;
   private readonly reconciler: Reconciler;
   private readonly workers: number;
   private readonly clock: Clock;
@@ -97,6 +100,7 @@ export class Controller {
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger()).child({ logger: opts.name, controller: opts.name });
     this.needLeaderElection = opts.needLeaderElection ?? true;
+    this.stopDeadlineMs = opts.stopDeadlineMs;
     this.queue = new WorkQueue<string>({
       name: opts.name,
       clock: this.clock,

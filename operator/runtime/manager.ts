@@ -1,8 +1,7 @@
-import { objectKey as objectKeyOf } from './cache.js';
+import type { Syncable, WatchDescription } from './builder.js';
 import { realClock, type Clock } from './clock.js';
 import type { RestClient } from './client/rest.js';
 import type { GVR } from './client/paths.js';
-import type { KubeObject } from './client/types.js';
 import type { Controller } from './controller.js';
 import { startHealthServer, startMetricsServer, type Check, type RunningServer } from './httpserver.js';
 import { Informer, type InformerOptions } from './informer.js';
@@ -50,16 +49,34 @@ export type SharedInformerOptions = Omit<InformerOptions, 'client' | 'clock' | '
   client?: RestClient;
 };
 
+/** How a controller is hooked up; controllerManagedBy (builder.ts) fills it in. */
+export interface ControllerRegistration {
+  /** What the controller watches and reads, for listings. */
+  watches?: WatchDescription[];
+  /** Caches whose initial list must be complete before the workers start. */
+  waitFor?: Syncable[];
+  /** Ends the controller's event subscriptions (on removeController). */
+  stopWatching?: () => void;
+}
+
+/** One registered controller, as listed by Manager.describeControllers. */
+export interface ControllerDescription {
+  name: string;
+  running: boolean;
+  watches: WatchDescription[];
+}
+
 interface ControllerEntry {
   controller: Controller;
-  informers: Informer[];
+  registration: ControllerRegistration;
 }
 
 /**
  * Owns shared informers, controllers and other runnables; serves /metrics, /healthz and /readyz;
  * runs leader election. start() order: servers → informers (all replicas) → wait for cache sync →
  * leader election → leader-only runnables and controllers. Controllers can also be added and stopped
- * while running (the agent starts one sync controller per published resource).
+ * while running (dynamic controllers, e.g. one per object of some configuration type), each under its
+ * own name.
  */
 export class Manager {
   readonly client: RestClient;
@@ -192,29 +209,52 @@ export class Manager {
   }
 
   /**
-   * Adds a controller that starts (on the leader) once the given informers are synced. Works before
-   * and after start(); wire informer handlers to controller.enqueueKey before calling this.
+   * Adds a controller that starts (on the leader) once the caches it waits for are synced. Works
+   * before and after start(). Controllers are put together with controllerManagedBy (builder.ts),
+   * which calls this; names are unique among the registered controllers (they label the metrics).
    */
-  addController(controller: Controller, informers: Informer[] = []): void {
-    const entry = { controller, informers };
+  addController(controller: Controller, registration: ControllerRegistration = {}): void {
+    for (const e of this.controllers)
+      if (e.controller.name === controller.name)
+        throw new Error(`a controller named ${controller.name} is already registered`);
+    const entry = { controller, registration };
     this.controllers.add(entry);
-    if (this.started) void this.startController(entry);
+    if (this.started && !this.stopping) void this.startController(entry);
   }
 
-  /** Stops one controller at runtime (queue shut down, in-flight reconciles drained with the deadline). */
+  /**
+   * Stops one controller at runtime: its subscriptions end, its queue shuts down and in-flight
+   * reconciles get the deadline (the controller's stopDeadlineMs, else the graceful-shutdown time).
+   */
   async removeController(controller: Controller): Promise<void> {
     for (const e of this.controllers) {
       if (e.controller !== controller) continue;
       this.controllers.delete(e);
-      await controller.stop({ deadlineMs: this.opts.gracefulShutdownMs ?? 30_000 });
+      e.registration.stopWatching?.();
+      await controller.stop({ deadlineMs: this.stopDeadline(controller) });
     }
+  }
+
+  /** The registered controllers with what each watches (for health/debug output and tests). */
+  describeControllers(): ControllerDescription[] {
+    return [...this.controllers]
+      .map((e) => ({
+        name: e.controller.name,
+        running: e.controller.isStarted(),
+        watches: [...(e.registration.watches ?? [])],
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private stopDeadline(controller: Controller): number {
+    return controller.stopDeadlineMs ?? this.opts.gracefulShutdownMs ?? 30_000;
   }
 
   private async startController(e: ControllerEntry): Promise<void> {
     if (e.controller.needLeaderElection && !this.leading) return; // started when we become leader
     if (e.controller.isStarted()) return;
     try {
-      await this.waitForInformers(e.informers);
+      await this.waitForSync(e.registration.waitFor ?? []);
     } catch (err) {
       if (!this.abort.signal.aborted)
         this.log.error(
@@ -223,14 +263,14 @@ export class Manager {
         );
       return;
     }
-    if (!this.controllers.has(e) || this.abort.signal.aborted || e.controller.isStarted()) return;
+    if (!this.controllers.has(e) || this.stopping || e.controller.isStarted()) return;
     e.controller.start();
   }
 
-  private waitForInformers(informers: Informer[]): Promise<void> {
+  private waitForSync(caches: Syncable[]): Promise<void> {
     const timeout = this.opts.cacheSyncTimeoutMs ?? 120_000;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeout)]);
-    return Promise.all(informers.map((i) => i.waitForSync(signal))).then(() => undefined);
+    return Promise.all(caches.map((c) => c.waitForSync(signal))).then(() => undefined);
   }
 
   /** Starts everything; resolves when the manager has stopped (stop(), a signal, or lost leadership). */
@@ -295,8 +335,9 @@ export class Manager {
   /** Graceful shutdown: stop controllers (in-flight reconciles get the deadline), runnables, informers, servers. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const deadlineMs = this.opts.gracefulShutdownMs ?? 30_000;
-      await Promise.all([...this.controllers].map((e) => e.controller.stop({ deadlineMs })));
+      await Promise.all(
+        [...this.controllers].map((e) => e.controller.stop({ deadlineMs: this.stopDeadline(e.controller) })),
+      );
       await Promise.all(this.runnables.map((r) => r.stop?.()));
       this.abort.abort(new Error('manager stopped'));
       await Promise.all([...this.informers.values()].map((e) => e.informer.stop()));
@@ -336,17 +377,4 @@ function transformId(fn: object | undefined): number {
   let id = transformIds.get(fn);
   if (id === undefined) transformIds.set(fn, (id = ++lastTransformId));
   return id;
-}
-
-/** Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller. */
-export function enqueueObjects(controller: Controller): {
-  onAdd(o: KubeObject): void;
-  onUpdate(o: KubeObject, n: KubeObject): void;
-  onDelete(o: KubeObject): void;
-} {
-  return {
-    onAdd: (o) => controller.enqueueKey(objectKeyOf(o)),
-    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n)),
-    onDelete: (o) => controller.enqueueKey(objectKeyOf(o)),
-  };
 }
