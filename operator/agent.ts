@@ -5,8 +5,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { API_VERSION, RESOURCE, type PublishedResource } from './apis/v1alpha1/types.js';
-import { newAPIExportController, publishedResourceGauge } from './controllers/apiexport/controller.js';
-import { newAPIResourceSchemaController } from './controllers/apiresourceschema/controller.js';
+import { APIExportReconciler, publishedResourceGauge } from './controllers/apiexport/controller.js';
+import { APIResourceSchemaReconciler } from './controllers/apiresourceschema/controller.js';
 import { GVR_PUBLISHED_RESOURCES } from './controllers/published-resources.js';
 import { SyncManager } from './controllers/syncmanager/controller.js';
 import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
@@ -114,7 +114,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
     log.info('apiresourceschema controller disabled');
   } else {
     const recorder = new EventRecorder({ component: 'syncagent-apiresourceschema', log });
-    const c = newAPIResourceSchemaController({
+    new APIResourceSchemaReconciler({
       agentName: o.agentName,
       localClient,
       exportClient,
@@ -122,14 +122,13 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
       crds,
       recorder,
       log,
-    });
-    manager.addController(c, [publishedResources, crds]);
+    }).setupWithManager(manager);
   }
   if (disabled.has('apiexport')) {
     log.info('apiexport controller disabled');
   } else {
     const recorder = new EventRecorder({ component: 'syncagent-apiexport', log });
-    const c = newAPIExportController({
+    new APIExportReconciler({
       agentName: o.agentName,
       exportName: endpoint.exportName,
       exportCluster: endpoint.exportCluster.name,
@@ -139,8 +138,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
       publishedResources,
       recorder,
       log,
-    });
-    manager.addController(c, [apiExports, publishedResources]);
+    }).setupWithManager(manager);
   }
   if (disabled.has('sync')) {
     log.info('sync controller disabled');
@@ -155,11 +153,14 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
       recorder: new EventRecorder({ component: SYNC_CONTROLLER_NAME, log }),
       log,
     });
-    manager.addController(syncManager.controller, [publishedResources, stateSecrets]);
+    syncManager.setupWithManager(manager);
     manager.add({ start: () => undefined, stop: () => syncManager.stopAll() });
   }
 
-  log.debug({ resource: `${RESOURCE}.${API_VERSION}` }, 'Controllers registered');
+  log.debug(
+    { resource: `${RESOURCE}.${API_VERSION}`, controllers: manager.describeControllers() },
+    'Controllers registered',
+  );
   manager.handleSignals();
   const done = manager.start();
   return { manager, done };

@@ -2,8 +2,7 @@
 // add/update/delete, survival of an API-server restart and of a forced 410, field-selector watches,
 // relist diffing, Lease leader election fail-over, metrics/health over HTTP, and event aggregation.
 import {
-  Controller,
-  enqueueObjects,
+  controllerManagedBy,
   EventRecorder,
   GoneError,
   Informer,
@@ -192,12 +191,10 @@ describe('operator/runtime against a real kube-apiserver', () => {
         });
         const seen: Request[] = [];
         const inf = mgr.informer({ gvr: cmGVR, namespace: 'rt', fieldSelector: 'metadata.name=only-me' });
-        const ctl = new Controller({
-          name: `le-${id}`,
-          reconciler: { reconcile: async (r) => (seen.push(r), {}) },
-        });
-        inf.addEventHandler(enqueueObjects(ctl));
-        mgr.addController(ctl, [inf]);
+        controllerManagedBy(mgr)
+          .named(`le-${id}`)
+          .for(inf)
+          .complete({ reconcile: async (r) => (seen.push(r), {}) });
         return { mgr, seen };
       };
       const a = mk('replica-a');
@@ -241,13 +238,11 @@ describe('operator/runtime against a real kube-apiserver', () => {
     async () => {
       const mgr = new Manager({ client, metricsAddress: '127.0.0.1:0', healthAddress: '127.0.0.1:0' });
       const inf = mgr.informer({ gvr: cmGVR, namespace: 'rt' });
-      const ctl = new Controller({
-        name: 'http-e2e',
-        workers: 2,
-        reconciler: { reconcile: async () => ({}) },
-      });
-      inf.addEventHandler(enqueueObjects(ctl));
-      mgr.addController(ctl, [inf]);
+      controllerManagedBy(mgr)
+        .named('http-e2e')
+        .for(inf)
+        .withOptions({ workers: 2 })
+        .complete({ reconcile: async () => ({}) });
       const run = mgr.start();
       await waitFor(async () => (await fetch(`http://${mgr.healthServerAddress}/readyz`)).status === 200, {
         description: 'readyz 200',

@@ -36,6 +36,8 @@ export class WildcardInformerSet {
   private stopped = false;
 
   readonly gvr: GVR;
+  /** Objects of every workspace: each belongs to the logical cluster kcp stamps on it. */
+  readonly clusterOf = clusterOf;
   private readonly vw: VirtualWorkspaces;
   private readonly log: Logger;
 

@@ -196,4 +196,34 @@ describe('Controller worker loop', () => {
     await c.stop({ drain: true, deadlineMs: 1000 });
     expect(calls).toEqual(['|/a', '|/b']);
   });
+
+  it('adds to the active-workers gauge instead of setting it, so controllers sharing a name add up', async () => {
+    // e.g. a controller that is replaced while the old one still drains
+    const releases: (() => void)[] = [];
+    const clock = new FakeClock();
+    const ctls = [1, 2].map(
+      () =>
+        new Controller({
+          name: 'ctl-shared',
+          clock,
+          reconciler: { reconcile: () => new Promise<Result>((resolve) => releases.push(() => resolve({}))) },
+        }),
+    );
+    for (const c of ctls) c.start();
+    ctls[0]!.enqueue({ cluster: '', namespace: '', name: 'a' });
+    ctls[1]!.enqueue({ cluster: '', namespace: '', name: 'b' });
+    await flush();
+    const active = () => metricValue('controller_runtime_active_workers', { controller: 'ctl-shared' });
+    try {
+      expect(await active()).toBe(2);
+      releases.shift()!();
+      await flush();
+      expect(await active()).toBe(1);
+    } finally {
+      for (const r of releases.splice(0)) r();
+      await flush();
+      await Promise.all(ctls.map((c) => c.stop()));
+    }
+    expect(await active()).toBe(0);
+  });
 });

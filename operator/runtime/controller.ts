@@ -63,6 +63,8 @@ export interface ControllerOptions {
   log?: Logger;
   /** Whether the manager starts this controller only on the leader; default true. */
   needLeaderElection?: boolean;
+  /** How long the manager lets in-flight reconciles finish when it stops this controller (default: its own). */
+  stopDeadlineMs?: number;
 }
 
 export interface StopOptions {
@@ -81,6 +83,7 @@ export class Controller {
   readonly name: string;
   readonly queue: WorkQueue<string>;
   readonly needLeaderElection: boolean;
+  readonly stopDeadlineMs: number | undefined;
   private readonly reconciler: Reconciler;
   private readonly workers: number;
   private readonly clock: Clock;
@@ -89,7 +92,6 @@ export class Controller {
   private started = false;
   private stopped = false;
   private workerDone: Promise<void>[] = [];
-  private active = 0;
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -98,6 +100,7 @@ export class Controller {
     this.clock = opts.clock ?? realClock;
     this.log = (opts.log ?? silentLogger()).child({ logger: opts.name, controller: opts.name });
     this.needLeaderElection = opts.needLeaderElection ?? true;
+    this.stopDeadlineMs = opts.stopDeadlineMs;
     this.queue = new WorkQueue<string>({
       name: opts.name,
       clock: this.clock,
@@ -132,7 +135,8 @@ export class Controller {
     if (this.started) throw new Error(`controller ${this.name} was already started`);
     this.started = true;
     controllerMetrics.maxConcurrent.set({ controller: this.name }, this.workers);
-    controllerMetrics.active.set({ controller: this.name }, 0);
+    // Added to, never set: a controller still draining under the same name keeps its share.
+    controllerMetrics.active.inc({ controller: this.name }, 0);
     this.log.info({ workers: this.workers }, 'Starting workers');
     for (let i = 0; i < this.workers; i++) this.workerDone.push(this.workerLoop());
   }
@@ -189,8 +193,7 @@ export class Controller {
     };
     const labels = { controller: this.name };
     const start = this.clock.now();
-    this.active++;
-    controllerMetrics.active.set(labels, this.active);
+    controllerMetrics.active.inc(labels);
     try {
       const result = await this.reconciler.reconcile(req, ctx);
       const after = result?.requeueAfterMs ?? 0;
@@ -214,8 +217,7 @@ export class Controller {
       }
     } finally {
       controllerMetrics.time.observe(labels, (this.clock.now() - start) / 1000);
-      this.active--;
-      controllerMetrics.active.set(labels, this.active);
+      controllerMetrics.active.dec(labels);
       this.queue.done(key);
     }
   }

@@ -9,7 +9,7 @@
  *   TerminalError (no retry), requestKey(req) / parseRequestKey(key) ("cluster|ns/name").
  *
  * Controller (controller.ts): new Controller({ name, reconciler, workers?, rateLimiter?, clock?, log?,
- *   needLeaderElection? }); enqueue(req) / enqueueAfter(req, ms) / enqueueKey(cacheKey); start();
+ *   needLeaderElection?, stopDeadlineMs? }); enqueue(req) / enqueueAfter(req, ms) / enqueueKey(cacheKey); start();
  *   stop({ drain?, deadlineMs? }). Metrics controller_runtime_*.
  *
  * Work queue (workqueue.ts, ratelimiter.ts, clock.ts): WorkQueue<T> with client-go guarantees
@@ -36,9 +36,13 @@
  *
  * Manager (manager.ts): new Manager({ client, metricsAddress?, healthAddress?, leaderElection?,
  *   onLeadershipLost?, gracefulShutdownMs? }); informer(opts) (shared, ref-counted), releaseInformer,
- *   addController(controller, informers), removeController, add(runnable), addHealthzCheck,
- *   addReadyzCheck, start(), stop(), handleSignals(); enqueueObjects(controller, clusterOf?) event-handler helper.
- *   LeaderElector (leaderelection.ts) for use on its own.
+ *   removeController, describeControllers, add(runnable), addHealthzCheck, addReadyzCheck, start(),
+ *   stop(), handleSignals(). LeaderElector (leaderelection.ts) for use on its own.
+ *
+ * Builder (builder.ts), the one way to put a controller together and register it:
+ *   controllerManagedBy(manager).named(name).for(informer).owns(informer, ownerType)
+ *   .watches(informer, mapFn) / .watches(source) / .reads(cache).withOptions({ workers, ... })
+ *   .complete(reconciler) → Controller. Predicates filter events; Trigger is a source fired by code.
  *
  * Events (events.ts): new EventRecorder({ component }).event(client, obj, 'Normal'|'Warning', reason, msg).
  * Logging (log.ts): createLogger({ format: 'json'|'console', debug }), parseLogFormat, silentLogger.
@@ -48,6 +52,7 @@
  */
 export * from './reconciler.js';
 export * from './controller.js';
+export * from './builder.js';
 export * from './workqueue.js';
 export * from './ratelimiter.js';
 export * from './clock.js';

@@ -85,7 +85,8 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
   private readonly store: Indexer<T>;
   readonly reader: CacheReader<T>;
   readonly name: string;
-  private readonly clusterOf: ClusterOf;
+  /** How this informer finds an object's logical cluster (its cache keys; the builder's requests). */
+  readonly clusterOf: ClusterOf;
   /** Keys removed by assumeDeleted → the resourceVersion the object had (later events are not stale). */
   private readonly deleted = new Map<string, string | undefined>();
   private readonly handlers = new Set<EventHandler<T>>();

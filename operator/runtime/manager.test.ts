@@ -1,7 +1,7 @@
-import { Controller } from './controller.js';
+import { controllerManagedBy } from './builder.js';
 import { RestClient } from './client/rest.js';
 import { parseAddress } from './httpserver.js';
-import { enqueueObjects, Manager } from './manager.js';
+import { Manager } from './manager.js';
 import type { KubeObject } from './client/types.js';
 import type { Request } from './reconciler.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
@@ -39,12 +39,10 @@ describe('Manager', () => {
     expect(mgr.informer({ gvr, clusterOf })).toBe(mgr.informer({ gvr, clusterOf }));
     expect(mgr.informer({ gvr, indexers: { byNs: (o) => [o.metadata?.namespace ?? ''] } })).toBe(inf);
     const seen: Request[] = [];
-    const ctl = new Controller({
-      name: 'mgr-test',
-      reconciler: { reconcile: async (r) => (seen.push(r), {}) },
-    });
-    inf.addEventHandler(enqueueObjects(ctl));
-    mgr.addController(ctl, [inf]);
+    const ctl = controllerManagedBy(mgr)
+      .named('mgr-test')
+      .for(inf)
+      .complete({ reconcile: async (r) => (seen.push(r), {}) });
     const done = mgr.start();
     const t0 = Date.now();
     while (seen.length === 0 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));

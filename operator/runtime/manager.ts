@@ -1,4 +1,4 @@
-import { noCluster, objectKey as objectKeyOf, type ClusterOf } from './cache.js';
+import type { Syncable, WatchDescription } from './builder.js';
 import { realClock, type Clock } from './clock.js';
 import type { RestClient } from './client/rest.js';
 import type { GVR } from './client/paths.js';
@@ -53,16 +53,34 @@ export type SharedInformerOptions<T extends ObjectWithMeta = KubeObject> = Omit<
   client?: RestClient;
 };
 
+/** How a controller is hooked up; controllerManagedBy (builder.ts) fills it in. */
+export interface ControllerRegistration {
+  /** What the controller watches and reads, for listings. */
+  watches?: WatchDescription[];
+  /** Caches whose initial list must be complete before the workers start. */
+  waitFor?: Syncable[];
+  /** Ends the controller's event subscriptions (on removeController). */
+  stopWatching?: () => void;
+}
+
+/** One registered controller, as listed by Manager.describeControllers. */
+export interface ControllerDescription {
+  name: string;
+  running: boolean;
+  watches: WatchDescription[];
+}
+
 interface ControllerEntry {
   controller: Controller;
-  informers: AnyInformer[];
+  registration: ControllerRegistration;
 }
 
 /**
  * Owns shared informers, controllers and other runnables; serves /metrics, /healthz and /readyz;
  * runs leader election. start() order: servers → informers (all replicas) → wait for cache sync →
  * leader election → leader-only runnables and controllers. Controllers can also be added and stopped
- * while running (the agent starts one sync controller per published resource).
+ * while running (dynamic controllers, e.g. one per object of some configuration type), each under its
+ * own name.
  */
 export class Manager {
   readonly client: RestClient;
@@ -202,29 +220,52 @@ export class Manager {
   }
 
   /**
-   * Adds a controller that starts (on the leader) once the given informers are synced. Works before
-   * and after start(); wire informer handlers to controller.enqueueKey before calling this.
+   * Adds a controller that starts (on the leader) once the caches it waits for are synced. Works
+   * before and after start(). Controllers are put together with controllerManagedBy (builder.ts),
+   * which calls this; names are unique among the registered controllers (they label the metrics).
    */
-  addController(controller: Controller, informers: AnyInformer[] = []): void {
-    const entry = { controller, informers };
+  addController(controller: Controller, registration: ControllerRegistration = {}): void {
+    for (const e of this.controllers)
+      if (e.controller.name === controller.name)
+        throw new Error(`a controller named ${controller.name} is already registered`);
+    const entry = { controller, registration };
     this.controllers.add(entry);
-    if (this.started) void this.startController(entry);
+    if (this.started && !this.stopping) void this.startController(entry);
   }
 
-  /** Stops one controller at runtime (queue shut down, in-flight reconciles drained with the deadline). */
+  /**
+   * Stops one controller at runtime: its subscriptions end, its queue shuts down and in-flight
+   * reconciles get the deadline (the controller's stopDeadlineMs, else the graceful-shutdown time).
+   */
   async removeController(controller: Controller): Promise<void> {
     for (const e of this.controllers) {
       if (e.controller !== controller) continue;
       this.controllers.delete(e);
-      await controller.stop({ deadlineMs: this.opts.gracefulShutdownMs ?? 30_000 });
+      e.registration.stopWatching?.();
+      await controller.stop({ deadlineMs: this.stopDeadline(controller) });
     }
+  }
+
+  /** The registered controllers with what each watches (for health/debug output and tests). */
+  describeControllers(): ControllerDescription[] {
+    return [...this.controllers]
+      .map((e) => ({
+        name: e.controller.name,
+        running: e.controller.isStarted(),
+        watches: [...(e.registration.watches ?? [])],
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private stopDeadline(controller: Controller): number {
+    return controller.stopDeadlineMs ?? this.opts.gracefulShutdownMs ?? 30_000;
   }
 
   private async startController(e: ControllerEntry): Promise<void> {
     if (e.controller.needLeaderElection && !this.leading) return; // started when we become leader
     if (e.controller.isStarted()) return;
     try {
-      await this.waitForInformers(e.informers);
+      await this.waitForSync(e.registration.waitFor ?? []);
     } catch (err) {
       if (!this.abort.signal.aborted)
         this.log.error(
@@ -233,14 +274,14 @@ export class Manager {
         );
       return;
     }
-    if (!this.controllers.has(e) || this.abort.signal.aborted || e.controller.isStarted()) return;
+    if (!this.controllers.has(e) || this.stopping || e.controller.isStarted()) return;
     e.controller.start();
   }
 
-  private waitForInformers(informers: AnyInformer[]): Promise<void> {
+  private waitForSync(caches: Syncable[]): Promise<void> {
     const timeout = this.opts.cacheSyncTimeoutMs ?? 120_000;
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeout)]);
-    return Promise.all(informers.map((i) => i.waitForSync(signal))).then(() => undefined);
+    return Promise.all(caches.map((c) => c.waitForSync(signal))).then(() => undefined);
   }
 
   /** Starts everything; resolves when the manager has stopped (stop(), a signal, or lost leadership). */
@@ -305,8 +346,9 @@ export class Manager {
   /** Graceful shutdown: stop controllers (in-flight reconciles get the deadline), runnables, informers, servers. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const deadlineMs = this.opts.gracefulShutdownMs ?? 30_000;
-      await Promise.all([...this.controllers].map((e) => e.controller.stop({ deadlineMs })));
+      await Promise.all(
+        [...this.controllers].map((e) => e.controller.stop({ deadlineMs: this.stopDeadline(e.controller) })),
+      );
       await Promise.all(this.runnables.map((r) => r.stop?.()));
       this.abort.abort(new Error('manager stopped'));
       await Promise.all([...this.informers.values()].map((e) => e.informer.stop()));
@@ -348,23 +390,4 @@ function transformId(fn: object | undefined): number {
   let id = transformIds.get(fn);
   if (id === undefined) transformIds.set(fn, (id = ++lastTransformId));
   return id;
-}
-
-/**
- * Event-handler helper: enqueue the cache key of every added/updated/deleted object into a controller
- * (pass the informer's clusterOf when its objects belong to logical clusters).
- */
-export function enqueueObjects(
-  controller: Controller,
-  clusterOf: ClusterOf = noCluster,
-): {
-  onAdd(o: KubeObject): void;
-  onUpdate(o: KubeObject, n: KubeObject): void;
-  onDelete(o: KubeObject): void;
-} {
-  return {
-    onAdd: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
-    onUpdate: (_o, n) => controller.enqueueKey(objectKeyOf(n, clusterOf)),
-    onDelete: (o) => controller.enqueueKey(objectKeyOf(o, clusterOf)),
-  };
 }

@@ -53,11 +53,6 @@ export function isTerminalError(err: unknown): boolean {
   return err instanceof TerminalError || (err instanceof Error && err.name === 'TerminalError');
 }
 
-/** A reconciler from a plain function. */
-export function reconcilerFunc(fn: (req: Request, ctx: ReconcileContext) => Promise<Result>): Reconciler {
-  return { reconcile: fn };
-}
-
 /**
  * The queue key of a request: `cluster|namespace/name` (cluster-scoped: `cluster|name`), the same
  * format as informer cache keys, so handlers can enqueue cache keys directly.

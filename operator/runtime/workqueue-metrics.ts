@@ -11,8 +11,8 @@ export interface InFlightReporter {
 }
 
 /**
- * Per label set (several queues may share a name: all per-resource sync controllers are called
- * `syncagent-sync`), computed at scrape time: depth and unfinished work are summed, the longest
+ * Per label set (several queues may share a name, e.g. a controller that is replaced while the old one
+ * drains), computed at scrape time: depth and unfinished work are summed, the longest
  * running processor is the maximum.
  */
 function aggregate(): Map<

@@ -15,7 +15,8 @@ import { FakeObjectServer } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
 import { GVR_PUBLISHED_RESOURCES } from '../published-resources.js';
 import { clusterOf } from '../../kcp/cluster.js';
-import { newAPIExportController } from './controller.js';
+import { Manager } from '../../runtime/manager.js';
+import { APIExportReconciler } from './controller.js';
 
 type Obj = Record<string, any>;
 
@@ -56,7 +57,8 @@ async function environment() {
     clusterOf, // as the agent wires it: kcp objects are cached under their logical cluster
   });
   const publishedResources = new Informer<PublishedResource>({ client: localClient, gvr: GVR_PUBLISHED_RESOURCES });
-  const controller: Controller = newAPIExportController({
+  // Registered through the builder on a manager that is not started: the test starts the controller.
+  const controller: Controller = new APIExportReconciler({
     agentName: 'agent',
     exportName: 'export',
     exportCluster: kcp.workspace,
@@ -66,7 +68,7 @@ async function environment() {
     publishedResources,
     recorder: new EventRecorder({ component: 'agent', log }),
     log,
-  });
+  }).setupWithManager(new Manager({ client: localClient, log }));
   for (const i of [apiExports, publishedResources]) i.start();
   await Promise.all([apiExports.waitForSync(), publishedResources.waitForSync()]);
   controller.start();

@@ -24,12 +24,14 @@ import { jsonEqual } from '../../engine/sync/unstructured.js';
 import { GVR_APIEXPORTS } from '../../kcp/resources.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
-import { Controller } from '../../runtime/controller.js';
+import { controllerManagedBy } from '../../runtime/builder.js';
+import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
+import type { Manager } from '../../runtime/manager.js';
 import { gauge } from '../../runtime/metrics.js';
-import type { ReconcileContext, Result } from '../../runtime/reconciler.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
 import {
   CONDITION_CLAIMS_VALID,
   CONDITION_SCHEMA_PUBLISHED,
@@ -69,18 +71,30 @@ export interface APIExportControllerDeps {
 
 const KEY = { cluster: '', namespace: '', name: 'dummy' };
 
-export function newAPIExportController(d: APIExportControllerDeps): Controller {
-  const controller = new Controller({
-    name: APIEXPORT_CONTROLLER_NAME,
-    workers: 1,
-    log: d.log,
-    reconciler: { reconcile: (_req, ctx) => reconcile(d, ctx) },
-  });
-  const enqueue = () => controller.enqueue(KEY);
-  d.apiExports.addEventHandler({ onAdd: enqueue, onUpdate: enqueue, onDelete: enqueue });
-  // Only PRs with a schema name matter for the export's content, but every PR counts for the gauge.
-  d.publishedResources.addEventHandler({ onAdd: enqueue, onUpdate: enqueue, onDelete: enqueue });
-  return controller;
+export class APIExportReconciler implements Reconciler {
+  private readonly d: APIExportControllerDeps;
+
+  constructor(d: APIExportControllerDeps) {
+    this.d = d;
+  }
+
+  setupWithManager(manager: Manager): Controller {
+    const { d } = this;
+    const theExport = (): Request[] => [KEY];
+    return (
+      controllerManagedBy(manager)
+        .named(APIEXPORT_CONTROLLER_NAME)
+        .watches(d.apiExports, theExport)
+        // Only PRs with a schema name matter for the export's content, but every PR counts for the gauge.
+        .watches(d.publishedResources, theExport)
+        .withOptions({ workers: 1, log: d.log })
+        .complete(this)
+    );
+  }
+
+  reconcile(_req: Request, ctx: ReconcileContext): Promise<Result> {
+    return reconcile(this.d, ctx);
+  }
 }
 
 async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {

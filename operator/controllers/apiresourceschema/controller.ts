@@ -13,11 +13,13 @@ import { NotFoundError } from '../../runtime/client/errors.js';
 import { resourcePath } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
-import { Controller } from '../../runtime/controller.js';
+import { controllerManagedBy } from '../../runtime/builder.js';
+import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
-import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
+import type { Manager } from '../../runtime/manager.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
 import {
   CONDITION_SCHEMA_PUBLISHED,
   GVR_PUBLISHED_RESOURCES,
@@ -40,46 +42,51 @@ export interface APIResourceSchemaControllerDeps {
   log: Logger;
 }
 
-export function newAPIResourceSchemaController(d: APIResourceSchemaControllerDeps): Controller {
-  const controller = new Controller({
-    name: APIRESOURCESCHEMA_CONTROLLER_NAME,
-    workers: 4,
-    log: d.log,
-    reconciler: { reconcile: (req, ctx) => reconcile(d, req, ctx) },
-  });
-  const enqueuePR = (o: PublishedResource) =>
-    controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
-  // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
-  const enqueueAllPRs = () => {
-    for (const pr of d.publishedResources.reader.list()) enqueuePR(pr);
-  };
-  d.publishedResources.addEventHandler({
-    onAdd: enqueuePR,
-    onUpdate: (o, n) => {
-      if (affectsSchema(o, n)) enqueuePR(n);
-    },
-    onDelete: enqueueAllPRs,
-  });
-  // A changed CRD re-publishes every PublishedResource of its group and kind, and changes what
-  // discovery lists: the cached discovery is dropped (other types expire by its TTL).
-  const enqueueForCRD = (crd: KubeObject) => {
-    d.localClient.discovery.invalidate();
-    const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
-    for (const pr of d.publishedResources.reader.list()) {
-      if (
-        (pr.spec?.resource?.apiGroup ?? '') === spec?.group &&
-        pr.spec?.resource?.kind === spec?.names?.kind
-      ) {
-        enqueuePR(pr);
-      }
-    }
-  };
-  d.crds.addEventHandler({
-    onAdd: enqueueForCRD,
-    onUpdate: (_o, n) => enqueueForCRD(n),
-    onDelete: enqueueForCRD,
-  });
-  return controller;
+export class APIResourceSchemaReconciler implements Reconciler {
+  private readonly d: APIResourceSchemaControllerDeps;
+
+  constructor(d: APIResourceSchemaControllerDeps) {
+    this.d = d;
+  }
+
+  setupWithManager(manager: Manager): Controller {
+    const { d } = this;
+    const prRequest = (o: PublishedResource): Request => ({
+      cluster: '',
+      namespace: '',
+      name: o.metadata?.name ?? '',
+    });
+    // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
+    const allPRs = (): Request[] => d.publishedResources.reader.list().map(prRequest);
+    // A changed CRD re-publishes every PublishedResource of its group and kind, and changes what
+    // discovery lists: the cached discovery is dropped (other types expire by its TTL).
+    const prsOfCRD = (crd: KubeObject): Request[] => {
+      d.localClient.discovery.invalidate();
+      const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
+      return d.publishedResources.reader
+        .list()
+        .filter(
+          (pr) =>
+            (pr.spec?.resource?.apiGroup ?? '') === spec?.group &&
+            pr.spec?.resource?.kind === spec?.names?.kind,
+        )
+        .map(prRequest);
+    };
+    return controllerManagedBy(manager)
+      .named(APIRESOURCESCHEMA_CONTROLLER_NAME)
+      .for(d.publishedResources, { predicates: [{ update: affectsSchema, delete: () => false }] })
+      .watches(d.publishedResources, allPRs, {
+        predicates: [{ create: () => false, update: () => false }],
+        description: `${d.publishedResources.name} (deletions: every PublishedResource)`,
+      })
+      .watches(d.crds, prsOfCRD)
+      .withOptions({ workers: 4, log: d.log })
+      .complete(this);
+  }
+
+  reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
+    return reconcile(this.d, req, ctx);
+  }
 }
 
 /**

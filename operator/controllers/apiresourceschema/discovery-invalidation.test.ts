@@ -5,7 +5,8 @@ import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import type { KubeObject, ObjectWithMeta } from '../../runtime/client/types.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { EventHandler, Informer } from '../../runtime/informer.js';
-import { newAPIResourceSchemaController } from './controller.js';
+import { Manager } from '../../runtime/manager.js';
+import { APIResourceSchemaReconciler } from './controller.js';
 
 /** An informer that only records its handlers and lists nothing. */
 function fakeInformer<T extends ObjectWithMeta = KubeObject>() {
@@ -28,14 +29,16 @@ describe('apiresourceschema controller and the cached discovery', () => {
       { clock: new FakeClock() },
     );
     const crds = fakeInformer();
-    newAPIResourceSchemaController({
+    new APIResourceSchemaReconciler({
       agentName: 'agent',
       localClient: { discovery } as unknown as RestClient,
       exportClient: {} as RestClient,
       publishedResources: fakeInformer<PublishedResource>().informer,
       crds: crds.informer,
       recorder: {} as EventRecorder,
-    } as unknown as Parameters<typeof newAPIResourceSchemaController>[0]);
+    } as unknown as ConstructorParameters<typeof APIResourceSchemaReconciler>[0]).setupWithManager(
+      new Manager({ client: {} as RestClient }),
+    );
     const crd = { metadata: { name: 'things.example.com' }, spec: { group: 'example.com' } } as KubeObject;
 
     await discovery.get();

@@ -17,7 +17,7 @@ import type { Request } from '../../runtime/reconciler.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncController } from './controller.js';
+import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from './controller.js';
 import { StateStore } from './state-store.js';
 import type { SyncType } from './sync-types.js';
 
@@ -79,7 +79,7 @@ async function environment(related: unknown[] = []) {
       related,
     },
   } as unknown as PublishedResource;
-  const sync = new SyncController({
+  const sync = new SyncReconciler({
     pr,
     types: { local: CRONTAB, remote: CRONTAB },
     agentName: 'agent',
@@ -144,7 +144,7 @@ async function environment(related: unknown[] = []) {
 
 type Env = Awaited<ReturnType<typeof environment>>;
 
-describe('SyncController.reconcile', () => {
+describe('SyncReconciler.reconcile', () => {
   let env: Env;
   beforeEach(async () => {
     env = await environment();

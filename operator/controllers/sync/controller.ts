@@ -35,13 +35,16 @@ import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../.
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
 import { clusterOf } from '../../kcp/cluster.js';
 import { ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
+import { gvrString } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
-import { Controller } from '../../runtime/controller.js';
+import { controllerManagedBy, requestFor, Trigger, type Source } from '../../runtime/builder.js';
+import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
-import type { ReconcileContext, Request, Result } from '../../runtime/reconciler.js';
+import type { Manager } from '../../runtime/manager.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
 import { ObjectProblems } from './object-problems.js';
 import { ParkedRequests } from './parked-requests.js';
@@ -50,9 +53,9 @@ import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
 
 export const SYNC_CONTROLLER_NAME = 'syncagent-sync';
-/**
- * As in the Go agent, any "requeue" outcome comes back after 5 s (on top of the watch events of our writes).
- */
+/** In-flight reconciles get this long when the sync controller of a PublishedResource stops. */
+const STOP_DEADLINE_MS = 10_000;
+/** As in the Go agent, any "requeue" outcome comes back after 5 s (on top of the watch events of our writes). */
 const REQUEUE_AFTER_MS = 5000;
 /** Index of the local informer: the object-key selector string of each local copy. */
 export const LOCAL_COPY_INDEX = 'syncagent-object-key';
@@ -94,14 +97,22 @@ export function localCopyIndex(obj: KubeObject): string[] {
   return [localCopySelector(key)];
 }
 
-export class SyncController {
-  readonly controller: Controller;
+/**
+ * The name of the sync controller of one PublishedResource: each has its own queue, logger and
+ * metric labels (`controller="syncagent-sync/<name>"`).
+ */
+export function syncControllerName(publishedResource: string): string {
+  return `${SYNC_CONTROLLER_NAME}/${publishedResource}`;
+}
+
+export class SyncReconciler implements Reconciler {
   private readonly naming: CompiledNaming;
   private readonly mutator: Mutator;
   private readonly remote: WildcardInformerSet;
-  private readonly unsubscribe: (() => void)[] = [];
   /** Related resources; compiled here so invalid config fails the controller's creation. */
   private readonly related: RelatedSync;
+  /** Primaries that a related object's event concerns. */
+  private readonly relatedEvents = new Trigger('related objects (kcp and service cluster)');
 
   private readonly d: SyncControllerDeps;
   /** kcp objects refused (collisions), mirrored onto the PublishedResource. */
@@ -117,47 +128,7 @@ export class SyncController {
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
     this.naming = compileNaming(d.pr.spec.naming, { validate: { namespaced: d.types.local.namespaced } });
     this.mutator = compileMutations(d.pr.spec.mutation, 'spec.mutation');
-    this.controller = new Controller({
-      name: SYNC_CONTROLLER_NAME,
-      reconciler: { reconcile: (req, ctx) => this.reconcile(req, ctx) },
-      workers: d.workers ?? 4,
-      log: d.log,
-    });
     this.remote = d.vw.informersFor(d.types.remote.gvr);
-    const enqueueRemote = (obj: KubeObject) => {
-      const cluster = clusterOf(obj);
-      if (!d.vw.isEngaged(cluster)) return;
-      this.controller.enqueue({
-        cluster,
-        namespace: obj.metadata?.namespace ?? '',
-        name: obj.metadata?.name ?? '',
-      });
-    };
-    this.remote.addEventHandler({
-      onAdd: enqueueRemote,
-      onUpdate: (_o, n) => enqueueRemote(n),
-      onDelete: enqueueRemote,
-    });
-    const enqueueLocal = (obj: KubeObject) => {
-      if (obj.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return;
-      const id = remoteIdentity(obj as Unstructured);
-      if (id) this.controller.enqueue(id);
-    };
-    // A local object that goes away may free its name for a kcp object that collided with it.
-    const releaseName = (obj: KubeObject) => {
-      const local = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-      for (const req of this.waitingForName.take(local)) this.controller.enqueue(req);
-    };
-    this.unsubscribe.push(
-      d.localObjects.addEventHandler({
-        onAdd: enqueueLocal,
-        onUpdate: (_o, n) => enqueueLocal(n),
-        onDelete: (obj) => {
-          enqueueLocal(obj);
-          releaseName(obj);
-        },
-      }),
-    );
     this.related = new RelatedSync({
       pr: d.pr,
       types: d.types,
@@ -166,31 +137,67 @@ export class SyncController {
       vw: d.vw,
       recorder: d.recorder,
       log: d.log,
-      enqueue: (req) => this.controller.enqueue(req),
+      enqueue: (req) => this.relatedEvents.fire(req),
       localPrimaries: d.localObjects,
       remotePrimaries: this.remote,
     });
-    // Newly engaged workspaces: everything already cached for them gets a look.
-    this.unsubscribe.push(
-      d.vw.addListener({
-        engaged: (cluster) => {
-          for (const o of this.remote.list({ cluster })) enqueueRemote(o);
-          for (const req of this.waitingForEngagement.take(cluster)) this.controller.enqueue(req);
-        },
-        disengaged: () => undefined,
-      }),
-    );
   }
 
+  /**
+   * Registers this PublishedResource's sync controller with the manager, which starts it once the
+   * local caches are synced. The remote caches are not waited for: orphan collection checks them.
+   * Stop it with Manager.removeController, then {@link stop}.
+   */
+  setupWithManager(manager: Manager): Controller {
+    const { d } = this;
+    const engaged = (obj: KubeObject) => d.vw.isEngaged(clusterOf(obj));
+    const ownCopy = (obj: KubeObject): Request[] => {
+      if (obj.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return [];
+      const id = remoteIdentity(obj as Unstructured);
+      return id ? [id] : [];
+    };
+    // A local object that goes away may free its name for a kcp object that collided with it.
+    const waitingForItsName = (obj: KubeObject): Request[] =>
+      this.waitingForName.take(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`);
+    // Newly engaged workspaces: everything already cached for them gets a look.
+    const engagements: Source = {
+      description: 'workspaces engaged through the virtual workspaces',
+      start: (enqueue) =>
+        d.vw.addListener({
+          engaged: (cluster) => {
+            for (const o of this.remote.list({ cluster })) if (engaged(o)) enqueue(requestFor(o, clusterOf));
+            for (const req of this.waitingForEngagement.take(cluster)) enqueue(req);
+          },
+          disengaged: () => undefined,
+        }),
+    };
+    return controllerManagedBy(manager)
+      .named(syncControllerName(d.pr.metadata.name))
+      .for(this.remote, {
+        predicates: [{ create: engaged, update: (_o, n) => engaged(n), delete: engaged }],
+        description: `${gvrString(d.types.remote.gvr)} in every engaged workspace`,
+        waitForSync: false,
+      })
+      .watches(d.localObjects, ownCopy)
+      .watches(d.localObjects, waitingForItsName, {
+        predicates: [{ create: () => false, update: () => false }],
+        description: `${d.localObjects.name} (deletions: kcp objects waiting for the name)`,
+      })
+      .watches(engagements)
+      .watches(this.relatedEvents)
+      .reads(d.localNamespaces)
+      .withOptions({ workers: d.workers ?? 4, log: d.log, stopDeadlineMs: STOP_DEADLINE_MS })
+      .complete(this);
+  }
+
+  /** Starts the related-object informers (once the controller is registered: their events enqueue). */
   start(): void {
     if (!this.related.empty) this.related.start();
-    this.controller.start();
   }
 
+  /** Stops what this reconciler owns besides the controller: problem reports and the remote caches. */
   async stop(): Promise<void> {
-    for (const u of this.unsubscribe) u();
     this.problems.stop();
-    await this.controller.stop({ deadlineMs: 10_000 });
     await this.remote.stop();
     await this.related.stop();
   }

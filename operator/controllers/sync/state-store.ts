@@ -30,6 +30,11 @@ export class StateStore {
     this.cache = cache;
   }
 
+  /** Resolves once the state Secret cache holds its initial list. */
+  waitForSync(signal?: AbortSignal): Promise<void> {
+    return this.cache.waitForSync(signal);
+  }
+
   private cached(name: string): Unstructured | undefined {
     return this.cache.reader.get('', this.namespace, name) as Unstructured | undefined;
   }

@@ -72,7 +72,7 @@ async function environment() {
     recorder: new EventRecorder({ component: 'agent', log }),
     log,
   });
-  manager.addController(syncManager.controller, [publishedResources, stateSecrets]);
+  syncManager.setupWithManager(manager);
   manager.add({ start: () => undefined, stop: () => syncManager.stopAll() });
   const running = manager.start();
 

@@ -21,12 +21,19 @@ import { findCondition, type Condition } from '../../engine/conditions.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
-import { Controller } from '../../runtime/controller.js';
+import { controllerManagedBy, Trigger } from '../../runtime/builder.js';
+import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import { dropManagedFields, type Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
-import { TerminalError, type ReconcileContext, type Request, type Result } from '../../runtime/reconciler.js';
+import {
+  TerminalError,
+  type ReconcileContext,
+  type Reconciler,
+  type Request,
+  type Result,
+} from '../../runtime/reconciler.js';
 import {
   CONDITION_CONFIG_VALID,
   CONDITION_SYNCING,
@@ -36,7 +43,7 @@ import {
   updatePublishedResourceStatus,
 } from '../published-resources.js';
 import { publishedSchema } from '../source-schema.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncController } from '../sync/controller.js';
+import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from '../sync/controller.js';
 import type { StateStore } from '../sync/state-store.js';
 import { syncTypes, type SyncType } from '../sync/sync-types.js';
 
@@ -59,7 +66,8 @@ export interface SyncManagerDeps {
 interface Running {
   uid: string;
   generation: number | undefined;
-  sync: SyncController;
+  sync: SyncReconciler;
+  controller: Controller;
   localObjects: Informer;
   localNamespaces: Informer;
 }
@@ -78,28 +86,27 @@ interface ConfigFindings {
 
 const findingKey = (f: FieldError) => `${f.field}\u0000${f.value ?? ''}`;
 
-export class SyncManager {
-  readonly controller: Controller;
+export class SyncManager implements Reconciler {
   private readonly running = new Map<string, Running>();
   private readonly findings = new Map<string, ConfigFindings>();
+  /** PublishedResources whose sync controller reported a configuration problem. */
+  private readonly problemsReported = new Trigger('configuration problems reported by sync controllers');
 
   private readonly d: SyncManagerDeps;
 
   constructor(d: SyncManagerDeps) {
     this.d = d;
-    this.controller = new Controller({
-      name: SYNCMANAGER_CONTROLLER_NAME,
-      workers: 1,
-      log: d.log,
-      reconciler: { reconcile: (req, ctx) => this.reconcile(req, ctx) },
-    });
-    const enqueue = (o: PublishedResource) =>
-      this.controller.enqueue({ cluster: '', namespace: '', name: o.metadata?.name ?? '' });
-    d.publishedResources.addEventHandler({
-      onAdd: enqueue,
-      onUpdate: (_o, n) => enqueue(n),
-      onDelete: enqueue,
-    });
+  }
+
+  /** Registers the syncmanager; the state Secret cache is read by the sync controllers it starts. */
+  setupWithManager(manager: Manager): Controller {
+    return controllerManagedBy(manager)
+      .named(SYNCMANAGER_CONTROLLER_NAME)
+      .for(this.d.publishedResources)
+      .watches(this.problemsReported)
+      .reads(this.d.state, 'state Secrets')
+      .withOptions({ workers: 1, log: this.d.log })
+      .complete(this);
   }
 
   /** Names of PublishedResources with a running sync controller (for tests and health). */
@@ -115,13 +122,14 @@ export class SyncManager {
     const r = this.running.get(name);
     if (!r) return;
     this.running.delete(name);
+    await this.d.manager.removeController(r.controller);
     await r.sync.stop();
     await this.d.manager.releaseInformer(r.localObjects);
     await this.d.manager.releaseInformer(r.localNamespaces);
     this.d.log.info({ publishedResource: name }, 'Stopped sync controller');
   }
 
-  private async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { d } = this;
     const cached = d.publishedResources.reader.get('', '', req.name);
     const current = this.running.get(req.name);
@@ -175,9 +183,9 @@ export class SyncManager {
       indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
     });
     const localNamespaces = d.manager.informer({ gvr: GVR_NAMESPACES, transform: dropManagedFields });
-    let sync: SyncController;
+    let sync: SyncReconciler;
     try {
-      sync = new SyncController({
+      sync = new SyncReconciler({
         pr,
         types,
         agentName: d.agentName,
@@ -199,10 +207,12 @@ export class SyncManager {
       throw new TerminalError(`PublishedResource ${req.name}: ${(err as Error).message}`, { cause: err });
     }
     await Promise.all([localObjects.waitForSync(ctx.signal), localNamespaces.waitForSync(ctx.signal)]);
+    const controller = sync.setupWithManager(d.manager);
     this.running.set(req.name, {
       uid: pr.metadata.uid ?? '',
       generation: pr.metadata.generation,
       sync,
+      controller,
       localObjects,
       localNamespaces,
     });
@@ -238,7 +248,7 @@ export class SyncManager {
     const key = findingKey(problem);
     if (f.atRuntime.has(key)) return;
     f.atRuntime.set(key, problem);
-    this.controller.enqueue({ cluster: '', namespace: '', name: pr.metadata.name });
+    this.problemsReported.fire({ cluster: '', namespace: '', name: pr.metadata.name });
   }
 
   /** ConfigValid from all findings, plus one Warning event per problem not announced yet. */
