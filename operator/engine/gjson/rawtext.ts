@@ -21,6 +21,9 @@ import { type JNode, type JArr, num, str } from './node.js';
  */
 export const unterminatedArrays = new WeakSet<JNode>();
 
+/** Where each child of a scanned container sits in the scanned text: [start, end) per child. */
+const childSpans = new WeakMap<JNode, [number, number][]>();
+
 /** The tree gjson's path scan sees in `text`, from its first `{` or `[`; undefined without one. */
 export function scannedTree(text: string): JNode | undefined {
   for (let i = 0; i < text.length; i++) {
@@ -151,6 +154,7 @@ function scanValue(s: string, i: number, end: number): Scanned {
 
 function scanArray(s: string, i: number, end: number, text: string | undefined): JArr {
   const items: JNode[] = [];
+  const spans: [number, number][] = [];
   let broken = false;
   scan: while (i < end) {
     for (; i < end; i++) {
@@ -162,18 +166,21 @@ function scanArray(s: string, i: number, end: number, text: string | undefined):
       }
       if (v === undefined) continue;
       items.push(v.node);
+      spans.push([i, v.next]);
       i = v.next;
       continue scan;
     }
   }
   const a: JArr = text === undefined ? { t: 'arr', items } : { t: 'arr', items, text };
   if (broken) unterminatedArrays.add(a);
+  childSpans.set(a, spans);
   return a;
 }
 
 function scanObject(s: string, i: number, end: number, text: string | undefined): JNode {
   const keys: string[] = [];
   const vals: JNode[] = [];
+  const spans: [number, number][] = [];
   scan: while (i < end) {
     // the key: the next quote opens it, a `}` before that closes the object
     for (; i < end && s[i] !== '"'; i++) if (s[i] === '}') break scan;
@@ -188,9 +195,30 @@ function scanObject(s: string, i: number, end: number, text: string | undefined)
       if (v === undefined) continue;
       keys.push(key);
       vals.push(v.node);
+      spans.push([i, v.next]);
       i = v.next;
       continue scan;
     }
   }
-  return text === undefined ? { t: 'obj', keys, vals } : { t: 'obj', keys, vals, text };
+  const o: JNode = text === undefined ? { t: 'obj', keys, vals } : { t: 'obj', keys, vals, text };
+  childSpans.set(o, spans);
+  return o;
+}
+
+/**
+ * Where in `text` gjson finds the plain path component `part` (a key, or an array index; for a delete
+ * `-1` is the last element), as sjson locates what it replaces or deletes: [start, end) or undefined.
+ */
+export function locateInText(text: string, part: string, forDelete: boolean): [number, number] | undefined {
+  const tree = scannedTree(text);
+  if (tree === undefined) return undefined;
+  const spans = childSpans.get(tree)!;
+  if (tree.t === 'obj') {
+    const k = tree.keys.indexOf(part);
+    return k < 0 ? undefined : spans[k];
+  }
+  if (tree.t !== 'arr') return undefined;
+  if (forDelete && part === '-1')
+    return unterminatedArrays.has(tree) || spans.length === 0 ? undefined : spans[spans.length - 1];
+  return /^[0-9]+$/.test(part) ? spans[Number(part)] : undefined;
 }
