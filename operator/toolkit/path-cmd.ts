@@ -13,13 +13,16 @@ import {
   deletePath,
   fromJs,
   getPath,
+  isTextEdited,
   parseJson,
+  rawOf,
   setPath,
   setRawPath,
   toJs,
   type JNode,
 } from '../engine/gjson/index.js';
 import { goMarshal } from '../engine/gojson/marshal.js';
+import { goJsonSyntaxError } from '../engine/gojson/syntax.js';
 import type { CommandResult } from './template-cmd.js';
 
 export interface PathCommandOptions {
@@ -55,8 +58,15 @@ export function runPathCommand(
           : opts.setRaw !== undefined
             ? setRawPath(doc, path, parseJson(opts.setRaw))
             : deletePath(doc, path);
-      // the agent decodes the result into an object and encodes it again (sorted keys, Go numbers)
-      return { stdout: goMarshal(toJs(fromJs(toJs(out)))) + '\n', stderr: '', exitCode: 0 };
+      // the agent decodes the result into an object and encodes it again (sorted keys, Go numbers);
+      // an edit inside a string's text is decoded from the text and may not decode at all
+      let tree = out;
+      if (isTextEdited(out)) {
+        const syntax = goJsonSyntaxError(rawOf(out));
+        if (syntax !== undefined) return fail(`error: ${syntax}`);
+        tree = parseJson(rawOf(out));
+      }
+      return { stdout: goMarshal(toJs(fromJs(toJs(tree)))) + '\n', stderr: '', exitCode: 0 };
     }
   } catch (e) {
     return fail(`error: ${(e as Error).message}`);

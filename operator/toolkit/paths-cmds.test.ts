@@ -6,6 +6,7 @@ const files: Record<string, string> = {
   'obj.json':
     '{"metadata":{"name":"n"},"spec":{"replicas":3,"image":"ubuntu:latest","users":[{"name":"a","age":30},{"name":"b","age":20}],"secretName":"s"}}',
   'other.json': '{"spec":{"image":"nginx"}}',
+  'text.json': '{"spec":{"tags":"[\\"x\\",\\"y\\"]"}}',
   'pr.yaml': [
     'apiVersion: syncagent.kcp.io/v1alpha1',
     'kind: PublishedResource',
@@ -45,6 +46,14 @@ describe('pubres-toolkit path', () => {
     );
     expect(runPathCommand('spec.*', { data: 'other.json', delete: true }, read).stderr).toBe(
       'error: cannot delete value from a complex path\n',
+    );
+  });
+  it('writes inside a string holding a JSON array as sjson does, and decodes the result', () => {
+    expect(runPathCommand('spec.tags.0', { data: 'text.json', set: 'N' }, read).stdout).toBe(
+      '{"spec":{"tags":"[\\"N"}}\n',
+    );
+    expect(runPathCommand('spec.tags.0', { data: 'text.json', delete: true }, read).stderr).toBe(
+      "error: invalid character '}' in string escape code\n",
     );
   });
 });

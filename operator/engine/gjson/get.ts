@@ -4,10 +4,11 @@
  * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`),
  * literals (`!true`, `!"x"`, `!{...}`, `!123`). JSON lines (`..`) are not supported.
  */
-import { type JNode, arr, obj, byteOffsets, num, parseJson } from './node.js';
+import { type JNode, type JArr, arr, obj, byteOffsets, num, parseJson, rawOf } from './node.js';
 import { Result } from './result.js';
 import { wildcardMatch } from './match.js';
 import { applyModifier, isModifierName } from './modifiers.js';
+import { scannedTree, unterminatedArrays } from './rawtext.js';
 
 /**
  * gjson's `Index` and `Indexes` of a path's result: byte offsets in the compact encoding of `root`
@@ -78,7 +79,11 @@ export function get(
   if (root === undefined) return undefined;
   if (root.t === 'obj') return getInObject(root, path, ctx);
   if (root.t === 'arr') return getInArray(root, path, ctx);
-  return undefined;
+  // a string or number: gjson scans its text from the first bracket in it (see rawtext.ts)
+  const scanned = scannedTree(rawOf(root));
+  if (scanned === undefined) return undefined;
+  ctx.located = false;
+  return scanned.t === 'obj' ? getInObject(scanned, path, ctx) : getInArray(scanned as JArr, path, ctx);
 }
 
 /**
@@ -458,17 +463,46 @@ function unescapeJsonish(s: string): string {
   }
 }
 
-/** Splits `left|right` at the first pipe outside quotes and brackets. */
+/**
+ * Splits `left|right` the way gjson does for `#.path` and `#(query).path`: a path starting with `{`
+ * splits after its balanced object; otherwise only `.#[...]` / `.#(...)` selectors are skipped, so a
+ * pipe inside a multipath (`[a|b]`) splits it.
+ */
 function splitPipe(path: string): [string, string | undefined] {
-  let depth = 0;
+  if (!path.includes('|')) return [path, undefined];
+  if (path[0] === '{') {
+    const squashed = squash(path.slice(1));
+    if (squashed.length < path.length - 1) {
+      const left = path.slice(0, squashed.length + 1);
+      const remain = path.slice(left.length);
+      if (remain[0] === '|') return [left, remain.slice(1)];
+    }
+    return [path, undefined];
+  }
   for (let i = 0; i < path.length; i++) {
     const c = path[i];
     if (c === '\\') i++;
-    else if (c === '"') {
-      for (i++; i < path.length && path[i] !== '"'; i++) if (path[i] === '\\') i++;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === '|' && depth <= 0) return [path.slice(0, i), path.slice(i + 1)];
+    else if (c === '|') return [path.slice(0, i), path.slice(i + 1)];
+    else if (c === '.') {
+      if (i === path.length - 1) return [path, undefined];
+      if (path[i + 1] !== '#') continue;
+      i += 2;
+      if (i === path.length) return [path, undefined];
+      const open = path[i];
+      if (open !== '[' && open !== '(') continue;
+      const close = open === '[' ? ']' : ')';
+      let depth = 1;
+      for (i++; i < path.length; i++) {
+        const d = path[i];
+        if (d === '\\') i++;
+        else if (d === open) depth++;
+        else if (d === close) {
+          if (--depth === 0) break;
+        } else if (d === '"') {
+          for (i++; i < path.length && path[i] !== '"'; i++) if (path[i] === '\\') i++;
+        }
+      }
+    }
   }
   return [path, undefined];
 }
@@ -492,17 +526,18 @@ function getInArray(a: JNode & { t: 'arr' }, path: string, ctx: GetContext): JNo
   } else if (rp.query) {
     const q = rp.query;
     let rest = rp.rest;
-    if (rp.more) {
-      const [l, r] = splitPipe(rest);
-      rest = l;
-      if (r !== undefined) pipe = r;
-    }
+    // the pipe after `#(query).path` is taken at the first match, so without one it never runs
+    const [left, right] = rp.more ? splitPipe(rest) : [rest, undefined];
     const hits: JNode[] = [];
     for (const el of a.items) {
       let probe: JNode | undefined;
       if (el.t === 'obj' || el.t === 'arr') probe = get(el, q.path);
       else probe = q.path === '' ? el : undefined;
       if (!queryMatches(q, probe)) continue;
+      if (right !== undefined) {
+        rest = left;
+        pipe = right;
+      }
       const res = rp.more ? get(el, rest, ctx) : el;
       if (!q.all) {
         found = res;
@@ -510,10 +545,12 @@ function getInArray(a: JNode & { t: 'arr' }, path: string, ctx: GetContext): JNo
       }
       if (res !== undefined) hits.push(res);
     }
-    if (q.all) {
+    if (q.all && !unterminatedArrays.has(a)) {
       found = arr(hits);
       multiResults.add(found);
     }
+  } else if (unterminatedArrays.has(a)) {
+    // gjson never reaches the closing bracket that `#` and `#.path` are answered at
   } else if (rp.alog !== undefined) {
     const [l, r] = splitPipe(rp.alog);
     if (r !== undefined) pipe = r;

@@ -5,7 +5,7 @@
  */
 import { type JNode, arr, obj, str, parseJson, rawOf, validJson, NULL } from './node.js';
 import { goQuote } from '../gojson/marshal.js';
-import { prettyText, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
+import { prettyTree, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
 
 const NAMES = new Set([
   'pretty',
@@ -75,14 +75,9 @@ export function applyModifier(
     case 'valid':
       return n && validJson(rawOf(n)) ? n : undefined;
     case 'ugly':
-      return n && n.t === 'arr' ? arr(n.items) : n && n.t === 'obj' ? obj(n.keys, n.vals) : n;
-    case 'pretty': {
-      if (!n || (n.t !== 'arr' && n.t !== 'obj')) return n;
-      const text = prettyText(n, prettyOptions(arg));
-      return n.t === 'arr'
-        ? { t: 'arr', items: n.items, text }
-        : { t: 'obj', keys: n.keys, vals: n.vals, text };
-    }
+      return n && compact(n);
+    case 'pretty':
+      return !n || (n.t !== 'arr' && n.t !== 'obj') ? n : prettyTree(n, prettyOptions(arg));
     case 'reverse':
       if (n?.t === 'arr') return arr([...n.items].reverse());
       if (n?.t === 'obj') return obj([...n.keys].reverse(), [...n.vals].reverse());
@@ -114,6 +109,13 @@ export function applyModifier(
       }
     }
   }
+  return n;
+}
+
+/** The tree without the pretty text `@pretty` left on its containers (`@ugly`). */
+function compact(n: JNode): JNode {
+  if (n.t === 'arr') return arr(n.items.map(compact));
+  if (n.t === 'obj') return obj(n.keys, n.vals.map(compact));
   return n;
 }
 

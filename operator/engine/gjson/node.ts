@@ -9,12 +9,18 @@ import { goQuote, compareGoStrings } from '../gojson/marshal.js';
 export type JNode = JNull | JTrue | JFalse | JNum | JStr | JArr | JObj;
 export interface JNull {
   readonly t: 'null';
+  /** The literal as scanned when it is not exactly `null` (see rawtext.ts). */
+  readonly raw?: string;
 }
 export interface JTrue {
   readonly t: 'true';
+  /** The literal as scanned when it is not exactly `true` (see rawtext.ts). */
+  readonly raw?: string;
 }
 export interface JFalse {
   readonly t: 'false';
+  /** The literal as scanned when it is not exactly `false` (see rawtext.ts). */
+  readonly raw?: string;
 }
 export interface JNum {
   readonly t: 'num';
@@ -76,7 +82,7 @@ function writeRaw(n: JNode, out: string[]): void {
     case 'null':
     case 'true':
     case 'false':
-      out.push(n.t);
+      out.push(n.raw ?? n.t);
       return;
     case 'num':
       out.push(n.raw);

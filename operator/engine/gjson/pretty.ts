@@ -16,6 +16,14 @@ export interface PrettyOptions {
 export const DEFAULT_PRETTY: PrettyOptions = { width: 80, prefix: '', indent: '  ', sortKeys: false };
 
 export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): string {
+  return rawOf(prettyTree(root, opts));
+}
+
+/**
+ * The tree of the pretty text: every container carries its slice of that text, so a path continuing
+ * after `@pretty` finds values whose Raw is indented as gjson cuts it out of the pretty text.
+ */
+export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): JNode {
   let buf = opts.prefix;
   let nl = 0;
 
@@ -28,10 +36,15 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
     else buf += '\n';
   };
 
-  const any = (n: JNode, pretty: boolean, depth: number, max: number): boolean => {
+  interface Emitted {
+    ok: boolean;
+    node: JNode;
+  }
+
+  const any = (n: JNode, pretty: boolean, depth: number, max: number): Emitted => {
     if (n.t === 'arr' || n.t === 'obj') return container(n, pretty, depth, max);
     buf += rawOf(n);
-    return true;
+    return { ok: true, node: n };
   };
 
   const container = (
@@ -39,7 +52,7 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
     pretty: boolean,
     depth: number,
     max: number,
-  ): boolean => {
+  ): Emitted => {
     const isArr = n.t === 'arr';
     if (opts.width > 0) {
       if (pretty && isArr && max === -1) {
@@ -47,13 +60,14 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
         if (room > 3) {
           const saved = buf;
           const savedNl = nl;
-          const ok = container(n, false, 0, room);
-          if (ok && buf.length - saved.length <= room) return true;
+          const line = container(n, false, 0, room);
+          if (line.ok && buf.length - saved.length <= room) return line;
           buf = saved;
           nl = savedNl;
         }
-      } else if (max !== -1 && !isArr) return false;
+      } else if (max !== -1 && !isArr) return { ok: false, node: n };
     }
+    const start = buf.length;
     const open = isArr ? '[' : '{';
     buf += open;
     let entries: [string | undefined, JNode][] = isArr
@@ -63,9 +77,10 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
       entries = [...entries].sort(
         (a, b) => compareGoStrings(a[0]!, b[0]!) || compareGoStrings(rawOf(a[1]), rawOf(b[1])),
       );
-    let count = 0;
+    const keys: string[] = [];
+    const vals: JNode[] = [];
     for (const [k, v] of entries) {
-      if (count > 0) {
+      if (vals.length > 0) {
         buf += ',';
         if (opts.width !== -1 && isArr) buf += ' ';
       }
@@ -76,19 +91,27 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
       if (k !== undefined) {
         buf += goQuote(k) + ':';
         if (pretty) buf += ' ';
+        keys.push(k);
       }
-      const ok = any(v, pretty, depth + 1, max);
-      if (max !== -1 && !ok) return false;
-      count++;
+      const child = any(v, pretty, depth + 1, max);
+      if (max !== -1 && !child.ok) return { ok: false, node: n };
+      vals.push(child.node);
     }
     if (pretty) {
-      if (count > 0) newline();
+      if (vals.length > 0) newline();
       if (!buf.endsWith(open)) tabs(depth);
     }
     buf += isArr ? ']' : '}';
-    return isArr;
+    const text = buf.slice(start);
+    return {
+      ok: isArr,
+      node: isArr ? { t: 'arr', items: vals, text } : { t: 'obj', keys, vals, text },
+    };
   };
 
-  any(root, true, 0, -1);
-  return buf.length > 0 ? buf + '\n' : buf;
+  const top = any(root, true, 0, -1).node;
+  const text = buf.length > 0 ? buf + '\n' : buf;
+  if (top.t === 'arr') return { t: 'arr', items: top.items, text };
+  if (top.t === 'obj') return { t: 'obj', keys: top.keys, vals: top.vals, text };
+  return top;
 }

@@ -3,6 +3,25 @@
  * Float, Bool, Exists, Value). A missing value is `Result.missing` (Type Null, Raw "").
  */
 import { type JNode, numValue, rawOf, toJs } from './node.js';
+import { scannedTree } from './rawtext.js';
+
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+/** True when the tree holds a literal that is no JSON (`!1.5.x` and `!nan` path literals). */
+function holdsNonJsonLiteral(n: JNode): boolean {
+  switch (n.t) {
+    case 'num':
+      return !JSON_NUMBER.test(n.raw);
+    case 'arr':
+      return n.items.some(holdsNonJsonLiteral);
+    case 'obj':
+      return n.vals.some(holdsNonJsonLiteral);
+    case 'str':
+      return false;
+    default:
+      return n.raw !== undefined;
+  }
+}
 
 /** Value() of a tree: like toJs, but the first of duplicate keys wins (gjson's arrayOrMap). */
 function gjsonValue(n: JNode, nested = false): unknown {
@@ -126,6 +145,11 @@ export class Result {
   value(): unknown {
     const n = this.node;
     if (!n) return null;
+    // gjson re-reads Raw: text that is no JSON splits where its brackets balance, not as built
+    if ((n.t === 'arr' || n.t === 'obj') && holdsNonJsonLiteral(n)) {
+      const scanned = scannedTree(rawOf(n));
+      return scanned ? gjsonValue(scanned) : null;
+    }
     return gjsonValue(n);
   }
 

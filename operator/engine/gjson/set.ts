@@ -6,8 +6,9 @@
  * otherwise an object), scalars in the way are replaced. Complex paths are resolved with gjson and
  * only replace values that exist at a real location; deleting on a complex path is an error.
  */
-import { type JNode, arr, obj, NULL } from './node.js';
+import { type JNode, arr, obj, num, rawOf, NULL } from './node.js';
 import { get, multiResults } from './get.js';
+import { locateInText } from './rawtext.js';
 
 export class SjsonError extends Error {
   override name = 'SjsonError';
@@ -85,8 +86,82 @@ function build(paths: Part[], value: JNode): JNode {
   return obj([next.part], [build(paths.slice(1), value)]);
 }
 
+/**
+ * Trees holding a value sjson edited inside a string's text (see editInsideString): no JSON tree can
+ * hold that result, so the edited value is kept as text and the whole tree has to be read back from
+ * its text (`rawOf`), as the Go agent decodes sjson's output.
+ */
+const textEdited = new WeakSet<JNode>();
+
+/** True when `tree` holds a value edited inside a string's text: decode `rawOf(tree)` to use it. */
+export function isTextEdited(tree: JNode): boolean {
+  return textEdited.has(tree);
+}
+
+/**
+ * sjson on a path that continues into a string: it scans the string's literal text like gjson does
+ * and, where that scan finds the next component (an element of a JSON array written in the string),
+ * replaces or deletes that piece of text in place. Only a last component is edited this way; undefined
+ * when the scan finds nothing (sjson then replaces the string with a new object or array).
+ */
+function editInsideString(cur: JNode, paths: Part[], value: JNode | undefined): JNode | undefined {
+  if (paths.length !== 1 || paths[0]!.force) return undefined;
+  const text = rawOf(cur);
+  const at = locateInText(text, paths[0]!.part, value === undefined);
+  if (!at) return undefined;
+  const start = at[0];
+  let end = at[1];
+  let head = text.slice(0, start);
+  if (value === undefined) {
+    // sjson drops the separator before the element, or the one after it when it is the first
+    const cut = deleteTailItem(head);
+    head = cut.head;
+    if (cut.nextComma) {
+      let j = end;
+      while (j < text.length && text[j]! <= ' ') j++;
+      if (text[j] === ',') end = j + 1;
+    }
+  }
+  const edited = num(head + (value === undefined ? '' : rawOf(value)) + text.slice(end));
+  textEdited.add(edited);
+  return edited;
+}
+
+/** sjson's deleteTailItem on the text before a deleted element. */
+function deleteTailItem(buf: string): { head: string; nextComma: boolean } {
+  for (let i = buf.length - 1; i >= 0; i--) {
+    const c = buf[i];
+    if (c === '[') return { head: buf, nextComma: true };
+    if (c === ',') return { head: buf.slice(0, i), nextComma: false };
+    if (c !== ':') continue;
+    // a key before the colon: drop it with its separator
+    for (i--; i >= 0; i--) {
+      if (buf[i] !== '"') continue;
+      for (i--; i >= 0; i--) {
+        if (buf[i] !== '"') continue;
+        i--;
+        if (i >= 0 && buf[i] === '\\') {
+          i--;
+          continue;
+        }
+        for (; i >= 0; i--) {
+          if (buf[i] === '{') return { head: buf.slice(0, i + 1), nextComma: true };
+          if (buf[i] === ',') return { head: buf.slice(0, i), nextComma: false };
+        }
+      }
+      break;
+    }
+    break;
+  }
+  return { head: buf, nextComma: false };
+}
+
 function setIn(cur: JNode | undefined, paths: Part[], value: JNode | undefined): JNode | typeof NO_CHANGE {
   const p = paths[0]!;
+  if (cur && cur.t !== 'obj' && cur.t !== 'arr') {
+    const edited = editInsideString(cur, paths, value);
+    if (edited) return edited;
+  }
   let idx = -1;
   if (cur && (cur.t === 'obj' || cur.t === 'arr')) {
     if (value === undefined && p.part === '-1' && !p.force && cur.t === 'arr' && cur.items.length > 0)
@@ -101,6 +176,7 @@ function setIn(cur: JNode | undefined, paths: Part[], value: JNode | undefined):
       if (r === NO_CHANGE) return NO_CHANGE;
       replacement = r;
     } else replacement = value;
+    let out: JNode;
     if (cur.t === 'obj') {
       const keys = [...cur.keys];
       const vals = [...cur.vals];
@@ -108,12 +184,15 @@ function setIn(cur: JNode | undefined, paths: Part[], value: JNode | undefined):
         keys.splice(idx, 1);
         vals.splice(idx, 1);
       } else vals[idx] = replacement;
-      return obj(keys, vals);
+      out = obj(keys, vals);
+    } else {
+      const items = [...cur.items];
+      if (replacement === undefined) items.splice(idx, 1);
+      else items[idx] = replacement;
+      out = arr(items);
     }
-    const items = [...cur.items];
-    if (replacement === undefined) items.splice(idx, 1);
-    else items[idx] = replacement;
-    return arr(items);
+    if (replacement !== undefined && textEdited.has(replacement)) textEdited.add(out);
+    return out;
   }
   if (value === undefined) return NO_CHANGE;
   const n = numericIndex(p);

@@ -7,7 +7,8 @@
  * `self.spec.replicas + 1` works in a first CEL step and fails with "no such overload" after any
  * earlier step, exactly as in the Go agent. `other` always keeps integers as ints.
  */
-import { fromJs, toJs, type JNode } from '../gjson/index.js';
+import { fromJs, toJs, parseJson, rawOf, isTextEdited, type JNode } from '../gjson/index.js';
+import { goJsonSyntaxError } from '../gojson/syntax.js';
 import { jsonToGoValue } from '../template/index.js';
 import { compileStep, StepError, type CompiledStep } from './steps.js';
 import { MutationError, type ResourceMutation, type ResourceMutationSpec } from './types.js';
@@ -71,7 +72,14 @@ function apply(steps: Compiled[], obj: Obj, other: Obj | null): Obj {
       }
       throw e;
     }
-    // the Go agent decodes every step's result into a map and encodes it again for the next step
+    // the Go agent decodes every step's result into a map and encodes it again for the next step;
+    // sjson's edit inside a string's text can leave text that no longer decodes
+    if (isTextEdited(tree)) {
+      const text = rawOf(tree);
+      const syntax = goJsonSyntaxError(text);
+      if (syntax !== undefined) throw new MutationError(fieldPath, syntax);
+      tree = parseJson(text);
+    }
     tree = fromJs(toJs(tree));
     first = false;
   }

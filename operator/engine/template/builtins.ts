@@ -262,7 +262,8 @@ export function jsEscapeString(s: string): string {
         continue;
     }
     if (cp < 0x20) out += '\\u00' + cp.toString(16).toUpperCase().padStart(2, '0');
-    else if (cp < 0x80 || isPrint(cp)) out += ch;
+    // a byte that is no UTF-8 decodes as U+FFFD, which is printable: Go copies the byte as it is
+    else if (cp < 0x80 || isPrint(cp) || (cp >= 0xdc80 && cp <= 0xdcff)) out += ch;
     else out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }
   return out;

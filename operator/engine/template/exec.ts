@@ -133,6 +133,19 @@ export class Executor {
     const dot: V = { v: data === undefined ? null : data, iface: false };
     if (dot.v === null) dot.v = NO_VALUE;
     this.vars = [{ name: '$', v: dot }];
+    const planError = this.opts.htmlPlan?.error;
+    // a misplaced predefined escaper is reported before any context error (html/template checks
+    // actions for it first)
+    if (planError && !planError.ambiguousUrl) {
+      const [line, col] = this.locate(planError.action.pos);
+      throw new TemplateError(
+        'exec',
+        this.parseName,
+        `html/template:${this.parseName}:${line}:${col}: predefined escaper ${JSON.stringify(planError.escaper)} disallowed in template`,
+        line,
+        col,
+      );
+    }
     const endContext = this.opts.htmlPlan?.endContext;
     if (endContext)
       throw new TemplateError(
@@ -143,23 +156,12 @@ export class Executor {
     const contextError = this.opts.htmlPlan?.contextError;
     if (contextError)
       throw new TemplateError('exec', this.parseName, `html/template:${this.parseName}: ${contextError}`);
-    const planError = this.opts.htmlPlan?.error;
     if (planError?.ambiguousUrl) {
       const [line, col] = this.locate(planError.action.pos);
       throw new TemplateError(
         'exec',
         this.parseName,
         `html/template:${this.parseName}:${line}:${col}: ${nodeString(planError.action)} appears in an ambiguous context within a URL`,
-        line,
-        col,
-      );
-    }
-    if (planError) {
-      const [line, col] = this.locate(planError.action.pos);
-      throw new TemplateError(
-        'exec',
-        this.parseName,
-        `html/template:${this.parseName}:${line}:${col}: predefined escaper ${JSON.stringify(planError.escaper)} disallowed in template`,
         line,
         col,
       );

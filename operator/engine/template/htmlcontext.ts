@@ -344,6 +344,25 @@ function dropTrailingHtml(pipe: PipeNode): void {
   if (first && first.type === 'identifier') first.ident = 'print';
 }
 
+/**
+ * `{{ urlquery a b }}` -> `{{ print a b | urlquery }}` (and the same for `html`): html/template
+ * formats the arguments of a lone predefined escaper with fmt.Sprint (a nil is `<nil>`, not
+ * text/template's `<no value>`) and then escapes the result like a trailing escaper.
+ */
+function splitEscaperCall(pipe: PipeNode): void {
+  if (pipe.cmds.length !== 1) return;
+  const cmd = pipe.cmds[0]!;
+  const head = cmd.args[0];
+  if (cmd.args.length < 2 || head?.type !== 'identifier') return;
+  if (head.ident !== 'html' && head.ident !== 'urlquery') return;
+  pipe.cmds.push({
+    type: 'command',
+    pos: cmd.pos,
+    args: [{ type: 'identifier', pos: head.pos, ident: head.ident }],
+  });
+  head.ident = 'print';
+}
+
 function misplacedEscaper(pipe: PipeNode): string | null {
   for (let i = 0; i < pipe.cmds.length - 1; i++) {
     const a = pipe.cmds[i]!.args[0];
@@ -372,10 +391,17 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         n.text = rw.rewrite(n.text);
         return;
       case 'action': {
+        // html/template checks every interpolating action for misplaced predefined escapers first,
+        // whatever its context (comments included)
+        if (n.pipe.decl.length === 0) {
+          const bad = misplacedEscaper(n.pipe);
+          if (bad && !plan.error) plan.error = { action: n, escaper: bad };
+        }
         if (rw.state === 'comment') {
           plan.suppressed.add(n);
           return;
         }
+        if (n.pipe.decl.length === 0) splitEscaperCall(n.pipe);
         if (n.pipe.decl.length === 0 && rw.ambiguousUrl() && !plan.error)
           plan.error = { action: n, escaper: '', ambiguousUrl: true };
         if (n.pipe.decl.length === 0) {
@@ -397,8 +423,6 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
           }
           rw.afterAction();
         }
-        const bad = misplacedEscaper(n.pipe);
-        if (bad && !plan.error) plan.error = { action: n, escaper: bad };
         if (n.pipe.decl.length === 0 && lastIdent(n.pipe) === 'html') {
           plan.preEscaped.add(n);
           // html/template merges a trailing `html` into its own escaper: in a multi-command pipeline the

@@ -13,6 +13,7 @@ import {
   intValue,
   isMap,
   kindOf,
+  isNilSlice,
   nilSlice,
   stringSlice,
   typeOf,
@@ -69,8 +70,9 @@ export function empty(given: unknown): boolean {
 function deepEqual(a: unknown, b: unknown): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
   if (typeOf(a) !== typeOf(b)) return false;
+  // reflect.DeepEqual: a nil slice equals only a nil slice
   if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    return isNilSlice(a) === isNilSlice(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => has(b, k) && deepEqual(a[k], b[k]));

@@ -2,6 +2,7 @@
 import { FuncError, type FuncMap, fn } from '../funcs.js';
 import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap } from '../value.js';
 import { durationString, formatTime } from '../gotime.js';
+import { goTimeParseError } from '../timeparse-error.js';
 import { strval } from './cast.js';
 import { checkCount } from './limits.js';
 import { sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
@@ -306,10 +307,13 @@ export const miscFuncs = (env: TemplateEnvironment): FuncMap => ({
   }),
   // an unparsable or impossible date (February 30th) is Go's zero time for toDate, an error for mustToDate
   toDate: fn(['string', 'string'], (layout: string, s: string) => {
-    const t = parseTime(layout, s);
+    const t = goTimeParseError(layout, s) === undefined ? parseTime(layout, s) : null;
     return t instanceof GoTime ? t : new GoTime(-62135596800n * 1000000000n);
   }),
   mustToDate: fn(['string', 'string'], (layout: string, s: string) => {
+    // Go's error names the layout element where the value stopped fitting
+    const goError = goTimeParseError(layout, s);
+    if (goError !== undefined) throw new FuncError(goError);
     const t = parseTime(layout, s);
     if (t instanceof GoTime) return t;
     if (t) throw new FuncError(`parsing time ${JSON.stringify(s)}: ${t.rangeError}`);

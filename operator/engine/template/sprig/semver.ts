@@ -89,6 +89,8 @@ interface Constraint {
   orig: string;
 }
 
+const PARSER_ERROR = 'constraint parser error';
+
 const OPS = ['>=', '=>', '<=', '=<', '!=', '~>', '>', '<', '=', '~', '^', ''];
 
 function parseConstraintPart(c: string): Constraint {
@@ -110,7 +112,13 @@ function parseConstraintPart(c: string): Constraint {
   const dirty =
     wildMajor || (parts[1] !== undefined && isWild(parts[1])) || (parts[2] !== undefined && isWild(parts[2]));
   ver = ver.replace(/(^|\.)([xX*])(?=\.|$|[-+])/g, '$10');
-  const v = parseVersion(ver);
+  let v: Version;
+  try {
+    v = parseVersion(ver);
+  } catch {
+    // the constraint has the right shape but its version does not parse (a number beyond uint64)
+    throw new FuncError(PARSER_ERROR);
+  }
   return {
     op,
     v,
@@ -227,7 +235,8 @@ function parseConstraints(constraint: string): Constraint[][] {
     let cs: Constraint[];
     try {
       cs = merged.map(parseConstraintPart);
-    } catch {
+    } catch (e) {
+      if (e instanceof FuncError && e.message === PARSER_ERROR) throw e;
       throw new FuncError(`improper constraint: ${constraint}`);
     }
     result.push(cs);
