@@ -6,10 +6,11 @@
  * and reports its errors in cel-go's format. Functions whose results differ from cel-go's are
  * replaced (gofuncs.ts), and evaluation errors are worded like cel-go's (celGoError).
  */
-import { celEnv, parse, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
+import { celEnv, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regex/index.js';
 import { checkExpression, formatIssues } from './checker.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
+import { CelParseIssues, parseCel, type ParsedCel } from './parse.js';
 
 export class CelCompileError extends Error {
   override name = 'CelCompileError';
@@ -103,10 +104,11 @@ function evalSub(e: AnyExpr, vars: CelVariables): unknown {
 
 /** Parses and checks once; throws CelCompileError with cel-go's error listing. */
 export function compileCel(expression: string): CelProgram {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ParsedCel;
   try {
-    parsed = parse(expression);
+    parsed = parseCel(expression);
   } catch (e) {
+    if (e instanceof CelParseIssues) throw new CelCompileError(formatIssues(expression, e.issues));
     const err = e as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };
     const offset = err.location?.start?.offset ?? 0;
     throw new CelCompileError(
