@@ -184,12 +184,16 @@ const OPERATOR_TYPES: Record<string, string[]> = {
   '_*_': NUMERIC,
   '_/_': NUMERIC,
   '_%_': ['int', 'uint'],
-  '-_': ['int', 'double', 'google.protobuf.Duration'],
+  // bool negates too (logical not), yet rejects the arithmetic one plainly
+  '-_': ['int', 'double', 'bool', 'google.protobuf.Duration'],
   '_<_': ORDERED,
   '_<=_': ORDERED,
   '_>_': ORDERED,
   '_>=_': ORDERED,
 };
+
+/** The types whose values take method calls in cel-go (its receiver trait). */
+const RECEIVER_TYPES = ['string', 'google.protobuf.Timestamp', 'google.protobuf.Duration'];
 
 /** 'a, map(b, c), d' -> ['a', 'map(b, c)', 'd'] */
 function splitTypes(s: string): string[] {
@@ -234,9 +238,11 @@ export function celGoError(msg: string): string {
     // runtime type names: list and map without their parameters
     const argTypes = [...receiver, ...splitTypes(inner)].map((t) => t.replace(/^(list|map)\(.*\)$/, '$1'));
     if (/^[_@!-]/.test(name)) {
-      // an operator: plain when the left operand's type has the operation at all, else named
+      // an operator: plain when the left operand's type has the operation at all or takes method
+      // calls (cel-go hands the call to the value then, which answers plainly), else named
       const traits = OPERATOR_TYPES[name];
-      return traits && !traits.includes(argTypes[0]!.replace(/\(.*$/, ''))
+      const left = argTypes[0]!.replace(/\(.*$/, '');
+      return traits && !traits.includes(left) && !RECEIVER_TYPES.includes(left)
         ? `no such overload: ${name}`
         : 'no such overload';
     }
