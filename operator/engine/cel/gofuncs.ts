@@ -8,16 +8,28 @@
  *   arithmetic with durations too; string(timestamp) is RFC 3339 with trailing zeros of the
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
- * - a list or map on the left of `in` a map is false, not an error.
+ * - a list, map, bytes, duration, timestamp or null on the left of `in` a map is false, not an error;
+ * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`.
  */
-import { celFunc, CelScalar, celUint, listType, mapType, objectType, type CelFunc } from '@bufbuild/cel';
+import {
+  celFunc,
+  CelScalar,
+  celUint,
+  isCelList,
+  isCelMap,
+  listType,
+  mapType,
+  objectType,
+  type CelFunc,
+} from '@bufbuild/cel';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, TimestampSchema, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatFloat } from '../template/strconv.js';
+import { HAS_FIELD } from './presence.js';
 
 const TIMESTAMP = objectType(TimestampSchema);
 const DURATION = objectType(DurationSchema);
-const { INT, UINT, DOUBLE, STRING, BOOL, DYN } = CelScalar;
+const { INT, UINT, DOUBLE, STRING, BOOL, BYTES, NULL, DYN } = CelScalar;
 
 /** The UTC offset (seconds) a timestamp carries; absent means UTC. Keyed by the message object. */
 const offsets = new WeakMap<object, number>();
@@ -105,7 +117,12 @@ export const goCompatFuncs: CelFunc[] = [
   }),
   celFunc('string', [TIMESTAMP], STRING, (t: TsVal) => formatTimestamp(t.message, offsetOf(t))),
   celFunc('timestamp', [STRING], TIMESTAMP, (s: string) => parseTimestamp(s)),
-  celFunc('timestamp', [INT], TIMESTAMP, (n: bigint) => makeTimestamp(n * NS, 0)),
+  celFunc('timestamp', [INT], TIMESTAMP, (n: bigint) => {
+    if (n < MIN_SECONDS || n > MAX_SECONDS) throw new Error('timestamp overflow');
+    return makeTimestamp(n * NS, 0);
+  }),
+  // a duration converts to its nanoseconds
+  celFunc('int', [DURATION], INT, (d: DurVal) => durNs(d.message)),
   // type-checks in cel-go (the overload exists) but every conversion fails
   celFunc('duration', [INT], DURATION, (): Duration => {
     throw new Error("type conversion error from 'int' to 'google.protobuf.Duration'");
@@ -122,6 +139,14 @@ export const goCompatFuncs: CelFunc[] = [
   // a list or map is never a key of a map: cel-go answers false, @bufbuild/cel fails
   celFunc('@in', [listType(DYN), mapType(DYN, DYN)], BOOL, () => false),
   celFunc('@in', [mapType(DYN, DYN), mapType(DYN, DYN)], BOOL, () => false),
+  // nor are bytes, durations, timestamps or null
+  ...[BYTES, DURATION, TIMESTAMP, NULL].map((t) => celFunc('@in', [t, mapType(DYN, DYN)], BOOL, () => false)),
+  // has(x.f) (see presence.ts)
+  celFunc(HAS_FIELD, [DYN, STRING], BOOL, (x: unknown, field: string) => {
+    if (isCelMap(x)) return (x as { has(k: string): boolean }).has(field);
+    if (isCelList(x)) throw new Error("unsupported index type 'string' in list");
+    return false;
+  }),
   celFunc('_%_', [INT, INT], INT, (a: bigint, b: bigint) => {
     if (b === 0n) throw new Error('modulus by zero');
     if (a === -(2n ** 63n) && b === -1n) throw new Error('integer overflow');
