@@ -51,6 +51,12 @@ class Checker {
   private bindings: Bindings = new Map();
   /** type variables are numbered in the order they are created, as cel-go names them */
   private nextVar = 0;
+  /**
+   * cel-go's checker leaves out the comparisons across numeric types (`1 < 2.5`) until it enters
+   * the scope of a comprehension (a macro such as map or all): the scoped environment it creates
+   * there no longer filters them, and the rest of the expression is checked with them.
+   */
+  private crossNumeric = false;
   private readonly src: string;
   private readonly positions: Positions;
   constructor(src: string, positions: Positions) {
@@ -225,6 +231,7 @@ class Checker {
       iterType = ERROR;
       iterType2 = ERROR;
     }
+    this.crossNumeric = true;
     const withAccu = new Map(scope);
     withAccu.set(c.accuVar, accu);
     const inner = new Map(withAccu);
@@ -249,7 +256,8 @@ class Checker {
       if (/^_.+_$/.test(fn) || fn === '@in') return this.exprStart(k.value.args?.[0]);
       return this.pos(e);
     }
-    if (k?.case === 'selectExpr') return this.exprStart(k.value.operand);
+    // has(x.f) starts at `has`
+    if (k?.case === 'selectExpr') return k.value.testOnly ? this.pos(e) : this.exprStart(k.value.operand);
     if (k?.case === 'comprehensionExpr') return this.exprStart(k.value.iterRange);
     return this.pos(e);
   }
@@ -287,7 +295,7 @@ class Checker {
     const types = targetType ? [targetType, ...argTypes] : argTypes;
     let result: CelT | undefined;
     for (const ov of overloads) {
-      if (ov.member !== !!target) continue;
+      if (ov.member !== !!target || (ov.crossNumeric && !this.crossNumeric)) continue;
       // each try gets fresh type variables for the overload's own (A, B)
       const fresh = new Map(declVars([...ov.args, ov.result]).map((n) => [n, this.freshVar()] as const));
       const params = ov.args.map((t) => substitute(fresh, t, false));

@@ -26,6 +26,8 @@ export interface Overload {
   member: boolean;
   args: CelT[];
   result: CelT;
+  /** a comparison across numeric types (`1 < 2.5`): see Checker.crossNumeric */
+  crossNumeric?: boolean;
 }
 
 const A = typeVar('A');
@@ -35,7 +37,13 @@ const method = (args: CelT[], result: CelT): Overload => ({ member: true, args, 
 const both = (args: CelT[], result: CelT): Overload[] => [fn(args, result), method(args, result)];
 
 const ORDERED = [BOOL, BYTES, DOUBLE, DURATION, INT, STRING, TIMESTAMP, UINT];
-const compare = ORDERED.map((t) => fn([t, t], BOOL));
+const NUMERIC = [INT, UINT, DOUBLE];
+const compare = [
+  ...ORDERED.map((t) => fn([t, t], BOOL)),
+  ...NUMERIC.flatMap((a) =>
+    NUMERIC.filter((b) => b !== a).map((b) => ({ ...fn([a, b], BOOL), crossNumeric: true })),
+  ),
+];
 const timeGetter = (withDuration: boolean): Overload[] => [
   method([TIMESTAMP], INT),
   method([TIMESTAMP, STRING], INT),
