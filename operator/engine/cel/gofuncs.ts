@@ -124,6 +124,17 @@ export const goCompatFuncs: CelFunc[] = [
   // a duration converts to its nanoseconds
   celFunc('int', [DURATION], INT, (d: DurVal) => durNs(d.message)),
   // type-checks in cel-go (the overload exists) but every conversion fails
+  celFunc('duration', [STRING], DURATION, (text: string): Duration => {
+    const ns = parseGoDuration(text);
+    if (ns === null) throw new Error("type conversion error from 'string' to 'google.protobuf.Duration'");
+    let seconds = ns / NS;
+    let nanos = ns % NS;
+    if (nanos < 0n && seconds > 0n) {
+      nanos += NS;
+      seconds -= 1n;
+    }
+    return create(DurationSchema, { seconds, nanos: Number(nanos) });
+  }),
   celFunc('duration', [INT], DURATION, (): Duration => {
     throw new Error("type conversion error from 'int' to 'google.protobuf.Duration'");
   }),
@@ -170,6 +181,53 @@ export const goCompatFuncs: CelFunc[] = [
     return v;
   }),
 ] as unknown as CelFunc[];
+
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  '\u00b5s': 1_000n,
+  '\u03bcs': 1_000n,
+  ms: 1_000_000n,
+  s: NS,
+  m: 60n * NS,
+  h: 3600n * NS,
+};
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * time.ParseDuration as cel-go's duration(string) uses it: a sign and one or more
+ * `<number><unit>` parts (`1h2m`, `1.5s`, `-3ms`), or `0`; nanoseconds, or null when invalid or
+ * beyond 64 bits.
+ */
+function parseGoDuration(text: string): bigint | null {
+  let s = text;
+  let negative = false;
+  if (s[0] === '-' || s[0] === '+') {
+    negative = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return 0n;
+  if (s === '') return null;
+  let total = 0n;
+  while (s !== '') {
+    const m = /^(\d*)(?:\.(\d*))?([^\d.]+)/.exec(s);
+    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
+    // the unit runs up to the next digit or dot, as in Go
+    const unit = Object.hasOwn(DURATION_UNITS, m[3]!) ? DURATION_UNITS[m[3]!]! : undefined;
+    if (!unit) return null;
+    const whole = BigInt(m[1] || '0');
+    let part = whole * unit;
+    const frac = m[2] ?? '';
+    if (frac) {
+      // Go scales the fraction in floating point and truncates
+      part += BigInt(Math.trunc(Number(frac) * (Number(unit) / 10 ** frac.length)));
+    }
+    total += part;
+    if (total > INT64_MAX + (negative ? 1n : 0n)) return null;
+    s = s.slice(m[0].length);
+  }
+  return negative ? -total : total;
+}
 
 /** strconv.ParseFloat(s, 64) for cel-go's double(string): decimal, inf/infinity/nan; range errors fail. */
 function parseCelDouble(s: string): number | null {
