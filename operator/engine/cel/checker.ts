@@ -244,7 +244,10 @@ class Checker {
 
   private assertType(e: Expr, expected: CelT, actual: CelT): void {
     if (!this.agree(expected, actual))
-      this.error(this.exprOffset(e), `expected type '${formatType(expected)}' but found '${formatType(actual)}'`);
+      this.error(
+        this.exprOffset(e),
+        `expected type '${formatType(expected)}' but found '${formatType(actual)}'`,
+      );
   }
 
   /** The offset where an expression's text begins. */
@@ -282,7 +285,10 @@ class Checker {
     const targetType = target ? this.check(target, scope) : undefined;
     const overloads = Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn]! : undefined;
     if (!overloads)
-      return this.error(this.callOffset(e, fn, !!target), `undeclared reference to '${fn}' (in container '')`);
+      return this.error(
+        this.callOffset(e, fn, !!target),
+        `undeclared reference to '${fn}' (in container '')`,
+      );
     if (fn === '_&&_' || fn === '_||_') {
       let ok = true;
       argTypes.forEach((t, i) => {

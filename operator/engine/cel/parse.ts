@@ -26,7 +26,7 @@ function minusRunsBeforeUint(src: string): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   // whether the previous token ends an operand (then a `-` is binary)
   let afterOperand = false;
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i]!;
     if (/\s/.test(c)) {
       i++;
@@ -106,7 +106,13 @@ function walk(e: Expr, visit: (e: Expr) => void): void {
       }
       break;
     case 'comprehensionExpr':
-      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result])
+      for (const x of [
+        k.value.iterRange,
+        k.value.accuInit,
+        k.value.loopCondition,
+        k.value.loopStep,
+        k.value.result,
+      ])
         walk(x, visit);
       break;
   }

@@ -22,7 +22,10 @@ export function rewritePresenceTests(e: Expr): void {
         id: e.id,
         exprKind: {
           case: 'constExpr',
-          value: { $typeName: 'cel.expr.Constant', constantKind: { case: 'stringValue', value: k.value.field } },
+          value: {
+            $typeName: 'cel.expr.Constant',
+            constantKind: { case: 'stringValue', value: k.value.field },
+          },
         },
       };
       e.exprKind = {
@@ -45,7 +48,13 @@ export function rewritePresenceTests(e: Expr): void {
       }
       return;
     case 'comprehensionExpr':
-      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result])
+      for (const x of [
+        k.value.iterRange,
+        k.value.accuInit,
+        k.value.loopCondition,
+        k.value.loopStep,
+        k.value.result,
+      ])
         rewritePresenceTests(x);
       return;
   }

@@ -88,12 +88,7 @@ export const FUNCTIONS: Record<string, Overload[]> = {
   '_>=_': compare,
   '_[_]': [fn([list(A), INT], A), fn([map(A, B), A], B)],
   '@in': [fn([A, list(A)], BOOL), fn([A, map(A, B)], BOOL)],
-  size: [
-    ...both([BYTES], INT),
-    ...both([list(A)], INT),
-    ...both([map(A, B)], INT),
-    ...both([STRING], INT),
-  ],
+  size: [...both([BYTES], INT), ...both([list(A)], INT), ...both([map(A, B)], INT), ...both([STRING], INT)],
   type: [fn([A], typeOf(A))],
   bool: [fn([BOOL], BOOL), fn([STRING], BOOL)],
   bytes: [fn([BYTES], BYTES), fn([STRING], BYTES)],
