@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { compileCel, CelCompileError } from './index.js';
+import { celGoSyntaxError } from './syntax.js';
+
+interface Case {
+  expression: string;
+  want: { buildError?: string };
+}
+
+// the goldens compare syntax errors only up to "Syntax error" (see mutation/golden.ts); here the
+// texts of the class syntax.ts knows are compared in full with cel-go's
+const syntaxCases = (
+  JSON.parse(readFileSync(new URL('./testdata/cel.golden.json', import.meta.url), 'utf8')) as Case[]
+).filter((c) => /Syntax error/.test(c.want.buildError ?? ''));
+
+function compileText(expression: string): string {
+  try {
+    compileCel(expression);
+  } catch (e) {
+    if (e instanceof CelCompileError) return `failed to compile CEL expression: ${e.message}`;
+    throw e;
+  }
+  return 'compiled';
+}
+
+describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
+  const known = syntaxCases.filter((c) => celGoSyntaxError(c.expression));
+
+  it('covers the conditional in the middle branch at the top level', () => {
+    expect(known.length).toBeGreaterThan(20);
+  });
+
+  it.each(known.map((c) => [c.expression, c] as const))('%s', (_e, c) => {
+    expect(compileText(c.expression)).toBe(c.want.buildError);
+  });
+
+  it('leaves other shapes to the parser (nested conditionals, has() errors, mixed unary operators)', () => {
+    for (const expression of [
+      'int(true ? 1 ? 2 : 3 : 4)',
+      'has(1 ? 2 ? self.a : self.b : self.c.k)',
+      '1 != -!true',
+      'has(1 + self.a) ? 1 ? 2 : 3 : 4',
+      '--9223372036854775808 ? 1 ? 2 : 3 : 4',
+    ])
+      expect(celGoSyntaxError(expression)).toBeUndefined();
+  });
+
+  it('reports at the second ? with a caret under it', () => {
+    expect(compileText('true ? "日本" == value ? 1 : 2 : 3')).toBe(
+      "failed to compile CEL expression: ERROR: <input>:1:22: Syntax error: mismatched input '?' expecting ':'\n" +
+        ' | true ? "日本" == value ? 1 : 2 : 3\n' +
+        ' | ........．．...........^',
+    );
+  });
+});
