@@ -26,7 +26,7 @@ function compileText(expression: string): string {
 describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
   const known = syntaxCases.filter((c) => celGoSyntaxError(c.expression));
 
-  it('covers the conditional in the middle branch at the top level', () => {
+  it('covers conditionals in the middle branch at the top level and mixed unary operators', () => {
     expect(known.length).toBeGreaterThan(20);
   });
 
@@ -38,11 +38,25 @@ describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
     for (const expression of [
       'int(true ? 1 ? 2 : 3 : 4)',
       'has(1 ? 2 ? self.a : self.b : self.c.k)',
-      '1 != -!true',
+      '-!x + has(1)',
+      '-!x ? 1 ? 2 : 3 : 4',
       'has(1 + self.a) ? 1 ? 2 : 3 : 4',
       '--9223372036854775808 ? 1 ? 2 : 3 : 4',
     ])
       expect(celGoSyntaxError(expression)).toBeUndefined();
+  });
+
+  it('reports mixed unary operators at the token that does not fit, then reads on', () => {
+    expect(compileText('1 + -!true')).toBe(
+      "failed to compile CEL expression: ERROR: <input>:1:6: Syntax error: no viable alternative at input '-!'\n" +
+        ' | 1 + -!true\n' +
+        ' | .....^',
+    );
+    expect(compileText('!- x == 1 && true')).toBe(
+      "failed to compile CEL expression: ERROR: <input>:1:4: Syntax error: no viable alternative at input '- x'\n" +
+        ' | !- x == 1 && true\n' +
+        ' | ...^',
+    );
   });
 
   it('reports at the second ? with a caret under it', () => {

@@ -1,12 +1,14 @@
 /**
- * cel-go's text for one class of syntax errors. cel-go parses with an ANTLR-generated parser whose
- * messages (`mismatched input '?' expecting ':'`) and positions differ from @bufbuild/cel's; the
- * general case would take ANTLR's error recovery. This recognizer covers the class the agent's
- * users are most likely to write: a conditional in the middle branch of another without
- * parentheses (`a ? b ? c : d : e`), at the top level of the expression. cel-go's grammar allows
- * only a `||`-expression there, so it stops at the second `?` expecting `:`, and at the top level
- * its recovery skips to the end: exactly one error. Everything else returns undefined and keeps
- * @bufbuild/cel's wording.
+ * cel-go's text for two classes of syntax errors. cel-go parses with an ANTLR-generated parser whose
+ * messages and positions differ from @bufbuild/cel's; the general case would take ANTLR's error
+ * recovery. This recognizer covers the classes the agent's users are most likely to write, where
+ * that recovery is simple, and returns undefined for everything else (@bufbuild/cel's wording stays):
+ *
+ * - a conditional in the middle branch of another without parentheses (`a ? b ? c : d : e`) at the
+ *   top level: cel-go's grammar allows only a `||`-expression there, so it stops at the second `?`
+ *   (`mismatched input '?' expecting ':'`) and its recovery skips to the end: one error;
+ * - mixed unary operators (`-!x`, `!-x` where no number follows the `-`): `no viable alternative at
+ *   input '-!'`, after which cel-go reads on from the `-` as a binary minus.
  */
 import type { CheckIssue } from './checker.js';
 
@@ -14,6 +16,7 @@ interface Token {
   /** the punctuation itself; `a` for identifiers, `0` for numbers, `"` for strings */
   text: string;
   offset: number;
+  end: number;
   word?: string;
 }
 
@@ -66,31 +69,42 @@ function tokenize(src: string): Token[] | undefined {
         j++;
       }
       if (j >= src.length) return undefined;
-      out.push({ text: '"', offset: i });
+      out.push({ text: '"', offset: i, end: j + q.length });
       i = j + q.length;
       continue;
     }
     const num = /^(?:0[xX][0-9a-fA-F]+[uU]?|\d*\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+[uU]?)/.exec(rest);
     if (num) {
-      out.push({ text: '0', offset: i });
+      // an unsigned literal takes no sign in cel-go's grammar
+      out.push({ text: /[uU]$/.test(num[0]) ? '0u' : '0', offset: i, end: i + num[0].length });
       i += num[0].length;
       continue;
     }
     const id = /^[_a-zA-Z][_a-zA-Z0-9]*/.exec(rest);
     if (id) {
-      out.push({ text: id[0] === 'in' ? 'in' : 'a', offset: i, word: id[0] });
+      out.push({ text: id[0] === 'in' ? 'in' : 'a', offset: i, end: i + id[0].length, word: id[0] });
       i += id[0].length;
       continue;
     }
     const p = PUNCT.find((x) => rest.startsWith(x));
     if (!p) return undefined;
-    out.push({ text: p, offset: i });
+    out.push({ text: p, offset: i, end: i + p.length });
     i += p.length;
   }
   return out;
 }
 
 class Stop extends Error {}
+/** ANTLR's "no viable alternative": no rule fits the tokens from `start` to `at`. */
+class NoViableAlternative extends Error {
+  readonly start: number;
+  readonly at: number;
+  constructor(start: number, at: number) {
+    super('no viable alternative');
+    this.start = start;
+    this.at = at;
+  }
+}
 class MiddleConditional extends Error {
   readonly at: Token;
   constructor(at: Token) {
@@ -153,17 +167,34 @@ class Recognizer {
     }
   }
 
+  /**
+   * `!`s then a member, `-`s then a member, or a member. After `!`s a `-` must sign a number
+   * literal; after `-`s a `!` fits nothing: cel-go reports both as no viable alternative from the
+   * (last) `-` to the token that does not fit.
+   */
   private unary(): void {
-    if (this.peek() === '!' || this.peek() === '-') {
-      const op = this.peek();
-      // cel-go takes a run of the same operator; a different one next is a syntax error
-      while (this.peek() === op) this.i++;
+    if (this.peek() === '!') {
+      while (this.peek() === '!') this.i++;
+      if (this.peek() === '-') {
+        if (this.peek(1) !== '0') throw new NoViableAlternative(this.i, this.i + 1);
+        this.i += 2;
+        this.memberRest();
+        return;
+      }
+    } else if (this.peek() === '-') {
+      while (this.peek() === '-') this.i++;
+      if (this.peek() === '!') throw new NoViableAlternative(this.i - 1, this.i);
     }
     this.member();
   }
 
   private member(): void {
     this.primary();
+    this.memberRest();
+  }
+
+  /** the `.f`, `.f(args)` and `[i]` after a primary */
+  private memberRest(): void {
     for (;;) {
       if (this.peek() === '.') {
         this.i++;
@@ -212,7 +243,9 @@ class Recognizer {
         depth === 0 &&
         tok.text !== '.' &&
         tok.text !== 'a' &&
-        !(n === 0 && ['0', '"'].includes(tok.text))
+        !(n === 0 && ['0', '0u', '"'].includes(tok.text)) &&
+        !(n === 0 && tok.text === '-' && ts[1]?.text === '0') &&
+        !(n === 1 && ts[0]!.text === '-' && tok.text === '0')
       )
         return false;
     }
@@ -248,7 +281,7 @@ class Recognizer {
         }
         this.take('}');
       });
-    } else if (t === '0' || t === '"') this.i++;
+    } else if (t === '0' || t === '0u' || t === '"') this.i++;
     else throw new Stop();
   }
 }
@@ -270,12 +303,36 @@ export function celGoSyntaxError(src: string): CheckIssue | undefined {
   try {
     r.start();
   } catch (e) {
-    if (!(e instanceof MiddleConditional)) return undefined;
-    // cel-go also reports what its parser rejects in the part before the error (has() with
-    // anything but a field, out-of-range literals); those mixes keep @bufbuild/cel's wording
-    const before = src.slice(0, e.at.offset);
-    if (r.badHas || hasInvalidIntLiteral(before)) return undefined;
-    return { offset: e.at.offset, message: "Syntax error: mismatched input '?' expecting ':'" };
+    if (e instanceof MiddleConditional) {
+      // cel-go also reports what its parser rejects in the part before the error (has() with
+      // anything but a field, out-of-range literals); those mixes keep @bufbuild/cel's wording
+      const before = src.slice(0, e.at.offset);
+      if (r.badHas || hasInvalidIntLiteral(before)) return undefined;
+      return { offset: e.at.offset, message: "Syntax error: mismatched input '?' expecting ':'" };
+    }
+    if (e instanceof NoViableAlternative) return noViableAlternative(src, toks, e);
   }
   return undefined;
+}
+
+/**
+ * cel-go recovers from a no viable alternative at the `-` it started from, which then reads as a
+ * binary minus after the failed operand; the error stands alone when the rest parses that way and
+ * nothing else is rejected (the whole text is visited then).
+ */
+function noViableAlternative(src: string, toks: Token[], e: NoViableAlternative): CheckIssue | undefined {
+  const start = toks[e.start]!;
+  const at = toks[e.at]!;
+  const operand: Token = { text: '0', offset: start.offset, end: start.offset };
+  const r = new Recognizer([...toks.slice(0, e.start), operand, ...toks.slice(e.start)]);
+  try {
+    r.start();
+  } catch {
+    return undefined;
+  }
+  if (r.badHas || hasInvalidIntLiteral(src)) return undefined;
+  return {
+    offset: at.offset,
+    message: `Syntax error: no viable alternative at input '${src.slice(start.offset, at.end)}'`,
+  };
 }
