@@ -12,7 +12,7 @@ import { checkExpression, formatIssues } from './checker.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
 import { CelParseIssues, parseCel, type ParsedCel } from './parse.js';
 import { rewritePresenceTests } from './presence.js';
-import { celGoSyntaxError } from './syntax.js';
+import { celGoSyntaxErrors } from './syntax.js';
 
 export class CelCompileError extends Error {
   override name = 'CelCompileError';
@@ -148,8 +148,8 @@ export function compileCel(expression: string): CelProgram {
     parsed = parseCel(expression);
   } catch (e) {
     if (e instanceof CelParseIssues) throw new CelCompileError(formatIssues(expression, e.issues));
-    const known = celGoSyntaxError(expression);
-    if (known) throw new CelCompileError(formatIssues(expression, [known]));
+    const known = celGoSyntaxErrors(expression);
+    if (known) throw new CelCompileError(formatIssues(expression, known));
     const err = e as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };
     const offset = err.location?.start?.offset ?? 0;
     throw new CelCompileError(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { compileCel, CelCompileError } from './index.js';
-import { celGoSyntaxError } from './syntax.js';
+import { celGoSyntaxErrors } from './syntax.js';
 
 interface Case {
   expression: string;
@@ -24,7 +24,7 @@ function compileText(expression: string): string {
 }
 
 describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
-  const known = syntaxCases.filter((c) => celGoSyntaxError(c.expression));
+  const known = syntaxCases.filter((c) => celGoSyntaxErrors(c.expression));
 
   it('covers conditionals in the middle branch at the top level and mixed unary operators', () => {
     expect(known.length).toBeGreaterThan(20);
@@ -34,16 +34,17 @@ describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
     expect(compileText(c.expression)).toBe(c.want.buildError);
   });
 
-  it('leaves other shapes to the parser (nested conditionals, has() errors, mixed unary operators)', () => {
+  it('leaves other shapes to the parser (deeper recovery, has() and literal errors next to syntax errors)', () => {
     for (const expression of [
-      'int(true ? 1 ? 2 : 3 : 4)',
+      'f(g(a ? b ? c : d : e), 1)',
+      'x ? int(a ? b ? c : d : e) : 1',
       'has(1 ? 2 ? self.a : self.b : self.c.k)',
       '-!x + has(1)',
       '-!x ? 1 ? 2 : 3 : 4',
       'has(1 + self.a) ? 1 ? 2 : 3 : 4',
       '--9223372036854775808 ? 1 ? 2 : 3 : 4',
     ])
-      expect(celGoSyntaxError(expression)).toBeUndefined();
+      expect(celGoSyntaxErrors(expression)).toBeUndefined();
   });
 
   it('reports mixed unary operators at the token that does not fit, then reads on', () => {
@@ -56,6 +57,25 @@ describe("cel-go's syntax error texts (golden, from cel-go v0.28.0)", () => {
       "failed to compile CEL expression: ERROR: <input>:1:4: Syntax error: no viable alternative at input '- x'\n" +
         ' | !- x == 1 && true\n' +
         ' | ...^',
+    );
+  });
+
+  it('inside brackets, also reports where the text goes on after the conditional around them', () => {
+    expect(compileText('int(true ? 1 ? 2 : 3 : 4)')).toBe(
+      "failed to compile CEL expression: ERROR: <input>:1:14: Syntax error: mismatched input '?' expecting ':'\n" +
+        ' | int(true ? 1 ? 2 : 3 : 4)\n' +
+        ' | .............^\n' +
+        "ERROR: <input>:1:22: Syntax error: mismatched input ':' expecting <EOF>\n" +
+        ' | int(true ? 1 ? 2 : 3 : 4)\n' +
+        ' | .....................^',
+    );
+    expect(compileText('size(true ? 1 ? 2 : 3)')).toBe(
+      "failed to compile CEL expression: ERROR: <input>:1:15: Syntax error: mismatched input '?' expecting ':'\n" +
+        ' | size(true ? 1 ? 2 : 3)\n' +
+        ' | ..............^\n' +
+        "ERROR: <input>:1:22: Syntax error: extraneous input ')' expecting <EOF>\n" +
+        ' | size(true ? 1 ? 2 : 3)\n' +
+        ' | .....................^',
     );
   });
 

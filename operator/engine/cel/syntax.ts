@@ -4,9 +4,9 @@
  * recovery. This recognizer covers the classes the agent's users are most likely to write, where
  * that recovery is simple, and returns undefined for everything else (@bufbuild/cel's wording stays):
  *
- * - a conditional in the middle branch of another without parentheses (`a ? b ? c : d : e`) at the
- *   top level: cel-go's grammar allows only a `||`-expression there, so it stops at the second `?`
- *   (`mismatched input '?' expecting ':'`) and its recovery skips to the end: one error;
+ * - a conditional in the middle branch of another without parentheses (`a ? b ? c : d : e`):
+ *   cel-go's grammar allows only a `||`-expression there, so it stops at the second `?`
+ *   (`mismatched input '?' expecting ':'`); see middleConditional for what follows;
  * - mixed unary operators (`-!x`, `!-x` where no number follows the `-`): `no viable alternative at
  *   input '-!'`, after which cel-go reads on from the `-` as a binary minus.
  */
@@ -105,10 +105,29 @@ class NoViableAlternative extends Error {
     this.at = at;
   }
 }
+/** A conditional in the middle branch of another: `?` where `:` must come. */
 class MiddleConditional extends Error {
-  readonly at: Token;
-  constructor(at: Token) {
+  /** the index of the second `?` */
+  readonly at: number;
+  /** the index of the first `?` */
+  readonly first: number;
+  /** the brackets open around it, outermost first (`key` while in a map key) */
+  readonly closers: string[];
+  /** whether the outermost bracket is itself in the middle branch of a conditional */
+  readonly inMiddle: boolean;
+  constructor(at: number, first: number, closers: string[], inMiddle: boolean) {
     super('conditional in the middle branch');
+    this.at = at;
+    this.first = first;
+    this.closers = closers;
+    this.inMiddle = inMiddle;
+  }
+}
+/** The whole text is an expression up to the token at this index, which is not the end. */
+class ExpectedEnd extends Error {
+  readonly at: number;
+  constructor(at: number) {
+    super('expected the end');
     this.at = at;
   }
 }
@@ -118,7 +137,10 @@ const ARITHMETIC = ['*', '/', '%', '+', '-'];
 
 class Recognizer {
   private i = 0;
-  private depth = 0;
+  /** the closing brackets expected, outermost first */
+  private readonly closers: string[] = [];
+  /** how many middle branches of conditionals outside any bracket are being read */
+  private topMiddle = 0;
   /** whether a has() with anything but a field selection was met (cel-go reports it too) */
   badHas = false;
   private readonly toks: Token[];
@@ -136,16 +158,20 @@ class Recognizer {
 
   start(): void {
     this.expr();
-    if (this.peek() !== '<EOF>') throw new Stop();
+    if (this.peek() !== '<EOF>') throw new ExpectedEnd(this.i);
   }
 
   private expr(): void {
     this.or();
     if (this.peek() !== '?') return;
-    this.i++;
+    const first = this.i++;
+    const top = this.closers.length === 0;
+    if (top) this.topMiddle++;
     this.or();
-    if (this.peek() === '?' && this.depth === 0 && this.peek(1) !== ':')
-      throw new MiddleConditional(this.toks[this.i]!);
+    if (top) this.topMiddle--;
+    // `a ? b ? :` would read the second ? as an extra token, which this module does not cover
+    if (this.peek() === '?' && this.peek(1) !== ':')
+      throw new MiddleConditional(this.i, first, [...this.closers], this.topMiddle > 0);
     this.take(':');
     this.expr();
   }
@@ -201,7 +227,7 @@ class Recognizer {
         this.take('a');
         if (this.peek() === '(') this.args(')');
       } else if (this.peek() === '[') {
-        this.nested(() => {
+        this.nested(']', () => {
           this.i++;
           this.expr();
           this.take(']');
@@ -210,15 +236,15 @@ class Recognizer {
     }
   }
 
-  private nested(f: () => void): void {
-    this.depth++;
+  private nested(closer: string, f: () => void): void {
+    this.closers.push(closer);
     f();
-    this.depth--;
+    this.closers.pop();
   }
 
   /** `( a, b )` after a function name, or `[ a, b, ]` */
   private args(close: string): void {
-    this.nested(() => {
+    this.nested(close, () => {
       this.i++;
       if (this.peek() !== close) {
         this.expr();
@@ -263,17 +289,19 @@ class Recognizer {
       this.args(')');
       if (isHas && !this.isSelection(from, this.i - 1)) this.badHas = true;
     } else if (t === '(') {
-      this.nested(() => {
+      this.nested(')', () => {
         this.i++;
         this.expr();
         this.take(')');
       });
     } else if (t === '[') this.args(']');
     else if (t === '{') {
-      this.nested(() => {
+      this.nested('}', () => {
         this.i++;
         while (this.peek() !== '}') {
+          this.closers[this.closers.length - 1] = 'key';
           this.expr();
+          this.closers[this.closers.length - 1] = '}';
           this.take(':');
           this.expr();
           if (this.peek() !== ',') break;
@@ -295,24 +323,67 @@ function hasInvalidIntLiteral(text: string): boolean {
   return false;
 }
 
-/** cel-go's syntax error for the source, when it is of the class this module knows. */
-export function celGoSyntaxError(src: string): CheckIssue | undefined {
+/** cel-go's syntax errors for the source, when they are of the classes this module knows. */
+export function celGoSyntaxErrors(src: string): CheckIssue[] | undefined {
   const toks = tokenize(src);
   if (!toks) return undefined;
   const r = new Recognizer(toks);
   try {
     r.start();
   } catch (e) {
-    if (e instanceof MiddleConditional) {
-      // cel-go also reports what its parser rejects in the part before the error (has() with
-      // anything but a field, out-of-range literals); those mixes keep @bufbuild/cel's wording
-      const before = src.slice(0, e.at.offset);
-      if (r.badHas || hasInvalidIntLiteral(before)) return undefined;
-      return { offset: e.at.offset, message: "Syntax error: mismatched input '?' expecting ':'" };
+    if (e instanceof MiddleConditional) return middleConditional(src, toks, r, e);
+    if (e instanceof NoViableAlternative) {
+      const issue = noViableAlternative(src, toks, e);
+      return issue && [issue];
     }
-    if (e instanceof NoViableAlternative) return noViableAlternative(src, toks, e);
   }
   return undefined;
+}
+
+const MIDDLE_CONDITIONAL = "Syntax error: mismatched input '?' expecting ':'";
+
+/**
+ * At the top level cel-go's recovery skips to the end: one error. Inside brackets it stops at the
+ * `?`, closes the innermost bracket silently and reads on from the `?` as the conditional around
+ * that bracket; a later error is reported again (typically the surplus `:` where the end was
+ * expected). Only a second error of the classes known here is reproduced. cel-go also reports what its parser rejects elsewhere in the text (has() with
+ * anything but a field, out-of-range literals); those mixes are left alone.
+ */
+function middleConditional(
+  src: string,
+  toks: Token[],
+  r: Recognizer,
+  e: MiddleConditional,
+): CheckIssue[] | undefined {
+  const at = toks[e.at]!;
+  const first: CheckIssue = { offset: at.offset, message: MIDDLE_CONDITIONAL };
+  if (!e.closers.length) {
+    if (r.badHas || hasInvalidIntLiteral(src.slice(0, at.offset))) return undefined;
+    return [first];
+  }
+  const closer = e.closers.at(-1)!;
+  if (e.inMiddle || closer === 'key' || hasInvalidIntLiteral(src)) return undefined;
+  // the innermost bracket closed at the `?` (which continues the conditional around it), the
+  // unfinished conditional gone
+  const closing = { text: closer, offset: at.offset, end: at.offset };
+  const rest = [...toks.slice(0, e.first), closing, ...toks.slice(e.at)];
+  const r2 = new Recognizer(rest);
+  let second: CheckIssue | undefined;
+  try {
+    r2.start();
+  } catch (e2) {
+    if (e2 instanceof ExpectedEnd) {
+      const tok = rest[e2.at]!;
+      const text = src.slice(tok.offset, tok.end);
+      // one token too many is deleted ("extraneous"); otherwise the parser gives up on the rest
+      const kind = e2.at === rest.length - 1 ? 'extraneous' : 'mismatched';
+      second = { offset: tok.offset, message: `Syntax error: ${kind} input '${text}' expecting <EOF>` };
+    } else if (e2 instanceof MiddleConditional && !e2.closers.length) {
+      second = { offset: rest[e2.at]!.offset, message: MIDDLE_CONDITIONAL };
+    } else return undefined;
+  }
+  if (r.badHas || r2.badHas) return undefined;
+  return second ? [first, second] : [first];
 }
 
 /**
