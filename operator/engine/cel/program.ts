@@ -95,8 +95,9 @@ function indexErrorText(expr: AnyExpr, rootId: bigint, index: string, vars: CelV
 }
 
 /**
- * Whether the failed lookup of `name` (`x.name`, `x["name"]`) on the chain starting at `rootId` was
- * on a list: cel-go rejects the string index itself there, @bufbuild/cel reports a missing field.
+ * Whether the failed lookup of `name` (`x.name`, `x["name"]`) that @bufbuild/cel reported at
+ * `rootId` (the start of its access chain, or the selection itself) was on a list: cel-go rejects
+ * the string index itself there, @bufbuild/cel reports a missing field.
  */
 function listIndexedByName(expr: AnyExpr, rootId: bigint, name: string, vars: CelVariables): boolean {
   const lookups: AnyExpr[] = [];
