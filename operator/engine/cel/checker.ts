@@ -7,227 +7,33 @@
  * expressions when the PublishedResource is loaded, so the agent does too.
  */
 
-export type CelT =
-  | { k: 'int' | 'uint' | 'double' | 'string' | 'bytes' | 'bool' | 'null' | 'dyn' | 'error' }
-  | { k: 'timestamp' | 'duration' }
-  | { k: 'list'; e: CelT }
-  | { k: 'map'; key: CelT; val: CelT }
-  | { k: 'type'; t: CelT }
-  | { k: 'param'; name: string };
+import { FUNCTIONS, TYPE_IDENTS, VARIABLES } from './stdlib.js';
+import {
+  BOOL,
+  BYTES,
+  DOUBLE,
+  NULL,
+  STRING,
+  UINT,
+  DYN,
+  ERROR,
+  INT,
+  declVars,
+  formatType,
+  isDyn,
+  isDynOrError,
+  list,
+  map,
+  mostGeneral,
+  sameType,
+  substitute,
+  tryAgree,
+  typeVar,
+  type Bindings,
+  type CelT,
+} from './types.js';
 
-const P = (k: 'int' | 'uint' | 'double' | 'string' | 'bytes' | 'bool' | 'null' | 'dyn' | 'error'): CelT => ({
-  k,
-});
-const INT = P('int');
-const UINT = P('uint');
-const DOUBLE = P('double');
-const STRING = P('string');
-const BYTES = P('bytes');
-const BOOL = P('bool');
-const NULL = P('null');
-const DYN = P('dyn');
-const ERROR = P('error');
-const TIMESTAMP: CelT = { k: 'timestamp' };
-const DURATION: CelT = { k: 'duration' };
-const A: CelT = { k: 'param', name: 'A' };
-const B: CelT = { k: 'param', name: 'B' };
-const list = (e: CelT): CelT => ({ k: 'list', e });
-const map = (key: CelT, val: CelT): CelT => ({ k: 'map', key, val });
-const typeOf = (t: CelT): CelT => ({ k: 'type', t });
-
-/** cel-go's FormatCELType. */
-export function formatType(t: CelT): string {
-  switch (t.k) {
-    case 'list':
-      return `list(${formatType(t.e)})`;
-    case 'map':
-      return `map(${formatType(t.key)}, ${formatType(t.val)})`;
-    case 'type':
-      return `type(${formatType(t.t)})`;
-    case 'param':
-      return t.name;
-    case 'error':
-      return '!error!';
-    default:
-      return t.k;
-  }
-}
-
-interface Overload {
-  args: CelT[];
-  result: CelT;
-}
-const o = (args: CelT[], result: CelT): Overload => ({ args, result });
-
-const NUMS = [INT, UINT, DOUBLE];
-const ORDERED = [BOOL, INT, UINT, DOUBLE, STRING, BYTES, TIMESTAMP, DURATION];
-const compare = ORDERED.map((t) => o([t, t], BOOL));
-const timeGetters = (withDuration: boolean): { fn: Overload[]; method: Overload[] } => ({
-  fn: [],
-  method: [o([TIMESTAMP], INT), o([TIMESTAMP, STRING], INT), ...(withDuration ? [o([DURATION], INT)] : [])],
-});
-
-/** Global functions and operators: name -> overloads. */
-const FUNCTIONS: Record<string, Overload[]> = {
-  '_+_': [
-    ...NUMS.map((t) => o([t, t], t)),
-    o([STRING, STRING], STRING),
-    o([BYTES, BYTES], BYTES),
-    o([list(A), list(A)], list(A)),
-    o([TIMESTAMP, DURATION], TIMESTAMP),
-    o([DURATION, TIMESTAMP], TIMESTAMP),
-    o([DURATION, DURATION], DURATION),
-  ],
-  '_-_': [
-    ...NUMS.map((t) => o([t, t], t)),
-    o([TIMESTAMP, TIMESTAMP], DURATION),
-    o([TIMESTAMP, DURATION], TIMESTAMP),
-    o([DURATION, DURATION], DURATION),
-  ],
-  '_*_': NUMS.map((t) => o([t, t], t)),
-  '_/_': NUMS.map((t) => o([t, t], t)),
-  '_%_': [o([INT, INT], INT), o([UINT, UINT], UINT)],
-  '-_': [o([INT], INT), o([DOUBLE], DOUBLE)],
-  '!_': [o([BOOL], BOOL)],
-  '_==_': [o([A, A], BOOL)],
-  '_!=_': [o([A, A], BOOL)],
-  '_<_': compare,
-  '_<=_': compare,
-  '_>_': compare,
-  '_>=_': compare,
-  '_?_:_': [o([BOOL, A, A], A)],
-  '_[_]': [o([list(A), INT], A), o([map(A, B), A], B)],
-  '@in': [o([A, list(A)], BOOL), o([A, map(A, B)], BOOL)],
-  '@not_strictly_false': [o([BOOL], BOOL)],
-  not_strictly_false: [o([BOOL], BOOL)],
-  size: [o([STRING], INT), o([BYTES], INT), o([list(A)], INT), o([map(A, B)], INT)],
-  matches: [o([STRING, STRING], BOOL)],
-  int: [
-    o([INT], INT),
-    o([UINT], INT),
-    o([DOUBLE], INT),
-    o([STRING], INT),
-    o([TIMESTAMP], INT),
-    o([DURATION], INT),
-  ],
-  uint: [o([UINT], UINT), o([INT], UINT), o([DOUBLE], UINT), o([STRING], UINT)],
-  double: [o([DOUBLE], DOUBLE), o([INT], DOUBLE), o([UINT], DOUBLE), o([STRING], DOUBLE)],
-  string: [STRING, BOOL, INT, UINT, DOUBLE, BYTES, TIMESTAMP, DURATION].map((t) => o([t], STRING)),
-  bytes: [o([BYTES], BYTES), o([STRING], BYTES)],
-  bool: [o([BOOL], BOOL), o([STRING], BOOL)],
-  duration: [o([DURATION], DURATION), o([STRING], DURATION), o([INT], DURATION)],
-  timestamp: [o([TIMESTAMP], TIMESTAMP), o([STRING], TIMESTAMP), o([INT], TIMESTAMP)],
-  dyn: [o([A], DYN)],
-  type: [o([A], typeOf(A))],
-};
-
-/** Receiver-style functions: name -> overloads whose first argument is the target. */
-const METHODS: Record<string, Overload[]> = {
-  size: [o([STRING], INT), o([BYTES], INT), o([list(A)], INT), o([map(A, B)], INT)],
-  contains: [o([STRING, STRING], BOOL)],
-  startsWith: [o([STRING, STRING], BOOL)],
-  endsWith: [o([STRING, STRING], BOOL)],
-  matches: [o([STRING, STRING], BOOL)],
-  getFullYear: timeGetters(false).method,
-  getMonth: timeGetters(false).method,
-  getDayOfYear: timeGetters(false).method,
-  getDayOfMonth: timeGetters(false).method,
-  getDate: timeGetters(false).method,
-  getDayOfWeek: timeGetters(false).method,
-  getHours: timeGetters(true).method,
-  getMinutes: timeGetters(true).method,
-  getSeconds: timeGetters(true).method,
-  getMilliseconds: timeGetters(true).method,
-};
-
-const TYPE_IDENTS: Record<string, CelT> = {
-  int: typeOf(INT),
-  uint: typeOf(UINT),
-  double: typeOf(DOUBLE),
-  bool: typeOf(BOOL),
-  string: typeOf(STRING),
-  bytes: typeOf(BYTES),
-  list: typeOf(list(DYN)),
-  map: typeOf(map(DYN, DYN)),
-  null_type: typeOf(NULL),
-  type: typeOf(typeOf(DYN)),
-  dyn: typeOf(DYN),
-};
-
-const VARIABLES: Record<string, CelT> = { self: DYN, other: DYN, value: DYN };
-
-type Subst = Map<string, CelT>;
-
-function resolve(t: CelT, s: Subst): CelT {
-  switch (t.k) {
-    case 'param':
-      return s.has(t.name) ? resolve(s.get(t.name)!, s) : t;
-    case 'list':
-      return list(resolve(t.e, s));
-    case 'map':
-      return map(resolve(t.key, s), resolve(t.val, s));
-    case 'type':
-      return typeOf(resolve(t.t, s));
-    default:
-      return t;
-  }
-}
-
-function isDynLike(t: CelT): boolean {
-  return t.k === 'dyn' || t.k === 'error';
-}
-
-/** Whether a value of type `actual` may be passed where `expected` is declared, binding params in s. */
-function assignable(expected: CelT, actual: CelT, s: Subst): boolean {
-  if (expected.k === 'param') {
-    const bound = s.get(expected.name);
-    if (!bound) {
-      s.set(expected.name, actual);
-      return true;
-    }
-    if (assignable(bound, actual, s)) {
-      // the parameter takes the more general type (cel-go's mostGeneral): dyn wins
-      if (actual.k === 'dyn') s.set(expected.name, DYN);
-      return true;
-    }
-    // the parameter takes the more general of the two (cel-go's mostGeneral)
-    if (assignable(actual, bound, new Map(s))) {
-      s.set(expected.name, actual);
-      return true;
-    }
-    return false;
-  }
-  if (isDynLike(expected) || isDynLike(actual)) return true;
-  if (actual.k === 'param') return true;
-  // null is assignable to message types, which include google.protobuf.Timestamp and Duration
-  if (actual.k === 'null' && (expected.k === 'timestamp' || expected.k === 'duration')) return true;
-  if (expected.k !== actual.k) return false;
-  switch (expected.k) {
-    case 'list':
-      return assignable(expected.e, (actual as { e: CelT }).e, s);
-    case 'map': {
-      const a = actual as { key: CelT; val: CelT };
-      return assignable(expected.key, a.key, s) && assignable(expected.val, a.val, s);
-    }
-    case 'type':
-      // type values compare with each other whatever they denote (`int == type(1u)`)
-      return true;
-    default:
-      return true;
-  }
-}
-
-function sameType(a: CelT, b: CelT): boolean {
-  return formatType(a) === formatType(b);
-}
-
-/** cel-go's joinTypes for aggregate literals with dynamic element types allowed. */
-function join(prev: CelT | undefined, cur: CelT): CelT {
-  if (!prev) return cur;
-  if (assignable(prev, cur, new Map())) return isDynLike(cur) ? cur : prev;
-  if (assignable(cur, prev, new Map())) return cur;
-  return DYN;
-}
+export { formatType, type CelT } from './types.js';
 
 export interface CheckIssue {
   offset: number;
@@ -241,8 +47,16 @@ type Expr = any;
 
 class Checker {
   readonly issues: CheckIssue[] = [];
-  /** types of list literals, for the accumulators of map and filter */
-  readonly listTypes = new Map<Expr, CelT>();
+  /** what the type variables met so far stand for */
+  private bindings: Bindings = new Map();
+  /** type variables are numbered in the order they are created, as cel-go names them */
+  private nextVar = 0;
+  /**
+   * cel-go's checker leaves out the comparisons across numeric types (`1 < 2.5`) until it enters
+   * the scope of a comprehension (a macro such as map or all): the scoped environment it creates
+   * there no longer filters them, and the rest of the expression is checked with them.
+   */
+  private crossNumeric = false;
   private readonly src: string;
   private readonly positions: Positions;
   constructor(src: string, positions: Positions) {
@@ -302,6 +116,24 @@ class Checker {
     return ERROR;
   }
 
+  private freshVar(): CelT {
+    return typeVar(`_var${this.nextVar++}`);
+  }
+
+  /** Agrees t1 with t2 (see types.ts), keeping the bindings only when they agree. */
+  private agree(t1: CelT, t2: CelT): boolean {
+    const b = tryAgree(this.bindings, [t1], [t2]);
+    if (b) this.bindings = b;
+    return !!b;
+  }
+
+  /** The type of an aggregate literal's elements so far, joined with the next element's. */
+  private join(prev: CelT | undefined, cur: CelT): CelT {
+    if (!prev) return cur;
+    // elements of different types make a list or map of dyn (cel-go's option the agent enables)
+    return this.agree(prev, cur) ? mostGeneral(prev, cur) : DYN;
+  }
+
   check(e: Expr, scope: Map<string, CelT>): CelT {
     const k = e?.exprKind;
     if (!k) return DYN;
@@ -314,35 +146,22 @@ class Checker {
         if (t) return t;
         return this.error(this.pos(e), `undeclared reference to '${name}' (in container '')`);
       }
-      case 'selectExpr': {
-        const operand = this.check(k.value.operand, scope);
-        if (isDynLike(operand)) return k.value.testOnly ? BOOL : operand;
-        if (operand.k === 'map') return k.value.testOnly ? BOOL : operand.val;
-        // has(x.f) is located at the macro's parenthesis, and is a bool even when it fails
-        if (k.value.testOnly) {
-          this.error(
-            this.callOffset(e, 'has', false),
-            `type '${formatType(operand)}' does not support field selection`,
-          );
-          return BOOL;
-        }
-        return this.error(this.pos(e), `type '${formatType(operand)}' does not support field selection`);
-      }
+      case 'selectExpr':
+        return this.select(e, scope);
       case 'listExpr': {
         let elem: CelT | undefined;
-        for (const el of k.value.elements ?? []) elem = join(elem, this.check(el, scope));
-        const t = list(elem ?? DYN);
-        this.listTypes.set(e, t);
-        return t;
+        for (const el of k.value.elements ?? []) elem = this.join(elem, this.check(el, scope));
+        return list(elem ?? this.freshVar());
       }
       case 'structExpr': {
         let key: CelT | undefined;
         let val: CelT | undefined;
         for (const en of k.value.entries ?? []) {
-          if (en.keyKind?.case === 'mapKey') key = join(key, this.check(en.keyKind.value, scope));
-          val = join(val, this.check(en.value, scope));
+          if (en.keyKind?.case === 'mapKey') key = this.join(key, this.check(en.keyKind.value, scope));
+          val = this.join(val, this.check(en.value, scope));
         }
-        return map(key ?? DYN, val ?? DYN);
+        if (!key) return map(this.freshVar(), this.freshVar());
+        return map(key, val ?? DYN);
       }
       case 'comprehensionExpr':
         return this.comprehension(e, scope);
@@ -351,6 +170,19 @@ class Checker {
       default:
         return DYN;
     }
+  }
+
+  /** `x.f` on a map or dyn is the value type or dyn; anything else is reported and taken as dyn. */
+  private select(e: Expr, scope: Map<string, CelT>): CelT {
+    const v = e.exprKind.value;
+    const operand = substitute(this.bindings, this.check(v.operand, scope), false);
+    let result: CelT = DYN;
+    if (operand.k === 'map') result = operand.val;
+    else if (operand.k === 'var') this.agree(DYN, operand);
+    else if (!isDynOrError(operand))
+      this.error(this.exprOffset(e), `type '${formatType(operand)}' does not support field selection`);
+    if (v.testOnly) result = BOOL;
+    return substitute(this.bindings, result, false);
   }
 
   private constType(c: string | undefined): CelT {
@@ -376,48 +208,46 @@ class Checker {
 
   private comprehension(e: Expr, scope: Map<string, CelT>): CelT {
     const c = e.exprKind.value;
-    const range = this.check(c.iterRange, scope);
-    let iterType: CelT = DYN;
-    let iterType2: CelT = DYN;
+    const rangeRaw = this.check(c.iterRange, scope);
+    const accu = this.check(c.accuInit, scope);
+    const range = substitute(this.bindings, rangeRaw, false);
+    let iterType: CelT;
+    let iterType2: CelT;
     if (range.k === 'list') {
       iterType = c.iterVar2 ? INT : range.e;
       iterType2 = range.e;
     } else if (range.k === 'map') {
       iterType = range.key;
       iterType2 = range.val;
-    } else if (range.k === 'error') {
-      iterType = ERROR;
-      iterType2 = ERROR;
-    } else if (!isDynLike(range)) {
-      iterType = ERROR;
-      iterType2 = ERROR;
+    } else if (isDynOrError(range) || range.k === 'var') {
+      this.agree(DYN, range);
+      iterType = DYN;
+      iterType2 = DYN;
+    } else {
       this.error(
         this.exprOffset(c.iterRange),
         `expression of type '${formatType(range)}' cannot be range of a comprehension (must be list, map, or dynamic)`,
       );
+      iterType = ERROR;
+      iterType2 = ERROR;
     }
-    let accu = this.check(c.accuInit, scope);
-    const inner = new Map(scope);
+    this.crossNumeric = true;
+    const withAccu = new Map(scope);
+    withAccu.set(c.accuVar, accu);
+    const inner = new Map(withAccu);
     inner.set(c.iterVar, iterType);
     if (c.iterVar2) inner.set(c.iterVar2, iterType2);
-    inner.set(c.accuVar, accu);
-    const cond = this.check(c.loopCondition, inner);
-    this.assertBool(c.loopCondition, cond);
-    this.check(c.loopStep, inner);
-    // an empty list accumulator (map, filter) takes the type of the list its step appends
-    const appended = appendedList(c.loopStep, c.accuVar);
-    const appendedType = appended ? this.listTypes.get(appended) : undefined;
-    if (accu.k === 'list' && accu.e.k === 'dyn' && appendedType) accu = appendedType;
-    const res = new Map(scope);
-    res.set(c.accuVar, accu);
-    return this.check(c.result, res);
+    this.assertType(c.loopCondition, BOOL, this.check(c.loopCondition, inner));
+    this.assertType(c.loopStep, accu, this.check(c.loopStep, inner));
+    return substitute(this.bindings, this.check(c.result, withAccu), false);
   }
 
-  /** Reports a non-bool operand; false only when it reported (an error-typed operand was reported where it arose). */
-  private assertBool(e: Expr, t: CelT): boolean {
-    if (isDynLike(t) || t.k === 'bool' || t.k === 'param') return true;
-    this.error(this.exprOffset(e), `expected type 'bool' but found '${literalTypeName(e) ?? formatType(t)}'`);
-    return false;
+  private assertType(e: Expr, expected: CelT, actual: CelT): void {
+    if (!this.agree(expected, actual))
+      this.error(
+        this.exprOffset(e),
+        `expected type '${formatType(expected)}' but found '${formatType(actual)}'`,
+      );
   }
 
   /** The offset where an expression's text begins. */
@@ -429,7 +259,8 @@ class Checker {
       if (/^_.+_$/.test(fn) || fn === '@in') return this.exprStart(k.value.args?.[0]);
       return this.pos(e);
     }
-    if (k?.case === 'selectExpr') return this.exprStart(k.value.operand);
+    // has(x.f) starts at `has`
+    if (k?.case === 'selectExpr') return k.value.testOnly ? this.pos(e) : this.exprStart(k.value.operand);
     if (k?.case === 'comprehensionExpr') return this.exprStart(k.value.iterRange);
     return this.pos(e);
   }
@@ -439,6 +270,8 @@ class Checker {
     const k = e?.exprKind;
     if (k?.case === 'callExpr') return this.callOffset(e, k.value.function, !!k.value.target);
     if (k?.case === 'comprehensionExpr') return this.callOffset(e, 'macro', true);
+    // has(x.f) is located at the macro's parenthesis
+    if (k?.case === 'selectExpr' && k.value.testOnly) return this.callOffset(e, 'has', false);
     return this.pos(e);
   }
 
@@ -447,63 +280,45 @@ class Checker {
     const fn: string = v.function;
     const target = v.target;
     const args: Expr[] = v.args ?? [];
-    if (fn === '_&&_' || fn === '_||_') {
-      let ok = true;
-      for (const a of args) ok = this.assertBool(a, this.check(a, scope)) && ok;
-      return ok ? BOOL : ERROR;
-    }
-    const table = target ? METHODS : FUNCTIONS;
-    if (!Object.hasOwn(table, fn)) {
-      const root = target?.exprKind?.case === 'identExpr' ? target.exprKind.value.name : undefined;
-      if (root !== undefined && !scope.has(root) && !VARIABLES[root] && !TYPE_IDENTS[root]) {
-        // a qualified global call such as math.greatest(..): cel-go names its root first
-        this.check(target, scope);
-        for (const a of args) this.check(a, scope);
-        return this.error(this.callOffset(e, fn, true), `undeclared reference to '${fn}' (in container '')`);
-      }
-      if (target) this.check(target, scope);
-      for (const a of args) this.check(a, scope);
+    // cel-go checks the arguments before the target
+    const argTypes = args.map((a) => this.check(a, scope));
+    const targetType = target ? this.check(target, scope) : undefined;
+    const overloads = Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn]! : undefined;
+    if (!overloads)
       return this.error(
         this.callOffset(e, fn, !!target),
         `undeclared reference to '${fn}' (in container '')`,
       );
+    if (fn === '_&&_' || fn === '_||_') {
+      let ok = true;
+      argTypes.forEach((t, i) => {
+        if (this.agree(t, BOOL)) return;
+        this.error(this.exprOffset(args[i]), `expected type 'bool' but found '${formatType(t)}'`);
+        ok = false;
+      });
+      return ok ? BOOL : ERROR;
     }
-    const types = [...(target ? [this.check(target, scope)] : []), ...args.map((a) => this.check(a, scope))];
-    const hasError = types.some((t) => t.k === 'error');
+    const types = targetType ? [targetType, ...argTypes] : argTypes;
     let result: CelT | undefined;
-    for (const ov of table[fn]!) {
-      if (ov.args.length !== types.length) continue;
-      const s: Subst = new Map();
-      if (!ov.args.every((a, i) => assignable(a, types[i]!, s))) continue;
-      let r = resolve(ov.result, s);
-      if (r.k === 'param') r = DYN;
-      result = result === undefined ? r : sameType(result, r) ? result : DYN;
+    for (const ov of overloads) {
+      if (ov.member !== !!target || (ov.crossNumeric && !this.crossNumeric)) continue;
+      // each try gets fresh type variables for the overload's own (A, B)
+      const fresh = new Map(declVars([...ov.args, ov.result]).map((n) => [n, this.freshVar()] as const));
+      const params = ov.args.map((t) => substitute(fresh, t, false));
+      const b = tryAgree(this.bindings, types, params);
+      if (!b) continue;
+      this.bindings = b;
+      const r = substitute(this.bindings, substitute(fresh, ov.result, false), false);
+      if (!result) result = r;
+      else if (!isDyn(result) && !sameType(r, result)) result = DYN;
     }
-    // an erroneous argument matches like dyn (it was reported where it arose)
-    void hasError;
-    if (result) return substituteParams(result);
-    const shown = target
-      ? `${formatType(types[0]!)}.(${types.slice(1).map(formatType).join(', ')})`
-      : `(${types.map(formatType).join(', ')})`;
+    if (result) return result;
+    const shown = types.map((t) => formatType(substitute(this.bindings, t, true)));
+    const signature = target ? `${shown[0]}.(${shown.slice(1).join(', ')})` : `(${shown.join(', ')})`;
     return this.error(
       this.callOffset(e, fn, !!target),
-      `found no matching overload for '${fn}' applied to '${shown}'`,
+      `found no matching overload for '${fn}' applied to '${signature}'`,
     );
-  }
-}
-
-function substituteParams(t: CelT): CelT {
-  switch (t.k) {
-    case 'param':
-      return DYN;
-    case 'list':
-      return list(substituteParams(t.e));
-    case 'map':
-      return map(substituteParams(t.key), substituteParams(t.val));
-    case 'type':
-      return typeOf(substituteParams(t.t));
-    default:
-      return t;
   }
 }
 
@@ -570,30 +385,6 @@ function findBadHas(e: Expr): Expr | undefined {
     const found = findBadHas(kid);
     if (found) return found;
   }
-  return undefined;
-}
-
-/** The list literal a comprehension step appends to its accumulator (`accu + [x]`, maybe under `?:`). */
-function appendedList(step: Expr, accuVar: string): Expr | undefined {
-  const k = step?.exprKind;
-  if (k?.case !== 'callExpr') return undefined;
-  const args: Expr[] = k.value.args ?? [];
-  if (
-    k.value.function === '_+_' &&
-    args[0]?.exprKind?.case === 'identExpr' &&
-    args[0].exprKind.value.name === accuVar
-  )
-    return args[1]?.exprKind?.case === 'listExpr' ? args[1] : undefined;
-  if (k.value.function === '_?_:_') return appendedList(args[1], accuVar) ?? appendedList(args[2], accuVar);
-  return undefined;
-}
-
-/** cel-go prints the fresh type variables of an empty list or map literal. */
-function literalTypeName(e: Expr): string | undefined {
-  const k = e?.exprKind;
-  if (k?.case === 'listExpr' && !(k.value.elements ?? []).length) return 'list(_var0)';
-  if (k?.case === 'structExpr' && !(k.value.entries ?? []).length && !k.value.messageName)
-    return 'map(_var0, _var1)';
   return undefined;
 }
 

@@ -8,16 +8,28 @@
  *   arithmetic with durations too; string(timestamp) is RFC 3339 with trailing zeros of the
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
- * - a list or map on the left of `in` a map is false, not an error.
+ * - a list, map, bytes, duration, timestamp or null on the left of `in` a map is false, not an error;
+ * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`.
  */
-import { celFunc, CelScalar, celUint, listType, mapType, objectType, type CelFunc } from '@bufbuild/cel';
+import {
+  celFunc,
+  CelScalar,
+  celUint,
+  isCelList,
+  isCelMap,
+  listType,
+  mapType,
+  objectType,
+  type CelFunc,
+} from '@bufbuild/cel';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, TimestampSchema, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatFloat } from '../template/strconv.js';
+import { HAS_FIELD } from './presence.js';
 
 const TIMESTAMP = objectType(TimestampSchema);
 const DURATION = objectType(DurationSchema);
-const { INT, UINT, DOUBLE, STRING, BOOL, DYN } = CelScalar;
+const { INT, UINT, DOUBLE, STRING, BOOL, BYTES, NULL, DYN } = CelScalar;
 
 /** The UTC offset (seconds) a timestamp carries; absent means UTC. Keyed by the message object. */
 const offsets = new WeakMap<object, number>();
@@ -105,8 +117,24 @@ export const goCompatFuncs: CelFunc[] = [
   }),
   celFunc('string', [TIMESTAMP], STRING, (t: TsVal) => formatTimestamp(t.message, offsetOf(t))),
   celFunc('timestamp', [STRING], TIMESTAMP, (s: string) => parseTimestamp(s)),
-  celFunc('timestamp', [INT], TIMESTAMP, (n: bigint) => makeTimestamp(n * NS, 0)),
+  celFunc('timestamp', [INT], TIMESTAMP, (n: bigint) => {
+    if (n < MIN_SECONDS || n > MAX_SECONDS) throw new Error('timestamp overflow');
+    return makeTimestamp(n * NS, 0);
+  }),
+  // a duration converts to its nanoseconds
+  celFunc('int', [DURATION], INT, (d: DurVal) => durNs(d.message)),
   // type-checks in cel-go (the overload exists) but every conversion fails
+  celFunc('duration', [STRING], DURATION, (text: string): Duration => {
+    const ns = parseGoDuration(text);
+    if (ns === null) throw new Error("type conversion error from 'string' to 'google.protobuf.Duration'");
+    let seconds = ns / NS;
+    let nanos = ns % NS;
+    if (nanos < 0n && seconds > 0n) {
+      nanos += NS;
+      seconds -= 1n;
+    }
+    return create(DurationSchema, { seconds, nanos: Number(nanos) });
+  }),
   celFunc('duration', [INT], DURATION, (): Duration => {
     throw new Error("type conversion error from 'int' to 'google.protobuf.Duration'");
   }),
@@ -122,6 +150,14 @@ export const goCompatFuncs: CelFunc[] = [
   // a list or map is never a key of a map: cel-go answers false, @bufbuild/cel fails
   celFunc('@in', [listType(DYN), mapType(DYN, DYN)], BOOL, () => false),
   celFunc('@in', [mapType(DYN, DYN), mapType(DYN, DYN)], BOOL, () => false),
+  // nor are bytes, durations, timestamps or null
+  ...[BYTES, DURATION, TIMESTAMP, NULL].map((t) => celFunc('@in', [t, mapType(DYN, DYN)], BOOL, () => false)),
+  // has(x.f) (see presence.ts)
+  celFunc(HAS_FIELD, [DYN, STRING], BOOL, (x: unknown, field: string) => {
+    if (isCelMap(x)) return (x as { has(k: string): boolean }).has(field);
+    if (isCelList(x)) throw new Error("unsupported index type 'string' in list");
+    return false;
+  }),
   celFunc('_%_', [INT, INT], INT, (a: bigint, b: bigint) => {
     if (b === 0n) throw new Error('modulus by zero');
     if (a === -(2n ** 63n) && b === -1n) throw new Error('integer overflow');
@@ -145,6 +181,53 @@ export const goCompatFuncs: CelFunc[] = [
     return v;
   }),
 ];
+
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  '\u00b5s': 1_000n,
+  '\u03bcs': 1_000n,
+  ms: 1_000_000n,
+  s: NS,
+  m: 60n * NS,
+  h: 3600n * NS,
+};
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * time.ParseDuration as cel-go's duration(string) uses it: a sign and one or more
+ * `<number><unit>` parts (`1h2m`, `1.5s`, `-3ms`), or `0`; nanoseconds, or null when invalid or
+ * beyond 64 bits.
+ */
+function parseGoDuration(text: string): bigint | null {
+  let s = text;
+  let negative = false;
+  if (s[0] === '-' || s[0] === '+') {
+    negative = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return 0n;
+  if (s === '') return null;
+  let total = 0n;
+  while (s !== '') {
+    const m = /^(\d*)(?:\.(\d*))?([^\d.]+)/.exec(s);
+    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return null;
+    // the unit runs up to the next digit or dot, as in Go
+    const unit = Object.hasOwn(DURATION_UNITS, m[3]!) ? DURATION_UNITS[m[3]!]! : undefined;
+    if (!unit) return null;
+    const whole = BigInt(m[1] || '0');
+    let part = whole * unit;
+    const frac = m[2] ?? '';
+    if (frac) {
+      // Go scales the fraction in floating point and truncates
+      part += BigInt(Math.trunc(Number(frac) * (Number(unit) / 10 ** frac.length)));
+    }
+    total += part;
+    if (total > INT64_MAX + (negative ? 1n : 0n)) return null;
+    s = s.slice(m[0].length);
+  }
+  return negative ? -total : total;
+}
 
 /** strconv.ParseFloat(s, 64) for cel-go's double(string): decimal, inf/infinity/nan; range errors fail. */
 function parseCelDouble(s: string): number | null {
@@ -184,12 +267,16 @@ const OPERATOR_TYPES: Record<string, string[]> = {
   '_*_': NUMERIC,
   '_/_': NUMERIC,
   '_%_': ['int', 'uint'],
-  '-_': ['int', 'double', 'google.protobuf.Duration'],
+  // bool negates too (logical not), yet rejects the arithmetic one plainly
+  '-_': ['int', 'double', 'bool', 'google.protobuf.Duration'],
   '_<_': ORDERED,
   '_<=_': ORDERED,
   '_>_': ORDERED,
   '_>=_': ORDERED,
 };
+
+/** The types whose values take method calls in cel-go (its receiver trait). */
+const RECEIVER_TYPES = ['string', 'google.protobuf.Timestamp', 'google.protobuf.Duration'];
 
 /** 'a, map(b, c), d' -> ['a', 'map(b, c)', 'd'] */
 function splitTypes(s: string): string[] {
@@ -234,9 +321,11 @@ export function celGoError(msg: string): string {
     // runtime type names: list and map without their parameters
     const argTypes = [...receiver, ...splitTypes(inner)].map((t) => t.replace(/^(list|map)\(.*\)$/, '$1'));
     if (/^[_@!-]/.test(name)) {
-      // an operator: plain when the left operand's type has the operation at all, else named
+      // an operator: plain when the left operand's type has the operation at all or takes method
+      // calls (cel-go hands the call to the value then, which answers plainly), else named
       const traits = OPERATOR_TYPES[name];
-      return traits && !traits.includes(argTypes[0]!.replace(/\(.*$/, ''))
+      const left = argTypes[0]!.replace(/\(.*$/, '');
+      return traits && !traits.includes(left) && !RECEIVER_TYPES.includes(left)
         ? `no such overload: ${name}`
         : 'no such overload';
     }

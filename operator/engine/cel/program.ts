@@ -6,10 +6,13 @@
  * and reports its errors in cel-go's format. Functions whose results differ from cel-go's are
  * replaced (gofuncs.ts), and evaluation errors are worded like cel-go's (celGoError).
  */
-import { celEnv, parse, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
+import { celEnv, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regex/index.js';
 import { checkExpression, formatIssues } from './checker.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
+import { CelParseIssues, parseCel, type ParsedCel } from './parse.js';
+import { rewritePresenceTests } from './presence.js';
+import { celGoSyntaxErrors } from './syntax.js';
 
 export class CelCompileError extends Error {
   override name = 'CelCompileError';
@@ -92,6 +95,44 @@ function indexErrorText(expr: AnyExpr, rootId: bigint, index: string, vars: CelV
   return `index out of bounds: ${index}`;
 }
 
+/**
+ * Whether the failed lookup of `name` (`x.name`, `x["name"]`) that @bufbuild/cel reported at
+ * `rootId` (the start of its access chain, or the selection itself) was on a list: cel-go rejects
+ * the string index itself there, @bufbuild/cel reports a missing field.
+ */
+function listIndexedByName(expr: AnyExpr, rootId: bigint, name: string, vars: CelVariables): boolean {
+  const lookups: AnyExpr[] = [];
+  const visit = (e: AnyExpr): void => {
+    const k = e?.exprKind;
+    if (!k) return;
+    if (k.case === 'selectExpr') {
+      if (!k.value.testOnly && k.value.field === name && (chainRoot(e)?.id === rootId || e.id === rootId))
+        lookups.push(k.value.operand);
+      visit(k.value.operand);
+    } else if (k.case === 'callExpr') {
+      const args: AnyExpr[] = k.value.args ?? [];
+      const key = args[1]?.exprKind;
+      if (
+        k.value.function === '_[_]' &&
+        key?.case === 'constExpr' &&
+        key.value.constantKind?.value === name &&
+        chainRoot(e)?.id === rootId
+      )
+        lookups.push(args[0]);
+      for (const a of [k.value.target, ...args]) visit(a);
+    } else if (k.case === 'listExpr') for (const x of k.value.elements ?? []) visit(x);
+    else if (k.case === 'structExpr')
+      for (const en of k.value.entries ?? []) {
+        if (en.keyKind?.case === 'mapKey') visit(en.keyKind.value);
+        visit(en.value);
+      }
+    else if (k.case === 'comprehensionExpr')
+      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopStep, k.value.result]) visit(x);
+  };
+  visit(expr);
+  return lookups.some((operand) => isCelList(evalSub(operand, vars)));
+}
+
 /** Evaluates a sub-expression with the same variables (comprehension variables are not bound). */
 function evalSub(e: AnyExpr, vars: CelVariables): unknown {
   try {
@@ -104,10 +145,13 @@ function evalSub(e: AnyExpr, vars: CelVariables): unknown {
 
 /** Parses and checks once; throws CelCompileError with cel-go's error listing. */
 export function compileCel(expression: string): CelProgram {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ParsedCel;
   try {
-    parsed = parse(expression);
+    parsed = parseCel(expression);
   } catch (e) {
+    if (e instanceof CelParseIssues) throw new CelCompileError(formatIssues(expression, e.issues));
+    const known = celGoSyntaxErrors(expression);
+    if (known) throw new CelCompileError(formatIssues(expression, known));
     const err = e as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };
     const offset = err.location?.start?.offset ?? 0;
     throw new CelCompileError(
@@ -116,6 +160,7 @@ export function compileCel(expression: string): CelProgram {
   }
   const issues = checkExpression(expression, parsed);
   if (issues.length) throw new CelCompileError(formatIssues(expression, issues));
+  rewritePresenceTests(parsed.expr);
   const run = plan(env, parsed) as (ctx: Record<string, CelInput>) => unknown;
   return {
     expression,
@@ -131,6 +176,9 @@ export function compileCel(expression: string): CelProgram {
         const m = /^index (-?\d+) out of bounds/.exec(err.message);
         if (m && err.exprId !== undefined)
           throw new CelEvalError(indexErrorText(parsed.expr, err.exprId, m[1]!, vars));
+        const f = /^field not found: (.*)$/s.exec(err.message);
+        if (f && err.exprId !== undefined && listIndexedByName(parsed.expr, err.exprId, f[1]!, vars))
+          throw new CelEvalError("unsupported index type 'string' in list");
         throw new CelEvalError(celGoError(err.message));
       }
       return r;
