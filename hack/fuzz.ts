@@ -22,7 +22,7 @@ import {
   TemplateError,
   compileTemplate,
   parseJsonToGo,
-} from '../operator/engine/template/index.js';
+} from '../operator/golang/template/index.js';
 import {
   parseJson,
   getPath,
@@ -31,10 +31,10 @@ import {
   deletePath,
   toJs,
   type Result,
-} from '../operator/engine/gjson/index.js';
-import { formatFloatG } from '../operator/engine/gjson/gofloat.js';
+} from '../operator/golang/gjson/index.js';
+import { formatFloatG } from '../operator/golang/gjson/gofloat.js';
 import { processEnvironment } from '../operator/runtime/process-environment.js';
-import { goMarshal } from '../operator/engine/gojson/marshal.js';
+import { goMarshal } from '../operator/golang/json/marshal.js';
 import { runMutationCase, comparable } from '../operator/engine/mutation/golden.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

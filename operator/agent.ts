@@ -12,7 +12,7 @@ import { SyncManager } from './controllers/syncmanager/controller.js';
 import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
 import { StateStore } from './controllers/sync/state-store.js';
 import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
-import { useTemplateEnvironment } from './engine/template/index.js';
+import { useTemplateEnvironment } from './golang/template/index.js';
 import { resolveKcpEndpoint } from './kcp/bootstrap.js';
 import { clusterOf } from './kcp/cluster.js';
 import { GVR_APIEXPORTS, GVR_CRDS, GVR_SECRETS } from './kcp/resources.js';

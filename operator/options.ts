@@ -4,7 +4,7 @@
  * unchanged.
  */
 import { FlagError, FlagSet, HelpRequested } from './cli/pflag.js';
-import { parseSelector, type Selector } from './engine/labels/selector.js';
+import { parseSelector, type Selector } from './runtime/labels/selector.js';
 
 export const CONTROLLER_NAMES = ['apiexport', 'apiresourceschema', 'sync'] as const;
 

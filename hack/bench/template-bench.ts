@@ -7,7 +7,7 @@ import {
   compileTemplate,
   goTrimSpace,
   jsonToGoValue,
-} from '../../operator/engine/template/index.js';
+} from '../../operator/golang/template/index.js';
 
 const DEFAULT_NAME = '{{ .Object.metadata.namespace | sha3short }}-{{ .Object.metadata.name | sha3short }}';
 const seconds = Number(process.argv[2] ?? 3);

@@ -60,25 +60,25 @@ func main() {
 		os.Exit(2)
 	}
 	corpus, root := os.Args[1], os.Args[2]
-	engine := filepath.Join(root, "operator", "engine")
+	operator := filepath.Join(root, "operator")
 
 	run := func(name, out string, fn func(map[string]any) map[string]any) {
 		cases := readCorpus(filepath.Join(corpus, name+".json"))
 		for i, c := range cases {
 			cases[i] = fn(c)
 		}
-		writeGolden(filepath.Join(engine, out, "testdata", name+".golden.json"), cases)
+		writeGolden(filepath.Join(operator, out, "testdata", name+".golden.json"), cases)
 		fmt.Printf("%-10s %4d cases\n", name, len(cases))
 	}
-	run("gjson", "gjson", gjsonCase)
-	run("sjson", "gjson", sjsonCase)
-	run("regex", "regex", regexCase)
-	run("cel", "cel", celCase)
-	run("mutation", "mutation", mutationCase)
-	run("legacy-naming", "naming", legacyNamingCase)
-	run("naming", "naming", namingCase)
-	run("reference", "related", referenceCase)
-	run("related-template", "related", relatedTemplateCase)
+	run("gjson", "golang/gjson", gjsonCase)
+	run("sjson", "golang/gjson", sjsonCase)
+	run("regex", "golang/regexp", regexCase)
+	run("cel", "golang/cel", celCase)
+	run("mutation", "engine/mutation", mutationCase)
+	run("legacy-naming", "engine/naming", legacyNamingCase)
+	run("naming", "engine/naming", namingCase)
+	run("reference", "engine/related", referenceCase)
+	run("related-template", "engine/related", relatedTemplateCase)
 }
 
 // batch evaluates {"gjson":[...],"sjson":[...],"cel":[...],"mutation":[...]} (cases as in the corpus)

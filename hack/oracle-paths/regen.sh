@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the Go oracle for paths, regexes, CEL, mutations and legacy naming and regenerates the
-# goldens under operator/engine/{gjson,regex,cel,mutation,naming}/testdata from hack/oracle-paths/corpus.
+# goldens under operator/golang/{gjson,regexp,cel}/testdata and operator/engine/{mutation,naming,related}/testdata
+# from hack/oracle-paths/corpus.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -6,5 +6,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$here"
 nice -n 10 go build -o "$here/.bin/oracle-template" .
-mkdir -p "$root/operator/engine/template/testdata"
-TZ=UTC "$here/.bin/oracle-template" "$here/cases.txt" "$root/operator/engine/template/testdata/golden.json"
+mkdir -p "$root/operator/golang/template/testdata"
+TZ=UTC "$here/.bin/oracle-template" "$here/cases.txt" "$root/operator/golang/template/testdata/golden.json"

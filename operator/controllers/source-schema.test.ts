@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { PublishedResource } from '../apis/v1alpha1/types.js';
 import { apiResourceSchemaName } from '../engine/schema/ars.js';
-import { goMarshal } from '../engine/gojson/marshal.js';
+import { goMarshal } from '../golang/json/marshal.js';
 import { parseCrdYaml } from '../engine/schema/lossless.js';
 import { projectCRD } from '../engine/schema/projection.js';
 import { FakeClock } from '../runtime/clock.js';

@@ -1,7 +1,7 @@
 import type { ObjectWithMeta } from './client/types.js';
 import type { Indexer } from './indexer.js';
 import { requestKey } from './reconciler.js';
-import { parseSelector } from '../engine/labels/selector.js';
+import { parseSelector } from './labels/selector.js';
 
 /**
  * The logical cluster an object belongs to. The runtime does not know how a multi-cluster server marks

@@ -48,7 +48,7 @@
  * Logging (log.ts): createLogger({ format: 'json'|'console', debug }), parseLogFormat, silentLogger.
  * Metrics (metrics.ts): metricsRegistry (prom-client global registry), counter/gauge/histogram get-or-create.
  * Process environment (process-environment.ts): the real clock, variables, randomness and key
- *   generation, in the shape template functions take (engine/template/environment.ts).
+ *   generation, in the shape template functions take (golang/template/environment.ts).
  */
 export * from './reconciler.js';
 export * from './controller.js';

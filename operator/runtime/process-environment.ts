@@ -1,6 +1,6 @@
 /**
  * The process's real clock, environment variables and randomness, in the shape the template engine
- * asks for (engine/template/environment.ts: TemplateEnvironment). The agent and pubres-toolkit
+ * asks for (golang/template/environment.ts: TemplateEnvironment). The agent and pubres-toolkit
  * install it at start-up; nothing below operator/engine reads these by itself.
  */
 import { generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';

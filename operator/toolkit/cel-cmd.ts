@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { celResultToJson, compileCel, toCelInput } from '../engine/cel/index.js';
-import { fromJs, getPath } from '../engine/gjson/index.js';
+import { celResultToJson, compileCel, toCelInput } from '../golang/cel/index.js';
+import { fromJs, getPath } from '../golang/gjson/index.js';
 import type { CommandResult } from './template-cmd.js';
 
 export interface CelCommandOptions {

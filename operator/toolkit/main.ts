@@ -6,7 +6,7 @@
  * in SUBCOMMANDS below.
  */
 import { Command } from 'commander';
-import { useTemplateEnvironment } from '../engine/template/index.js';
+import { useTemplateEnvironment } from '../golang/template/index.js';
 import { processEnvironment } from '../runtime/process-environment.js';
 import { VERSION } from '../version.js';
 import { registerCelCommand } from './cel-cmd.js';

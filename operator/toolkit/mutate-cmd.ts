@@ -16,7 +16,7 @@ import {
   type ResourceMutation,
   type ResourceMutationSpec,
 } from '../engine/mutation/index.js';
-import { goMarshal } from '../engine/gojson/marshal.js';
+import { goMarshal } from '../golang/json/marshal.js';
 import type { CommandResult } from './template-cmd.js';
 
 export interface MutateCommandOptions {

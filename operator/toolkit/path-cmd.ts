@@ -20,9 +20,9 @@ import {
   setRawPath,
   toJs,
   type JNode,
-} from '../engine/gjson/index.js';
-import { goMarshal } from '../engine/gojson/marshal.js';
-import { goJsonSyntaxError } from '../engine/gojson/syntax.js';
+} from '../golang/gjson/index.js';
+import { goMarshal } from '../golang/json/marshal.js';
+import { goJsonSyntaxError } from '../golang/json/syntax.js';
 import type { CommandResult } from './template-cmd.js';
 
 export interface PathCommandOptions {

@@ -19,7 +19,7 @@ import {
   compileTemplate,
   goTrimSpace,
   parseJsonToGo,
-} from '../engine/template/index.js';
+} from '../golang/template/index.js';
 
 export interface TemplateCommandOptions {
   file?: string;

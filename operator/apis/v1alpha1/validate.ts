@@ -7,7 +7,7 @@
  * nothing is accepted silently (docs/security.md). The CRD's own CEL rules are not
  * repeated here: the API server enforces them.
  */
-import { selectorFromSpec, validateLabelKey, validateLabelValue } from '../../engine/labels/selector.js';
+import { selectorFromSpec, validateLabelKey, validateLabelValue } from '../../runtime/labels/selector.js';
 import { compileStep, StepError } from '../../engine/mutation/steps.js';
 import { compileNaming, NamingError, validateLocalName } from '../../engine/naming/index.js';
 import { compileRelated } from '../../engine/related/plan.js';

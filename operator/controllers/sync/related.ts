@@ -6,7 +6,7 @@
  * (engine/related); this file does the I/O.
  */
 import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
-import { selectorFromSpec } from '../../engine/labels/selector.js';
+import { selectorFromSpec } from '../../runtime/labels/selector.js';
 import { compileMutations, type Mutator } from '../../engine/mutation/index.js';
 import { relatedAnnotationPatch, type RelatedAnnotationEntry } from '../../engine/related/annotation.js';
 import {

@@ -1,6 +1,6 @@
 /** Shared runner for the oracle goldens of whole mutation lists (used by the cel and mutation tests). */
 import { compileMutations, MutationError, type ResourceMutation } from './index.js';
-import { goMarshal } from '../gojson/marshal.js';
+import { goMarshal } from '../../golang/json/marshal.js';
 
 export interface MutationGoldenCase {
   object: string;

@@ -7,9 +7,9 @@
  * `self.spec.replicas + 1` works in a first CEL step and fails with "no such overload" after any
  * earlier step, exactly as in the Go agent. `other` always keeps integers as ints.
  */
-import { fromJs, toJs, parseJson, rawOf, isTextEdited, type JNode } from '../gjson/index.js';
-import { goJsonSyntaxError } from '../gojson/syntax.js';
-import { jsonToGoValue } from '../template/index.js';
+import { fromJs, toJs, parseJson, rawOf, isTextEdited, type JNode } from '../../golang/gjson/index.js';
+import { goJsonSyntaxError } from '../../golang/json/syntax.js';
+import { jsonToGoValue } from '../../golang/template/index.js';
 import { compileStep, StepError, type CompiledStep } from './steps.js';
 import { MutationError, type ResourceMutation, type ResourceMutationSpec } from './types.js';
 

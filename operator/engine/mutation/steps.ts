@@ -11,9 +11,9 @@ import {
   parseJson,
   Result,
   resultIndexes,
-} from '../gjson/index.js';
-import { GoRegexp, GoRegexpSyntaxError } from '../regex/index.js';
-import { compileCel, toCelInput, celResultToJson, CelCompileError } from '../cel/index.js';
+} from '../../golang/gjson/index.js';
+import { GoRegexp, GoRegexpSyntaxError } from '../../golang/regexp/index.js';
+import { compileCel, toCelInput, celResultToJson, CelCompileError } from '../../golang/cel/index.js';
 import {
   compileTemplate,
   fn,
@@ -24,9 +24,9 @@ import {
   goTrimSpace,
   TemplateError,
   type ParamType,
-} from '../template/index.js';
-import type { GoMethod } from '../template/value.js';
-import { compareGoStrings, goQuote } from '../gojson/marshal.js';
+} from '../../golang/template/index.js';
+import type { GoMethod } from '../../golang/template/value.js';
+import { compareGoStrings, goQuote } from '../../golang/json/marshal.js';
 import type { ResourceMutation } from './types.js';
 
 export interface StepInput {

@@ -3,7 +3,7 @@
  * tried in this order (Go strings.NewReplacer argument order), matches never overlap, the result is not
  * trimmed. `$remoteNamespaceHash`/`$remoteNameHash` are SHA-1 short hashes (20 hex chars).
  */
-import { shortHash } from '../template/index.js';
+import { shortHash } from '../../golang/template/index.js';
 
 export interface LegacyNamingInput {
   clusterName: string;

@@ -17,7 +17,7 @@ import {
   jsonToGoValue,
   sha3short,
   TemplateError,
-} from '../template/index.js';
+} from '../../golang/template/index.js';
 import { renderLegacyPattern } from './legacy.js';
 
 export const DEFAULT_NAMESPACE_TEMPLATE = '{{ .ClusterName }}';

@@ -3,7 +3,7 @@
  * (docs/compatibility.md#related-annotation), pure: the value of one entry and the merge patch that brings
  * the primary's annotations of one identifier to the wanted list (stale higher indexes removed).
  */
-import { goQuote } from '../gojson/marshal.js';
+import { goQuote } from '../../golang/json/marshal.js';
 
 export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 

@@ -19,7 +19,7 @@ import type {
   RelatedResourceObjectSpec,
   RelatedResourceSpec,
 } from '../../apis/v1alpha1/types.js';
-import { selectorFromSpec } from '../labels/selector.js';
+import { selectorFromSpec } from '../../runtime/labels/selector.js';
 import {
   ANNOTATION_RELATED_OWNER,
   ANNOTATION_REMOTE_NAME,

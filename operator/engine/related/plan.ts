@@ -19,10 +19,10 @@ import type {
   RelatedResourceSpec,
   TemplateExpression,
 } from '../../apis/v1alpha1/types.js';
-import { fromJs, getPath, Result } from '../gjson/index.js';
-import { GoRegexp } from '../regex/index.js';
-import { compileTemplate, goTrimSpace, GoStruct, jsonToGoValue } from '../template/index.js';
-import { goQuote } from '../gojson/marshal.js';
+import { fromJs, getPath, Result } from '../../golang/gjson/index.js';
+import { GoRegexp } from '../../golang/regexp/index.js';
+import { compileTemplate, goTrimSpace, GoStruct, jsonToGoValue } from '../../golang/template/index.js';
+import { goQuote } from '../../golang/json/marshal.js';
 
 type Obj = Record<string, unknown>;
 

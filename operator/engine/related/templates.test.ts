@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { compileTemplate, goTrimSpace } from '../template/index.js';
+import { compileTemplate, goTrimSpace } from '../../golang/template/index.js';
 import {
   relatedObjectContext,
   relatedObjectLabelContext,

@@ -7,7 +7,7 @@
  * `resolveSchemaNames` reports it separately so the controller can surface it on that object.
  */
 import type { PublishedResource, RelatedResourceSpec } from '../../apis/v1alpha1/types.js';
-import { compareGoStrings } from '../gojson/marshal.js';
+import { compareGoStrings } from '../../golang/json/marshal.js';
 import { GROUP_KCP_APIS, GROUP_KCP_CORE } from '../../kcp/well-known.js';
 
 export interface ParsedSchemaName {

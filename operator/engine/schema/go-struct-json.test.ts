@@ -5,7 +5,7 @@ import {
   jsonSchemaPropsCodec,
   marshalGoStruct,
 } from './go-struct-json.js';
-import { formatGoFloatG } from './go-yaml.js';
+import { formatGoFloatG } from '../../golang/yaml/marshal.js';
 
 describe('Go-JSON of the apiextensions types', () => {
   it('keeps raw JSON values as given, compacted and HTML-escaped', () => {

@@ -8,7 +8,7 @@
  * Each Go type is described by a codec table below; fields the Go type does not know are dropped,
  * exactly as a Go client decoding the object would drop them.
  */
-import { compareGoStrings, goMarshal, goQuote } from '../gojson/marshal.js';
+import { compareGoStrings, goMarshal, goQuote } from '../../golang/json/marshal.js';
 
 /** A JSON value kept as the text received (Go's `apiextensionsv1.JSON.Raw`). */
 export class RawJSON {

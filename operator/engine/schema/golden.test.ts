@@ -67,7 +67,7 @@ describe('go-yaml printer', () => {
   const yamlDir = join(testdata, 'yaml');
   const inputs = readdirSync(yamlDir).filter((f) => f.endsWith('.json'));
   it.each(inputs)('%s prints like sigs.k8s.io/yaml.JSONToYAML', async (file) => {
-    const { toGoYAML } = await import('./go-yaml.js');
+    const { toGoYAML } = await import('../../golang/yaml/marshal.js');
     const value: unknown = JSON.parse(read(join(yamlDir, file)));
     expect(toGoYAML(value)).toBe(read(join(yamlDir, file.replace(/\.json$/, '.yaml'))));
   });

@@ -35,4 +35,4 @@ export {
   jsonSchemaPropsCodec,
   apiResourceSchemaCodec,
 } from './go-struct-json.js';
-export { toGoYAML, compareGoYAMLKeys, formatGoFloatG } from './go-yaml.js';
+export { toGoYAML, compareGoYAMLKeys, formatGoFloatG } from '../../golang/yaml/marshal.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { goMarshal } from '../gojson/marshal.js';
+import { goMarshal } from '../../golang/json/marshal.js';
 import { apiResourceSchemaName } from './ars.js';
 import { parseCrdJson, parseCrdYaml } from './lossless.js';
 import { projectCRD } from './projection.js';

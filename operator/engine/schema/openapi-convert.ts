@@ -9,7 +9,7 @@
  * inherited from the referencing property, recursion rejected).
  */
 import type { JSONSchemaProps } from './types.js';
-import { compareGoStrings } from '../gojson/marshal.js';
+import { compareGoStrings } from '../../golang/json/marshal.js';
 
 type Extensions = Record<string, unknown>;
 

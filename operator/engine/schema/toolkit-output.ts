@@ -3,7 +3,7 @@
  * writes the Go object, followed by the extra newline of Go's fmt.Println.
  */
 import { apiResourceSchemaCodec, crdCodec, marshalGoStruct } from './go-struct-json.js';
-import { toGoYAML } from './go-yaml.js';
+import { toGoYAML } from '../../golang/yaml/marshal.js';
 import type { APIResourceSchema, CustomResourceDefinition } from './types.js';
 import { parseJsonLossless } from './lossless.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { goEncode, goQuote } from '../gojson/marshal.js';
+import { goEncode, goQuote } from '../../golang/json/marshal.js';
 import {
   ANNOTATION_REMOTE_NAME,
   ANNOTATION_REMOTE_NAMESPACE,

@@ -3,7 +3,7 @@
  * (docs/compatibility.md#sync-controller): how its local copy is found, how a local copy maps back to it, and
  * whether the PublishedResource's filters let it through.
  */
-import { selectorFromSpec, type LabelSelectorSpec } from '../labels/selector.js';
+import { selectorFromSpec, type LabelSelectorSpec } from '../../runtime/labels/selector.js';
 import {
   ANNOTATION_REMOTE_NAME,
   ANNOTATION_REMOTE_NAMESPACE,

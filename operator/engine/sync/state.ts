@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { goMarshal } from '../gojson/marshal.js';
+import { goMarshal } from '../../golang/json/marshal.js';
 import { LABEL_OBJECT_STATE } from './keys.js';
 import { stripMetadata, withoutSubresources } from './strip.js';
 import { deepCopy, type Unstructured } from './unstructured.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../client/types.js';
-import { parseSelector } from '../../engine/labels/selector.js';
+import { parseSelector } from '../labels/selector.js';
 import { applyJsonPatch, applyMergePatch } from './patches.js';
 
 /** A resource the server serves: answers discovery and decides scope and the status subresource. */
