@@ -33,30 +33,30 @@ export interface RunningAgent {
   done: Promise<void>;
 }
 
-export async function startAgent(o: CompletedOptions, log: Logger): Promise<RunningAgent> {
+export async function startAgent(options: CompletedOptions, log: Logger): Promise<RunningAgent> {
   // The real clock, variables and randomness for template functions (now, env, rand*, ...).
   useTemplateEnvironment(processEnvironment);
   log.info(
-    { version: VERSION, name: o.agentName, apiexportendpointslice: o.apiExportEndpointSliceRef },
+    { version: VERSION, name: options.agentName, apiexportendpointslice: options.apiExportEndpointSliceRef },
     "Moin, I'm the kcp Sync Agent",
   );
 
   const localConfig = {
     ...loadRestConfig({
-      ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
-      ...(o.kubeconfigHostOverride ? { hostOverride: o.kubeconfigHostOverride } : {}),
-      ...(o.kubeconfigCAFileOverride ? { caFileOverride: o.kubeconfigCAFileOverride } : {}),
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.kubeconfigHostOverride ? { hostOverride: options.kubeconfigHostOverride } : {}),
+      ...(options.kubeconfigCAFileOverride ? { caFileOverride: options.kubeconfigCAFileOverride } : {}),
     }),
     userAgent: USER_AGENT,
   };
   const kcpConfig = {
-    ...loadRestConfig({ kubeconfig: o.kcpKubeconfig, explicitOnly: true }),
+    ...loadRestConfig({ kubeconfig: options.kcpKubeconfig, explicitOnly: true }),
     userAgent: USER_AGENT,
   };
-  const endpoint = await resolveKcpEndpoint(kcpConfig, o.apiExportEndpointSliceRef);
+  const endpoint = await resolveKcpEndpoint(kcpConfig, options.apiExportEndpointSliceRef);
   log.info(
     {
-      slice: o.apiExportEndpointSliceRef,
+      slice: options.apiExportEndpointSliceRef,
       sliceWorkspace: endpoint.sliceCluster.path || endpoint.sliceCluster.name,
       apiExport: endpoint.exportName,
       exportWorkspace: endpoint.exportCluster.path || endpoint.exportCluster.name,
@@ -70,18 +70,18 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   const manager = new Manager({
     client: localClient,
     log,
-    metricsAddress: o.metricsAddress,
-    healthAddress: o.healthAddress,
+    metricsAddress: options.metricsAddress,
+    healthAddress: options.healthAddress,
     leaderElection: {
-      enabled: o.enableLeaderElection,
-      namespace: o.namespace,
-      name: `syncagent.${o.agentName}`,
+      enabled: options.enableLeaderElection,
+      namespace: options.namespace,
+      name: `syncagent.${options.agentName}`,
       identity: `${hostname()}_${randomUUID()}`,
     },
   });
   publishedResourceGauge.set(0);
 
-  const selector = o.publishedResourceSelector.toString();
+  const selector = options.publishedResourceSelector.toString();
   const publishedResources = manager.informer<PublishedResource>({
     gvr: GVR_PUBLISHED_RESOURCES,
     transform: dropManagedFields,
@@ -97,25 +97,25 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   // One state Secret per synced object: keep the cache lean (managedFields are never read).
   const stateSecrets = manager.informer({
     gvr: GVR_SECRETS,
-    namespace: o.namespace,
+    namespace: options.namespace,
     labelSelector: `${LABEL_OBJECT_STATE}=true`,
     transform: dropManagedFields,
   });
 
   const vw = new VirtualWorkspaces(
     endpoint.sliceConfig,
-    o.apiExportEndpointSliceRef,
+    options.apiExportEndpointSliceRef,
     log.child({ logger: 'vw' }),
   );
   manager.add({ start: () => vw.start(), stop: () => vw.stop() });
 
-  const disabled = new Set(o.disabledControllers);
+  const disabled = new Set(options.disabledControllers);
   if (disabled.has('apiresourceschema')) {
     log.info('apiresourceschema controller disabled');
   } else {
     const recorder = new EventRecorder({ component: 'syncagent-apiresourceschema', log });
     new APIResourceSchemaReconciler({
-      agentName: o.agentName,
+      agentName: options.agentName,
       localClient,
       exportClient,
       publishedResources,
@@ -129,7 +129,7 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
   } else {
     const recorder = new EventRecorder({ component: 'syncagent-apiexport', log });
     new APIExportReconciler({
-      agentName: o.agentName,
+      agentName: options.agentName,
       exportName: endpoint.exportName,
       exportCluster: endpoint.exportCluster.name,
       localClient,
@@ -144,11 +144,11 @@ export async function startAgent(o: CompletedOptions, log: Logger): Promise<Runn
     log.info('sync controller disabled');
   } else {
     const syncManager = new SyncManager({
-      agentName: o.agentName,
+      agentName: options.agentName,
       manager,
       localClient,
       publishedResources,
-      state: new StateStore(localClient, o.namespace, stateSecrets),
+      state: new StateStore(localClient, options.namespace, stateSecrets),
       vw,
       recorder: new EventRecorder({ component: SYNC_CONTROLLER_NAME, log }),
       log,

@@ -72,42 +72,42 @@ export interface APIExportControllerDeps {
 const KEY = { cluster: '', namespace: '', name: 'dummy' };
 
 export class APIExportReconciler implements Reconciler {
-  private readonly d: APIExportControllerDeps;
+  private readonly deps: APIExportControllerDeps;
 
-  constructor(d: APIExportControllerDeps) {
-    this.d = d;
+  constructor(deps: APIExportControllerDeps) {
+    this.deps = deps;
   }
 
   setupWithManager(manager: Manager): Controller {
-    const { d } = this;
+    const { deps } = this;
     const theExport = (): Request[] => [KEY];
     return (
       controllerManagedBy(manager)
         .named(APIEXPORT_CONTROLLER_NAME)
-        .watches(d.apiExports, theExport)
+        .watches(deps.apiExports, theExport)
         // Only PRs with a schema name matter for the export's content, but every PR counts for the gauge.
-        .watches(d.publishedResources, theExport)
-        .withOptions({ workers: 1, log: d.log })
+        .watches(deps.publishedResources, theExport)
+        .withOptions({ workers: 1, log: deps.log })
         .complete(this)
     );
   }
 
   reconcile(_req: Request, ctx: ReconcileContext): Promise<Result> {
-    return reconcile(this.d, ctx);
+    return reconcile(this.deps, ctx);
   }
 }
 
-async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
-  const cached = d.apiExports.reader.get(d.exportCluster, '', d.exportName);
+async function reconcile(deps: APIExportControllerDeps, ctx: ReconcileContext): Promise<Result> {
+  const cached = deps.apiExports.reader.get(deps.exportCluster, '', deps.exportName);
   // Copies: status writes below update them, so later writes in this reconcile build on earlier ones.
-  const prs = structuredClone(d.publishedResources.reader.list());
+  const prs = structuredClone(deps.publishedResources.reader.list());
   publishedResourceGauge.set(prs.length);
   if (!cached) return {};
 
   // Names of PRs without status are computed (async) up front; failures are kept per PR.
   // One reader: all of them share one discovery read.
   const computed = new Map<string, string | Error>();
-  const schemas = new PublishedSchemaReader(d.localClient);
+  const schemas = new PublishedSchemaReader(deps.localClient);
   for (const pr of prs) {
     if (pr.status?.resourceSchemaName) continue;
     try {
@@ -128,7 +128,7 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
         { publishedResource: r.pr.metadata.name, err: String(r.error) },
         'Skipping PublishedResource for the APIExport',
       );
-      if (r.error) recordReconcilingError(d.recorder, d.localClient, r.pr, r.error);
+      if (r.error) recordReconcilingError(deps.recorder, deps.localClient, r.pr, r.error);
       continue;
     }
     usable.push(r);
@@ -145,67 +145,73 @@ async function reconcile(d: APIExportControllerDeps, ctx: ReconcileContext): Pro
   const before = spec.latestResourceSchemas ?? [];
   const mergedForClaims = mergeResourceSchemas(before, allNames);
   const plan = planPermissionClaims(usablePRs, mergedForClaims);
-  await reportClaims(d, prs, plan.rejected, ctx);
+  await reportClaims(deps, prs, plan.rejected, ctx);
   const latest = mergeResourceSchemas(before, readyNames);
   const { claims, added } = mergePermissionClaims(spec.permissionClaims ?? [], plan.required);
 
   const desired: KubeObject = structuredClone(existing);
   desired.metadata = {
     ...(desired.metadata ?? {}),
-    annotations: { ...(desired.metadata?.annotations ?? {}), [ANNOTATION_AGENT_NAME]: d.agentName },
+    annotations: { ...(desired.metadata?.annotations ?? {}), [ANNOTATION_AGENT_NAME]: deps.agentName },
   };
   const desiredSpec = (desired.spec ?? {}) as Record<string, unknown>;
   desiredSpec.latestResourceSchemas = latest;
   if (claims.length > 0 || spec.permissionClaims !== undefined) desiredSpec.permissionClaims = claims;
   desired.spec = desiredSpec;
   if (jsonEqual(desired, existing)) {
-    await reportPublished(d, usable, new Set(latest), ctx);
+    await reportPublished(deps, usable, new Set(latest), ctx);
     return {};
   }
 
   let updated: KubeObject;
   try {
-    updated = await d.exportClient.update(GVR_APIEXPORTS, desired, { signal: ctx.signal });
+    updated = await deps.exportClient.update(GVR_APIEXPORTS, desired, { signal: ctx.signal });
   } catch (err) {
     // Schemas not yet in the export are not published: say so instead of a premature True.
     const listed = new Set(before);
     for (const r of usable) {
       if (!r.ready || listed.has(r.schemaName!)) continue;
       await setSchemaPublished(
-        d,
+        deps,
         r.pr,
         {
           status: 'False',
           reason: 'APIExportUpdateFailed',
-          message: `APIResourceSchema ${r.schemaName} could not be added to APIExport ${d.exportName}: ${(err as Error).message}`,
+          message: `APIResourceSchema ${r.schemaName} could not be added to APIExport ${deps.exportName}: ${(err as Error).message}`,
         },
         ctx,
       );
     }
     throw err;
   }
-  d.apiExports.assume(updated);
+  deps.apiExports.assume(updated);
   const messages = schemaChangeMessages(before, latest);
   if (messages.added)
-    void d.recorder.event(d.exportClient, updated, 'Normal', 'AddingResourceSchemas', messages.added);
+    void deps.recorder.event(deps.exportClient, updated, 'Normal', 'AddingResourceSchemas', messages.added);
   if (messages.removed)
-    void d.recorder.event(d.exportClient, updated, 'Warning', 'RemovingResourceSchemas', messages.removed);
+    void deps.recorder.event(
+      deps.exportClient,
+      updated,
+      'Warning',
+      'RemovingResourceSchemas',
+      messages.removed,
+    );
   if (added.length > 0)
-    void d.recorder.event(
-      d.exportClient,
+    void deps.recorder.event(
+      deps.exportClient,
       updated,
       'Normal',
       'AddingPermissionClaims',
       addedClaimsMessage(added),
     );
   ctx.log.info({ schemas: latest, claims: claims.length }, 'Updated APIExport');
-  await reportPublished(d, usable, new Set(latest), ctx);
+  await reportPublished(deps, usable, new Set(latest), ctx);
   return {};
 }
 
 /** SchemaPublished=True on every PublishedResource whose schema the (updated) export lists. */
 async function reportPublished(
-  d: APIExportControllerDeps,
+  deps: APIExportControllerDeps,
   usable: readonly { pr: PublishedResource; schemaName?: string; ready: boolean }[],
   listed: ReadonlySet<string>,
   ctx: ReconcileContext,
@@ -213,12 +219,12 @@ async function reportPublished(
   for (const r of usable) {
     if (!r.ready || !listed.has(r.schemaName!)) continue;
     await setSchemaPublished(
-      d,
+      deps,
       r.pr,
       {
         status: 'True',
         reason: 'Published',
-        message: `APIResourceSchema ${r.schemaName} is published in APIExport ${d.exportName}.`,
+        message: `APIResourceSchema ${r.schemaName} is published in APIExport ${deps.exportName}.`,
       },
       ctx,
     );
@@ -226,12 +232,12 @@ async function reportPublished(
 }
 
 async function setSchemaPublished(
-  d: APIExportControllerDeps,
+  deps: APIExportControllerDeps,
   pr: PublishedResource,
   c: Pick<Condition, 'status' | 'reason' | 'message'>,
   ctx: ReconcileContext,
 ): Promise<void> {
-  await updatePublishedResourceStatus(d.localClient, pr, {
+  await updatePublishedResourceStatus(deps.localClient, pr, {
     conditions: [{ type: CONDITION_SCHEMA_PUBLISHED, ...c }],
   }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
 }
@@ -242,7 +248,7 @@ async function setSchemaPublished(
  * that never had a rejected claim get no condition.
  */
 async function reportClaims(
-  d: APIExportControllerDeps,
+  deps: APIExportControllerDeps,
   prs: readonly PublishedResource[],
   rejected: readonly RejectedClaim[],
   ctx: ReconcileContext,
@@ -255,7 +261,7 @@ async function reportClaims(
     );
     if (mine.length === 0) {
       if (current && current.status !== 'True') {
-        await updatePublishedResourceStatus(d.localClient, pr, {
+        await updatePublishedResourceStatus(deps.localClient, pr, {
           conditions: [
             {
               type: CONDITION_CLAIMS_VALID,
@@ -276,8 +282,8 @@ async function reportClaims(
       { publishedResource: pr.metadata.name, rejected: mine },
       'Leaving out permission claims kcp would reject',
     );
-    recordInvalidField(d.recorder, d.localClient, pr, message);
-    await updatePublishedResourceStatus(d.localClient, pr, {
+    recordInvalidField(deps.recorder, deps.localClient, pr, message);
+    await updatePublishedResourceStatus(deps.localClient, pr, {
       conditions: [{ type: CONDITION_CLAIMS_VALID, status: 'False', reason: REASON_INVALID_FIELD, message }],
     }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
   }

@@ -43,27 +43,27 @@ export interface APIResourceSchemaControllerDeps {
 }
 
 export class APIResourceSchemaReconciler implements Reconciler {
-  private readonly d: APIResourceSchemaControllerDeps;
+  private readonly deps: APIResourceSchemaControllerDeps;
 
-  constructor(d: APIResourceSchemaControllerDeps) {
-    this.d = d;
+  constructor(deps: APIResourceSchemaControllerDeps) {
+    this.deps = deps;
   }
 
   setupWithManager(manager: Manager): Controller {
-    const { d } = this;
+    const { deps } = this;
     const prRequest = (o: PublishedResource): Request => ({
       cluster: '',
       namespace: '',
       name: o.metadata?.name ?? '',
     });
     // A deleted PR may have owned a kcp group/resource that a younger one wants: look at all again.
-    const allPRs = (): Request[] => d.publishedResources.reader.list().map(prRequest);
+    const allPRs = (): Request[] => deps.publishedResources.reader.list().map(prRequest);
     // A changed CRD re-publishes every PublishedResource of its group and kind, and changes what
     // discovery lists: the cached discovery is dropped (other types expire by its TTL).
     const prsOfCRD = (crd: KubeObject): Request[] => {
-      d.localClient.discovery.invalidate();
+      deps.localClient.discovery.invalidate();
       const spec = crd.spec as { group?: string; names?: { kind?: string } } | undefined;
-      return d.publishedResources.reader
+      return deps.publishedResources.reader
         .list()
         .filter(
           (pr) =>
@@ -74,18 +74,18 @@ export class APIResourceSchemaReconciler implements Reconciler {
     };
     return controllerManagedBy(manager)
       .named(APIRESOURCESCHEMA_CONTROLLER_NAME)
-      .for(d.publishedResources, { predicates: [{ update: affectsSchema, delete: () => false }] })
-      .watches(d.publishedResources, allPRs, {
+      .for(deps.publishedResources, { predicates: [{ update: affectsSchema, delete: () => false }] })
+      .watches(deps.publishedResources, allPRs, {
         predicates: [{ create: () => false, update: () => false }],
-        description: `${d.publishedResources.name} (deletions: every PublishedResource)`,
+        description: `${deps.publishedResources.name} (deletions: every PublishedResource)`,
       })
-      .watches(d.crds, prsOfCRD)
-      .withOptions({ workers: 4, log: d.log })
+      .watches(deps.crds, prsOfCRD)
+      .withOptions({ workers: 4, log: deps.log })
       .complete(this);
   }
 
   reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
-    return reconcile(this.d, req, ctx);
+    return reconcile(this.deps, req, ctx);
   }
 }
 
@@ -104,23 +104,23 @@ export function affectsSchema(o: PublishedResource, n: PublishedResource): boole
 }
 
 async function reconcile(
-  d: APIResourceSchemaControllerDeps,
+  deps: APIResourceSchemaControllerDeps,
   req: Request,
   ctx: ReconcileContext,
 ): Promise<Result> {
-  const cached = d.publishedResources.reader.get('', '', req.name);
+  const cached = deps.publishedResources.reader.get('', '', req.name);
   if (!cached || cached.metadata.deletionTimestamp) return {};
   const pr = structuredClone(cached);
   // One reader for this reconcile: the PR and every older one it is checked against share one
   // discovery read.
-  const schemas = new PublishedSchemaReader(d.localClient);
+  const schemas = new PublishedSchemaReader(deps.localClient);
   try {
     const { projected, schemaName } = await schemas.schemaOf(pr);
-    const owner = collidingOwner(pr, schemaName, await olderSchemaOwners(d, schemas, pr));
+    const owner = collidingOwner(pr, schemaName, await olderSchemaOwners(deps, schemas, pr));
     if (owner) {
       // Not published; a name recorded earlier goes, so the APIExport and syncmanager drop it too.
       if (pr.status?.resourceSchemaName) {
-        await d.localClient.patch(
+        await deps.localClient.patch(
           GVR_PUBLISHED_RESOURCES,
           pr.metadata.name,
           { status: { resourceSchemaName: null } },
@@ -131,14 +131,14 @@ async function reconcile(
       }
       throw new Error(collisionMessage(pr, schemaName, owner));
     }
-    await ensureSchema(d, projected, schemaName, ctx);
+    await ensureSchema(deps, projected, schemaName, ctx);
     // The schema is only published once the APIExport lists it: the apiexport controller says True.
     const current = findCondition(
       (pr.status as { conditions?: Condition[] } | undefined)?.conditions,
       CONDITION_SCHEMA_PUBLISHED,
     );
     const confirmed = current?.status === 'True' && pr.status?.resourceSchemaName === schemaName;
-    await updatePublishedResourceStatus(d.localClient, pr, {
+    await updatePublishedResourceStatus(deps.localClient, pr, {
       resourceSchemaName: schemaName,
       conditions: confirmed
         ? []
@@ -153,8 +153,8 @@ async function reconcile(
     });
     return {};
   } catch (err) {
-    recordReconcilingError(d.recorder, d.localClient, pr, err);
-    await updatePublishedResourceStatus(d.localClient, pr, {
+    recordReconcilingError(deps.recorder, deps.localClient, pr, err);
+    await updatePublishedResourceStatus(deps.localClient, pr, {
       conditions: [
         {
           type: CONDITION_SCHEMA_PUBLISHED,
@@ -174,12 +174,12 @@ async function reconcile(
  * cannot be determined claim nothing.
  */
 async function olderSchemaOwners(
-  d: APIResourceSchemaControllerDeps,
+  deps: APIResourceSchemaControllerDeps,
   schemas: PublishedSchemaReader,
   pr: PublishedResource,
 ): Promise<SchemaOwner[]> {
   const owners: SchemaOwner[] = [];
-  for (const other of d.publishedResources.reader.list()) {
+  for (const other of deps.publishedResources.reader.list()) {
     if (other.metadata.name === pr.metadata.name || other.metadata.deletionTimestamp) continue;
     if (!isOlder(other, pr)) continue;
     const schemaName =
@@ -194,19 +194,19 @@ async function olderSchemaOwners(
 }
 
 async function ensureSchema(
-  d: APIResourceSchemaControllerDeps,
+  deps: APIResourceSchemaControllerDeps,
   projected: Parameters<typeof buildAPIResourceSchema>[0],
   name: string,
   ctx: ReconcileContext,
 ): Promise<void> {
   let existing: KubeObject;
   try {
-    existing = await d.exportClient.get(GVR_APIRESOURCESCHEMAS, name, { signal: ctx.signal });
+    existing = await deps.exportClient.get(GVR_APIRESOURCESCHEMAS, name, { signal: ctx.signal });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    const ars = buildAPIResourceSchema(projected, name, d.agentName);
+    const ars = buildAPIResourceSchema(projected, name, deps.agentName);
     // The body is sent as Go would encode it, so defaults and examples keep their exact JSON.
-    await d.exportClient.request('POST', resourcePath({ gvr: GVR_APIRESOURCESCHEMAS }), {
+    await deps.exportClient.request('POST', resourcePath({ gvr: GVR_APIRESOURCESCHEMAS }), {
       body: marshalAPIResourceSchema(ars),
       signal: ctx.signal,
     });
@@ -216,15 +216,15 @@ async function ensureSchema(
   // Legacy metadata fix-up: schemas created by another agent name get ours, as in the Go agent.
   const md = existing.metadata ?? {};
   if (
-    md.labels?.[LABEL_AGENT_NAME] === d.agentName &&
-    md.annotations?.[ANNOTATION_AGENT_NAME] === d.agentName
+    md.labels?.[LABEL_AGENT_NAME] === deps.agentName &&
+    md.annotations?.[ANNOTATION_AGENT_NAME] === deps.agentName
   )
     return;
   const updated = structuredClone(existing);
   updated.metadata = {
     ...md,
-    labels: { ...(md.labels ?? {}), [LABEL_AGENT_NAME]: d.agentName },
-    annotations: { ...(md.annotations ?? {}), [ANNOTATION_AGENT_NAME]: d.agentName },
+    labels: { ...(md.labels ?? {}), [LABEL_AGENT_NAME]: deps.agentName },
+    annotations: { ...(md.annotations ?? {}), [ANNOTATION_AGENT_NAME]: deps.agentName },
   };
-  await d.exportClient.update(GVR_APIRESOURCESCHEMAS, updated, { signal: ctx.signal });
+  await deps.exportClient.update(GVR_APIRESOURCESCHEMAS, updated, { signal: ctx.signal });
 }

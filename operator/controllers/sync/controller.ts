@@ -114,7 +114,7 @@ export class SyncReconciler implements Reconciler {
   /** Primaries that a related object's event concerns. */
   private readonly relatedEvents = new Trigger('related objects (kcp and service cluster)');
 
-  private readonly d: SyncControllerDeps;
+  private readonly deps: SyncControllerDeps;
   /** kcp objects refused (collisions), mirrored onto the PublishedResource. */
   private readonly problems: ObjectProblems;
   /** kcp objects whose local name (`namespace/name`) is taken by another object, until it goes away. */
@@ -122,23 +122,30 @@ export class SyncReconciler implements Reconciler {
   /** Copies of gone kcp objects in workspaces not engaged (yet), by cluster: decided on engagement. */
   private readonly waitingForEngagement = new ParkedRequests();
 
-  constructor(d: SyncControllerDeps) {
-    this.d = d;
-    this.problems = new ObjectProblems({ client: d.localClient, pr: d.pr, recorder: d.recorder, log: d.log });
+  constructor(deps: SyncControllerDeps) {
+    this.deps = deps;
+    this.problems = new ObjectProblems({
+      client: deps.localClient,
+      pr: deps.pr,
+      recorder: deps.recorder,
+      log: deps.log,
+    });
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
-    this.naming = compileNaming(d.pr.spec.naming, { validate: { namespaced: d.types.local.namespaced } });
-    this.mutator = compileMutations(d.pr.spec.mutation, 'spec.mutation');
-    this.remote = d.vw.informersFor(d.types.remote.gvr);
+    this.naming = compileNaming(deps.pr.spec.naming, {
+      validate: { namespaced: deps.types.local.namespaced },
+    });
+    this.mutator = compileMutations(deps.pr.spec.mutation, 'spec.mutation');
+    this.remote = deps.vw.informersFor(deps.types.remote.gvr);
     this.related = new RelatedSync({
-      pr: d.pr,
-      types: d.types,
-      localClient: d.localClient,
-      state: d.state,
-      vw: d.vw,
-      recorder: d.recorder,
-      log: d.log,
+      pr: deps.pr,
+      types: deps.types,
+      localClient: deps.localClient,
+      state: deps.state,
+      vw: deps.vw,
+      recorder: deps.recorder,
+      log: deps.log,
       enqueue: (req) => this.relatedEvents.fire(req),
-      localPrimaries: d.localObjects,
+      localPrimaries: deps.localObjects,
       remotePrimaries: this.remote,
     });
   }
@@ -149,10 +156,10 @@ export class SyncReconciler implements Reconciler {
    * Stop it with Manager.removeController, then {@link stop}.
    */
   setupWithManager(manager: Manager): Controller {
-    const { d } = this;
-    const engaged = (obj: KubeObject) => d.vw.isEngaged(clusterOf(obj));
+    const { deps } = this;
+    const engaged = (obj: KubeObject) => deps.vw.isEngaged(clusterOf(obj));
     const ownCopy = (obj: KubeObject): Request[] => {
-      if (obj.metadata?.labels?.[LABEL_AGENT_NAME] !== d.agentName) return [];
+      if (obj.metadata?.labels?.[LABEL_AGENT_NAME] !== deps.agentName) return [];
       const id = remoteIdentity(obj as Unstructured);
       return id ? [id] : [];
     };
@@ -163,7 +170,7 @@ export class SyncReconciler implements Reconciler {
     const engagements: Source = {
       description: 'workspaces engaged through the virtual workspaces',
       start: (enqueue) =>
-        d.vw.addListener({
+        deps.vw.addListener({
           engaged: (cluster) => {
             for (const o of this.remote.list({ cluster })) if (engaged(o)) enqueue(requestFor(o, clusterOf));
             for (const req of this.waitingForEngagement.take(cluster)) enqueue(req);
@@ -172,21 +179,21 @@ export class SyncReconciler implements Reconciler {
         }),
     };
     return controllerManagedBy(manager)
-      .named(syncControllerName(d.pr.metadata.name))
+      .named(syncControllerName(deps.pr.metadata.name))
       .for(this.remote, {
         predicates: [{ create: engaged, update: (_o, n) => engaged(n), delete: engaged }],
-        description: `${gvrString(d.types.remote.gvr)} in every engaged workspace`,
+        description: `${gvrString(deps.types.remote.gvr)} in every engaged workspace`,
         waitForSync: false,
       })
-      .watches(d.localObjects, ownCopy)
-      .watches(d.localObjects, waitingForItsName, {
+      .watches(deps.localObjects, ownCopy)
+      .watches(deps.localObjects, waitingForItsName, {
         predicates: [{ create: () => false, update: () => false }],
-        description: `${d.localObjects.name} (deletions: kcp objects waiting for the name)`,
+        description: `${deps.localObjects.name} (deletions: kcp objects waiting for the name)`,
       })
       .watches(engagements)
       .watches(this.relatedEvents)
-      .reads(d.localNamespaces)
-      .withOptions({ workers: d.workers ?? 4, log: d.log, stopDeadlineMs: STOP_DEADLINE_MS })
+      .reads(deps.localNamespaces)
+      .withOptions({ workers: deps.workers ?? 4, log: deps.log, stopDeadlineMs: STOP_DEADLINE_MS })
       .complete(this);
   }
 
@@ -203,11 +210,11 @@ export class SyncReconciler implements Reconciler {
   }
 
   private event(client: RestClient, obj: Unstructured, ev: SyncEvent): void {
-    void this.d.recorder.event(client, obj, ev.type, ev.reason, ev.message);
+    void this.deps.recorder.event(client, obj, ev.type, ev.reason, ev.message);
   }
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
-    const { d } = this;
+    const { deps } = this;
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
     if (!cached) {
       this.related.forget(req);
@@ -215,7 +222,7 @@ export class SyncReconciler implements Reconciler {
       this.waitingForName.forget(req);
       return this.collectOrphan(req, ctx);
     }
-    const client = d.vw.clusterClient(req.cluster);
+    const client = deps.vw.clusterClient(req.cluster);
     if (!client) return {}; // not (or no longer) engaged
     // Poison objects are refused before any recursive step sees them (docs/security.md).
     try {
@@ -229,13 +236,13 @@ export class SyncReconciler implements Reconciler {
 
     // Filters: an object with our finalizer is cleaned up even when filtered out; bad filters are errors.
     let namespaceLabels: Record<string, string> | undefined;
-    if (d.pr.spec.filter?.namespace && req.namespace !== '') {
+    if (deps.pr.spec.filter?.namespace && req.namespace !== '') {
       const ns = await client.get(GVR_NAMESPACES, req.namespace, { signal: ctx.signal });
       namespaceLabels = ns.metadata?.labels ?? {};
     }
     let verdict;
     try {
-      verdict = applyFilter(d.pr.spec.filter, remote, namespaceLabels);
+      verdict = applyFilter(deps.pr.spec.filter, remote, namespaceLabels);
     } catch (err) {
       this.event(client, remote, { ...EVENT_PROVIDER_SIDE_ISSUE });
       throw err;
@@ -246,7 +253,7 @@ export class SyncReconciler implements Reconciler {
     }
 
     let workspacePath = '';
-    if (d.pr.spec.enableWorkspacePaths) {
+    if (deps.pr.spec.enableWorkspacePaths) {
       try {
         const lc = await client.get(GVR_LOGICAL_CLUSTERS, LOGICAL_CLUSTER_NAME, { signal: ctx.signal });
         workspacePath = lc.metadata?.annotations?.[ANNOTATION_KCP_PATH] ?? '';
@@ -272,8 +279,8 @@ export class SyncReconciler implements Reconciler {
     ctx: ReconcileContext,
     log: Logger,
   ): Promise<Result> {
-    const { d } = this;
-    const { local: localType, remote: remoteType } = d.types;
+    const { deps } = this;
+    const { local: localType, remote: remoteType } = deps.types;
     const key: ObjectKey = {
       clusterName: req.cluster,
       workspacePath,
@@ -281,7 +288,7 @@ export class SyncReconciler implements Reconciler {
       name: req.name,
     };
     const selector = localCopySelector(key);
-    const localCached = pickLocalCopy(d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector), selector);
+    const localCached = pickLocalCopy(deps.localObjects.reader.byIndex(LOCAL_COPY_INDEX, selector), selector);
     assertObjectLimits([
       { role: `service-cluster copy ${describeObject(localCached)}`, object: localCached },
     ]);
@@ -294,7 +301,7 @@ export class SyncReconciler implements Reconciler {
       namespace: req.namespace,
     });
     const entryKey = stateKey(key);
-    const storedState = d.state.read(secretName, entryKey);
+    const storedState = deps.state.read(secretName, entryKey);
 
     const pair = (kcp: Unstructured, copy: Unstructured): PrimaryPair => ({
       req,
@@ -319,16 +326,16 @@ export class SyncReconciler implements Reconciler {
       storedState,
       ...primarySyncParts({
         key,
-        agentName: d.agentName,
-        types: d.types,
+        agentName: deps.agentName,
+        types: deps.types,
         naming: this.naming,
         mutator: this.mutator,
       }),
       sourceSide: { client, gvr: remoteType.gvr },
-      destinationSide: { client: d.localClient, gvr: localType.gvr },
+      destinationSide: { client: deps.localClient, gvr: localType.gvr },
       ensureNamespace: async (ns) => {
-        if (d.localNamespaces.reader.get('', '', ns)) return;
-        await ensureNamespaceViaAPI(d.localClient, ns, ctx.signal);
+        if (deps.localNamespaces.reader.get('', '', ns)) return;
+        await ensureNamespaceViaAPI(deps.localClient, ns, ctx.signal);
       },
       recordEvent: (ev, obj) => this.event(client, obj, ev),
       eventsOn: 'source',
@@ -337,14 +344,14 @@ export class SyncReconciler implements Reconciler {
 
     if (result.collision) return this.collided(req, result.source, client, result.collision, ctx, log);
     this.problems.clear(req);
-    if (result.destination) d.localObjects.assume(result.destination);
-    else if (local) d.localObjects.assumeDeleted(local);
+    if (result.destination) deps.localObjects.assume(result.destination);
+    else if (local) deps.localObjects.assumeDeleted(local);
     if (result.newState !== undefined) {
-      await d.state.write(secretName, objectKeyLabels(key), { [entryKey]: result.newState });
+      await deps.state.write(secretName, objectKeyLabels(key), { [entryKey]: result.newState });
     }
     // Once the kcp object is released and gone, its state Secret goes too (the Go agent keeps it).
     if (isBeingDeleted(result.source) && !result.destination && !result.requeue) {
-      await d.state.delete(secretName).catch((err: unknown) => {
+      await deps.state.delete(secretName).catch((err: unknown) => {
         if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
         else throw err;
       });
@@ -397,21 +404,21 @@ export class SyncReconciler implements Reconciler {
    * confirmed with a GET that this very object does not exist.
    */
   private async collectOrphan(req: Request, ctx: ReconcileContext): Promise<Result> {
-    const { d } = this;
+    const { deps } = this;
     const key: ObjectKey = {
       clusterName: req.cluster,
       workspacePath: '',
       namespace: req.namespace,
       name: req.name,
     };
-    const copy = d.localObjects.reader.byIndex(LOCAL_COPY_INDEX, localCopySelector(key))[0] as
+    const copy = deps.localObjects.reader.byIndex(LOCAL_COPY_INDEX, localCopySelector(key))[0] as
       Unstructured | undefined;
-    const client = d.vw.clusterClient(req.cluster);
+    const client = deps.vw.clusterClient(req.cluster);
     const secretName = this.stateSecretOf(req);
     const facts: OrphanFacts = {
       copy,
-      agentName: d.agentName,
-      madeForThisType: d.state.read(secretName, stateKey(key)) !== undefined,
+      agentName: deps.agentName,
+      madeForThisType: deps.state.read(secretName, stateKey(key)) !== undefined,
       engaged: client !== undefined,
       cacheSynced: this.remote.hasSynced(),
       kcp: 'unknown',
@@ -419,7 +426,7 @@ export class SyncReconciler implements Reconciler {
     let decision = planOrphan(facts);
     if (decision.type === 'askKcp') {
       try {
-        await client!.get(d.types.remote.gvr, req.name, {
+        await client!.get(deps.types.remote.gvr, req.name, {
           ...(req.namespace ? { namespace: req.namespace } : {}),
           signal: ctx.signal,
         });
@@ -451,7 +458,7 @@ export class SyncReconciler implements Reconciler {
 
   /** The state Secret of a kcp object of this PublishedResource's type. */
   private stateSecretOf(req: Request): string {
-    const remote = this.d.types.remote;
+    const remote = this.deps.types.remote;
     return stateSecretName(req.cluster, {
       apiVersion: remote.apiVersion,
       kind: remote.kind,
@@ -466,10 +473,10 @@ export class SyncReconciler implements Reconciler {
     secretName: string,
     ctx: ReconcileContext,
   ): Promise<Result> {
-    const { d } = this;
+    const { deps } = this;
     const log = ctx.log.child({ cluster: req.cluster, namespace: req.namespace, name: req.name });
-    await d.localClient
-      .delete(d.types.local.gvr, copy.metadata.name, {
+    await deps.localClient
+      .delete(deps.types.local.gvr, copy.metadata.name, {
         ...(copy.metadata.namespace ? { namespace: copy.metadata.namespace } : {}),
         signal: ctx.signal,
       })
@@ -480,7 +487,7 @@ export class SyncReconciler implements Reconciler {
       { local: `${copy.metadata.namespace ?? ''}/${copy.metadata.name}` },
       'Deleted the copy of a kcp object that no longer exists',
     );
-    await d.state.delete(secretName).catch((err: unknown) => {
+    await deps.state.delete(secretName).catch((err: unknown) => {
       if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
       else throw err;
     });
@@ -503,7 +510,7 @@ export class SyncReconciler implements Reconciler {
   ): Promise<void> {
     const problem = configProblemOf(err);
     if (problem) {
-      this.d.reportConfigProblem?.(problem.field, problem.value, problem.message);
+      this.deps.reportConfigProblem?.(problem.field, problem.value, problem.message);
       this.event(client, remote, configProblemEvent(problem));
       return;
     }
@@ -530,7 +537,7 @@ export class SyncReconciler implements Reconciler {
     ctx: ReconcileContext,
     log: Logger,
   ): Promise<void> {
-    if (!this.d.types.remote.subresources.includes('status')) return;
+    if (!this.deps.types.remote.subresources.includes('status')) return;
     const patch = refusedStatusPatch(
       remote,
       reason,
@@ -540,7 +547,7 @@ export class SyncReconciler implements Reconciler {
     if (!patch) return;
     const namespace = remote.metadata?.namespace;
     await client
-      .patch(this.d.types.remote.gvr, remote.metadata.name, patch, 'merge', {
+      .patch(this.deps.types.remote.gvr, remote.metadata.name, patch, 'merge', {
         ...(namespace ? { namespace } : {}),
         subresource: 'status',
         signal: ctx.signal,

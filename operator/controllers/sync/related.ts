@@ -116,17 +116,17 @@ function clientOn(side: RelatedSide, p: PrimaryPair, localClient: RestClient): R
 }
 
 export class RelatedSync {
-  private readonly d: RelatedDeps;
+  private readonly deps: RelatedDeps;
   private readonly entries: CompiledEntry[];
   readonly index = new RelatedIndex();
   private readonly localInformers: Informer[] = [];
   private readonly kcpInformers: WildcardInformerSet[] = [];
 
   /** Compiles every related entry once per PublishedResource generation; throws on invalid config. */
-  constructor(d: RelatedDeps) {
-    this.d = d;
+  constructor(deps: RelatedDeps) {
+    this.deps = deps;
     const seen = new Set<string>();
-    this.entries = (d.pr.spec.related ?? []).map((spec, index) => {
+    this.entries = (deps.pr.spec.related ?? []).map((spec, index) => {
       // Duplicate identifiers would share state and mutators (silently, in the Go agent); reject them.
       if (seen.has(spec.identifier))
         throw new Error(`spec.related[${index}].identifier: duplicate identifier "${spec.identifier}"`);
@@ -144,7 +144,7 @@ export class RelatedSync {
       // Like the Go agent, a broken template or pattern fails only this entry, when it is evaluated
       // (a Warning event on each primary naming the identifier); the primary and the rest keep going.
       for (const ce of names.compileErrors)
-        d.log.info({ field: ce.fieldPath, err: ce.message }, 'Invalid related resource rule');
+        deps.log.info({ field: ce.fieldPath, err: ce.message }, 'Invalid related resource rule');
       return {
         spec,
         index,
@@ -176,17 +176,17 @@ export class RelatedSync {
     }
     for (const [key, gvr] of serviceGVRs) {
       const inf = new Informer({
-        client: this.d.localClient,
+        client: this.deps.localClient,
         gvr,
         transform: dropManagedFields,
-        log: this.d.log,
+        log: this.deps.log,
       });
       inf.addEventHandler(this.handler('service', key, gvr));
       inf.start();
       this.localInformers.push(inf);
     }
     for (const [key, gvr] of kcpGVRs) {
-      const set = this.d.vw.informersFor(gvr);
+      const set = this.deps.vw.informersFor(gvr);
       set.addEventHandler(this.handler('kcp', key, gvr));
       this.kcpInformers.push(set);
     }
@@ -213,40 +213,40 @@ export class RelatedSync {
     const cluster = side === 'kcp' ? clusterOf(obj) : '';
     const ns = obj.metadata?.namespace ?? '';
     const name = obj.metadata?.name ?? '';
-    for (const req of this.index.lookup(side, gvrString(gvr), cluster, ns, name)) this.d.enqueue(req);
+    for (const req of this.index.lookup(side, gvrString(gvr), cluster, ns, name)) this.deps.enqueue(req);
     this.explicitWatches(side, gvr, obj, cluster);
   }
 
   /** `related[].watch` for origin-side objects of this GVR. */
   private explicitWatches(side: 'kcp' | 'service', gvr: GVR, obj: KubeObject, cluster: string): void {
-    const { d } = this;
+    const { deps } = this;
     const key = gvrString(gvr);
     for (const e of this.entries) {
       if (!e.spec.watch || e.orient.origin !== side || gvrString(e.originGVR) !== key) continue;
-      const primaryType = side === 'kcp' ? d.types.remote : d.types.local;
+      const primaryType = side === 'kcp' ? deps.types.remote : deps.types.local;
       const ns = obj.metadata?.namespace ?? '';
       if (e.spec.watch.byOwner) {
         const owner = (obj.metadata?.ownerReferences ?? []).find(
           (o) => o.apiVersion === primaryType.apiVersion && o.kind === primaryType.kind,
         );
         if (!owner) continue;
-        if (side === 'kcp') d.enqueue({ cluster, namespace: ns, name: owner.name });
+        if (side === 'kcp') deps.enqueue({ cluster, namespace: ns, name: owner.name });
         else {
-          const primary = d.localPrimaries.reader.get('', ns, owner.name);
+          const primary = deps.localPrimaries.reader.get('', ns, owner.name);
           const id = primary ? remoteIdentity(primary as Unstructured) : undefined;
-          if (id) d.enqueue(id);
+          if (id) deps.enqueue(id);
         }
       } else if (e.spec.watch.bySelector) {
         const sel = selectorFromSpec(e.spec.watch.bySelector);
         if (side === 'kcp') {
-          for (const p of d.remotePrimaries.list({ cluster }))
+          for (const p of deps.remotePrimaries.list({ cluster }))
             if (sel.matches(p.metadata?.labels))
-              d.enqueue({ cluster, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' });
+              deps.enqueue({ cluster, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' });
         } else {
-          for (const p of d.localPrimaries.reader.list({})) {
+          for (const p of deps.localPrimaries.reader.list({})) {
             if (!sel.matches(p.metadata?.labels)) continue;
             const id = remoteIdentity(p as Unstructured);
-            if (id) d.enqueue(id);
+            if (id) deps.enqueue(id);
           }
         }
       }
@@ -295,12 +295,12 @@ export class RelatedSync {
   }
 
   private warn(p: PrimaryPair, message: string): void {
-    void this.d.recorder.event(p.kcpClient, p.remote, 'Warning', EVENT_REASON_RELATED_FAILED, message);
+    void this.deps.recorder.event(p.kcpClient, p.remote, 'Warning', EVENT_REASON_RELATED_FAILED, message);
   }
 
   private refuse(p: PrimaryPair, e: CompiledEntry, message: string): void {
     p.log.info({ identifier: e.spec.identifier, reason: message }, 'Refused related object');
-    void this.d.recorder.event(
+    void this.deps.recorder.event(
       p.kcpClient,
       p.remote,
       'Warning',
@@ -311,7 +311,7 @@ export class RelatedSync {
 
   /** The agent's own namespace (where the state Secrets live). */
   private get agentNamespace(): string {
-    return this.d.state.namespace ?? '';
+    return this.deps.state.namespace ?? '';
   }
 
   /**
@@ -332,7 +332,7 @@ export class RelatedSync {
     if (v.allowed === 'needs-labels') {
       let labels: Record<string, string> | null;
       try {
-        const ns = await this.d.localClient.get(GVR_NAMESPACES, namespace, { signal: p.signal });
+        const ns = await this.deps.localClient.get(GVR_NAMESPACES, namespace, { signal: p.signal });
         labels = ns.metadata?.labels ?? {};
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
@@ -346,8 +346,8 @@ export class RelatedSync {
 
   /** The kcp primaries whose local copies an object's ownerReferences point to (matched by UID). */
   private ownerIdentities(obj: Unstructured): KcpIdentity[] {
-    const t = this.d.types?.local;
-    const reader = this.d.localPrimaries?.reader;
+    const t = this.deps.types?.local;
+    const reader = this.deps.localPrimaries?.reader;
     if (!t || !reader) return [];
     const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
     const out: KcpIdentity[] = [];
@@ -368,11 +368,11 @@ export class RelatedSync {
     primaryDeleting: boolean,
     refs: RelatedRef[],
   ): Promise<boolean> {
-    const { d } = this;
+    const { deps } = this;
     const signal = { signal: p.signal };
     const { origin, destination: destSide } = e.orient;
-    const originClient = clientOn(origin, p, d.localClient);
-    const destClient = clientOn(destSide, p, d.localClient);
+    const originClient = clientOn(origin, p, deps.localClient);
+    const destClient = clientOn(destSide, p, deps.localClient);
     const originCluster = clusterOnSide(origin, p.req.cluster);
     const destCluster = clusterOnSide(destSide, p.req.cluster);
     const originKey = gvrString(e.originGVR);
@@ -535,7 +535,7 @@ export class RelatedSync {
       const patch = relatedAnnotationPatch(p.remote.metadata?.annotations, e.spec.identifier, annotations);
       if (patch) {
         const patched = (await p.kcpClient.patch(
-          d.types.remote.gvr,
+          deps.types.remote.gvr,
           p.remote.metadata.name,
           { metadata: { annotations: patch } },
           'merge',
@@ -560,7 +560,7 @@ export class RelatedSync {
     primaryDeleting: boolean,
     o: { releaseOnly?: boolean } = {},
   ): Promise<{ requeue: boolean; synced: boolean; origin: Unstructured } | undefined> {
-    const { d } = this;
+    const { deps } = this;
     const signal = { signal: p.signal };
     const primary: KcpIdentity = { cluster: p.req.cluster, namespace: p.req.namespace, name: p.req.name };
     let origin: Unstructured;
@@ -588,7 +588,7 @@ export class RelatedSync {
       namespace: obj.originNamespace,
       name: obj.originName,
     });
-    const storedState = d.state.read(p.secretName, entryKey);
+    const storedState = deps.state.read(p.secretName, entryKey);
     let dest: Unstructured | undefined;
     if (!o.releaseOnly) {
       try {
@@ -678,12 +678,12 @@ export class RelatedSync {
       destinationSide: { client: destSideClient, gvr: e.destGVR },
       ensureNamespace: (ns) => ensureNamespaceViaAPI(destClient, ns, p.signal),
       recordEvent: (ev: SyncEvent, o) =>
-        void d.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
+        void deps.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
       eventsOn: e.orient.eventsOn,
       signal: p.signal,
     });
     if (result.newState !== undefined)
-      await d.state.write(p.secretName, p.secretLabels, { [entryKey]: result.newState });
+      await deps.state.write(p.secretName, p.secretLabels, { [entryKey]: result.newState });
     return {
       requeue: result.requeue,
       synced: !result.requeue && !!result.destination,

@@ -92,20 +92,20 @@ export class SyncManager implements Reconciler {
   /** PublishedResources whose sync controller reported a configuration problem. */
   private readonly problemsReported = new Trigger('configuration problems reported by sync controllers');
 
-  private readonly d: SyncManagerDeps;
+  private readonly deps: SyncManagerDeps;
 
-  constructor(d: SyncManagerDeps) {
-    this.d = d;
+  constructor(deps: SyncManagerDeps) {
+    this.deps = deps;
   }
 
   /** Registers the syncmanager; the state Secret cache is read by the sync controllers it starts. */
   setupWithManager(manager: Manager): Controller {
     return controllerManagedBy(manager)
       .named(SYNCMANAGER_CONTROLLER_NAME)
-      .for(this.d.publishedResources)
+      .for(this.deps.publishedResources)
       .watches(this.problemsReported)
-      .reads(this.d.state, 'state Secrets')
-      .withOptions({ workers: 1, log: this.d.log })
+      .reads(this.deps.state, 'state Secrets')
+      .withOptions({ workers: 1, log: this.deps.log })
       .complete(this);
   }
 
@@ -122,16 +122,16 @@ export class SyncManager implements Reconciler {
     const r = this.running.get(name);
     if (!r) return;
     this.running.delete(name);
-    await this.d.manager.removeController(r.controller);
+    await this.deps.manager.removeController(r.controller);
     await r.sync.stop();
-    await this.d.manager.releaseInformer(r.localObjects);
-    await this.d.manager.releaseInformer(r.localNamespaces);
-    this.d.log.info({ publishedResource: name }, 'Stopped sync controller');
+    await this.deps.manager.releaseInformer(r.localObjects);
+    await this.deps.manager.releaseInformer(r.localNamespaces);
+    this.deps.log.info({ publishedResource: name }, 'Stopped sync controller');
   }
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
-    const { d } = this;
-    const cached = d.publishedResources.reader.get('', '', req.name);
+    const { deps } = this;
+    const cached = deps.publishedResources.reader.get('', '', req.name);
     const current = this.running.get(req.name);
     // A copy: status writes update it, so later writes in this reconcile keep ConfigValid.
     const pr = cached ? structuredClone(cached) : undefined;
@@ -156,17 +156,17 @@ export class SyncManager implements Reconciler {
     const fatal = this.configFindings(pr).onLoad.filter((f) => f.field.endsWith('.identifier'));
     if (fatal.length > 0) {
       const err = new Error(formatValidationErrors(pr, fatal));
-      recordReconcilingError(d.recorder, d.localClient, pr, err);
+      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'InvalidConfiguration', err, ctx);
       throw new TerminalError(err.message);
     }
 
     let types;
     try {
-      const schema = await publishedSchema(d.localClient, pr);
+      const schema = await publishedSchema(deps.localClient, pr);
       types = syncTypes(schema.source, schema.projected);
     } catch (err) {
-      recordReconcilingError(d.recorder, d.localClient, pr, err);
+      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'SchemaUnavailable', err, ctx);
       throw err;
     }
@@ -177,37 +177,37 @@ export class SyncManager implements Reconciler {
       return { requeueAfterMs: NOT_SERVED_REQUEUE_MS };
     }
 
-    const localObjects = d.manager.informer({
+    const localObjects = deps.manager.informer({
       gvr: types.local.gvr,
       transform: dropManagedFields,
       indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
     });
-    const localNamespaces = d.manager.informer({ gvr: GVR_NAMESPACES, transform: dropManagedFields });
+    const localNamespaces = deps.manager.informer({ gvr: GVR_NAMESPACES, transform: dropManagedFields });
     let sync: SyncReconciler;
     try {
       sync = new SyncReconciler({
         pr,
         types,
-        agentName: d.agentName,
-        localClient: d.localClient,
+        agentName: deps.agentName,
+        localClient: deps.localClient,
         localObjects,
         localNamespaces,
-        state: d.state,
-        vw: d.vw,
-        recorder: d.recorder,
-        log: d.log.child({ publishedResource: req.name }),
+        state: deps.state,
+        vw: deps.vw,
+        recorder: deps.recorder,
+        log: deps.log.child({ publishedResource: req.name }),
         reportConfigProblem: (field, value, message) => this.addRuntimeProblem(pr, { field, value, message }),
       });
     } catch (err) {
-      await d.manager.releaseInformer(localObjects);
-      await d.manager.releaseInformer(localNamespaces);
+      await deps.manager.releaseInformer(localObjects);
+      await deps.manager.releaseInformer(localNamespaces);
       // Invalid templates, regexes or CEL: retrying cannot help until the PR changes.
-      recordReconcilingError(d.recorder, d.localClient, pr, err);
+      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'InvalidConfiguration', err, ctx);
       throw new TerminalError(`PublishedResource ${req.name}: ${(err as Error).message}`, { cause: err });
     }
     await Promise.all([localObjects.waitForSync(ctx.signal), localNamespaces.waitForSync(ctx.signal)]);
-    const controller = sync.setupWithManager(d.manager);
+    const controller = sync.setupWithManager(deps.manager);
     this.running.set(req.name, {
       uid: pr.metadata.uid ?? '',
       generation: pr.metadata.generation,
@@ -217,7 +217,7 @@ export class SyncManager implements Reconciler {
       localNamespaces,
     });
     sync.start();
-    d.log.info(
+    deps.log.info(
       { publishedResource: req.name, local: types.local.gvr, remote: types.remote.gvr },
       'Started sync controller',
     );
@@ -259,7 +259,7 @@ export class SyncManager implements Reconciler {
       const key = findingKey(problem);
       if (f.announced.has(key)) continue;
       f.announced.add(key);
-      recordInvalidField(this.d.recorder, this.d.localClient, pr, formatFieldError(problem));
+      recordInvalidField(this.deps.recorder, this.deps.localClient, pr, formatFieldError(problem));
     }
     // A PublishedResource that never had a problem gets no ConfigValid condition at all.
     const current = findCondition(
@@ -269,7 +269,7 @@ export class SyncManager implements Reconciler {
     if (all.length === 0 && (!current || current.status === 'True')) return;
     let message = all.map(formatFieldError).join('; ');
     if (message.length > MAX_CONDITION_MESSAGE) message = `${message.slice(0, MAX_CONDITION_MESSAGE)}...`;
-    await updatePublishedResourceStatus(this.d.localClient, pr, {
+    await updatePublishedResourceStatus(this.deps.localClient, pr, {
       conditions: [
         all.length === 0
           ? {
@@ -285,10 +285,10 @@ export class SyncManager implements Reconciler {
 
   /** undefined when every endpoint serves the type; else why not. */
   private async unservedEndpoints(remote: SyncType, ctx: ReconcileContext): Promise<string | undefined> {
-    const urls = this.d.vw.urls();
+    const urls = this.deps.vw.urls();
     if (urls.length === 0) return 'the APIExportEndpointSlice has no endpoints yet';
     for (const url of urls) {
-      const client = this.d.vw.wildcardClient(url);
+      const client = this.deps.vw.wildcardClient(url);
       client.invalidateDiscovery();
       let found = false;
       try {
@@ -317,7 +317,7 @@ export class SyncManager implements Reconciler {
     ctx: ReconcileContext,
   ): Promise<void> {
     const text = message instanceof Error ? message.message : String(message);
-    await updatePublishedResourceStatus(this.d.localClient, pr, {
+    await updatePublishedResourceStatus(this.deps.localClient, pr, {
       conditions: [{ type: CONDITION_SYNCING, status, reason, message: text }],
     }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'Failed to update PublishedResource status'));
   }
