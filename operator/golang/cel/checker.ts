@@ -7,6 +7,7 @@
  * expressions when the PublishedResource is loaded, so the agent does too.
  */
 
+import { childrenOf } from './ast.js';
 import { FUNCTIONS, TYPE_IDENTS, VARIABLES } from './stdlib.js';
 import {
   BOOL,
@@ -358,30 +359,9 @@ export function checkExpression(
 function findBadHas(e: Expr): Expr | undefined {
   const k = e?.exprKind;
   if (!k) return undefined;
-  const kids: Expr[] = [];
-  switch (k.case) {
-    case 'callExpr':
-      if (k.value.function === 'has' && !k.value.target && k.value.args?.length === 1) return k.value.args[0];
-      if (k.value.target) kids.push(k.value.target);
-      kids.push(...(k.value.args ?? []));
-      break;
-    case 'selectExpr':
-      kids.push(k.value.operand);
-      break;
-    case 'listExpr':
-      kids.push(...(k.value.elements ?? []));
-      break;
-    case 'structExpr':
-      for (const en of k.value.entries ?? []) {
-        if (en.keyKind?.case === 'mapKey') kids.push(en.keyKind.value);
-        kids.push(en.value);
-      }
-      break;
-    case 'comprehensionExpr':
-      kids.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
-      break;
-  }
-  for (const kid of kids) {
+  if (k.case === 'callExpr' && k.value.function === 'has' && !k.value.target && k.value.args?.length === 1)
+    return k.value.args[0];
+  for (const kid of childrenOf(e)) {
     const found = findBadHas(kid);
     if (found) return found;
   }

@@ -11,6 +11,7 @@
  *   accepts them.
  */
 import { parse } from '@bufbuild/cel';
+import { childrenOf } from './ast.js';
 import type { CheckIssue } from './checker.js';
 
 export type ParsedCel = ReturnType<typeof parse>;
@@ -102,32 +103,10 @@ function numberEnd(src: string, i: number): { end: number; unsigned: boolean } {
 
 /** Visits every expression with its ancestors (nearest last). */
 function walk(e: Expr, visit: (e: Expr, ancestors: Expr[]) => void, ancestors: Expr[] = []): void {
-  const k = e?.exprKind;
-  if (!k) return;
+  if (!e?.exprKind) return;
   visit(e, ancestors);
   const inner = [...ancestors, e];
-  const kids: Expr[] = [];
-  switch (k.case) {
-    case 'callExpr':
-      kids.push(k.value.target, ...(k.value.args ?? []));
-      break;
-    case 'selectExpr':
-      kids.push(k.value.operand);
-      break;
-    case 'listExpr':
-      kids.push(...(k.value.elements ?? []));
-      break;
-    case 'structExpr':
-      for (const en of k.value.entries ?? []) {
-        if (en.keyKind?.case === 'mapKey') kids.push(en.keyKind.value);
-        kids.push(en.value);
-      }
-      break;
-    case 'comprehensionExpr':
-      kids.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
-      break;
-  }
-  for (const kid of kids) walk(kid, visit, inner);
+  for (const kid of childrenOf(e)) walk(kid, visit, inner);
 }
 
 /** The outermost access (`.f`, `.f()`, `[i]`) of the chain that starts at e. */

@@ -8,6 +8,7 @@
  * ASCII as `\xNN`.
  */
 import { goEncode } from './gostrings.js';
+import { DAYS, MONTHS } from './gotime.js';
 
 type Std =
   | 'longMonth'
@@ -173,22 +174,6 @@ function skip(value: string, prefix: string): { value: string; ok: boolean } {
   }
   return { value, ok: true };
 }
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Go's match folds ASCII letters only. */
 function asciiLower(s: string): string {
