@@ -130,7 +130,8 @@ export function newFlagSet(o: Options): FlagSet {
     'shared',
     `finalizer on kcp objects, one of [${FINALIZER_MODES.join(' ')}]: "agent" names it after this agent so agents sharing objects do not release each other's hold (switching either way migrates existing objects)`,
     (raw) => {
-      if (!(FINALIZER_MODES as readonly string[]).includes(raw)) throw new Error(`invalid finalizer mode '${raw}'`);
+      if (!(FINALIZER_MODES as readonly string[]).includes(raw))
+        throw new Error(`invalid finalizer mode '${raw}'`);
       o.finalizerMode = raw as FinalizerMode;
     },
   );
