@@ -3,6 +3,10 @@
 // stood for by its scoped finalizer (`syncagent.kcp.io/cleanup-<other>`), which this agent must neither
 // remove nor wait for; a foreign finalizer (a backup controller's) keeps the service-side copy until it is
 // removed or the time limit passes; switching modes on a live object migrates its finalizer both ways.
+// Then two real agents (two names, one provider) copy the same kcp ConfigMap as a related object of
+// their own primaries: each holds it with its own finalizer, and deleting it cleans up both copies.
+import { startAgent, standardAgentArgs, type AgentProcess } from '../world/agent.js';
+import { simpleCrd } from '../world/manifests.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
 import {
@@ -11,6 +15,7 @@ import {
   eventsFor,
   localCronTabPath,
   publishCronTabs,
+  publishedResource,
   restartAgent,
   startAgentWorld,
   waitForServed,
@@ -192,6 +197,109 @@ describe('agent: finalizers', () => {
       expect(ev.type).toBe('Warning');
       expect(ev.message).toContain('consumer.example.org/never-removed');
       await removeFinalizer('stuck', 'consumer.example.org/never-removed');
+    },
+    STEP,
+  );
+});
+
+describe('agent: two agents holding the same kcp object', () => {
+  let w: AgentWorld;
+  let agentB: AgentProcess | undefined;
+  const GADGETS = '/apis/proj.example.com/v1/namespaces/default/gadgets';
+  const settings = (identifier: string) => ({
+    identifier,
+    origin: 'kcp',
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    object: { reference: { path: 'metadata.labels.settings' } },
+  });
+  const labelled = (pr: KubeObject, agent: string): KubeObject => ({
+    ...pr,
+    metadata: { ...pr.metadata, labels: { agent } },
+  });
+
+  beforeAll(async () => {
+    w = await startAgentWorld({
+      name: 'agent-finalizers-two',
+      agentName: 'agent-a',
+      manifests: [
+        simpleCrd('proj.example.com', 'Gadget', 'gadgets', { status: 'none' }),
+        labelled(publishCronTabs({ related: [settings('settings')] }), 'a'),
+        // Agent b puts its copies into a namespace of its own, so the two related copies do not meet.
+        labelled(
+          publishedResource('publish-gadgets', {
+            resource: { apiGroup: 'proj.example.com', kind: 'Gadget' },
+            naming: { namespace: '{{ .ClusterName }}-b' },
+            related: [settings('settings')],
+          }),
+          'b',
+        ),
+      ],
+      extraArgs: ['--finalizer-mode=agent', '--published-resource-selector=agent=a'],
+    });
+    agentB = await startAgent({
+      artifactsDir: w.artifactsDir,
+      name: 'agent-b',
+      args: standardAgentArgs({
+        agentName: 'agent-b',
+        endpointSliceName: w.provider.endpointSliceName,
+        serviceKubeconfig: w.service.kubeconfigPath,
+        kcpKubeconfig: w.provider.agentKubeconfigPath,
+        extra: ['--finalizer-mode=agent', '--published-resource-selector=agent=b'],
+      }),
+    });
+    await waitForServed(w, 0, CRONTABS);
+    await waitForServed(w, 0, GADGETS);
+  }, STEP);
+
+  afterAll(async () => {
+    await agentB?.stop();
+    await w?.stop();
+  }, STEP);
+
+  it(
+    'each agent holds the shared ConfigMap with its own finalizer; deleting it removes both copies',
+    async () => {
+      const team = w.provider.teamAdmin(0);
+      const cluster = w.provider.teamClusterNames[0]!;
+      const cmPath = '/api/v1/namespaces/default/configmaps/shared-settings';
+      await team.create('/api/v1/namespaces/default/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'shared-settings', namespace: 'default' },
+        data: { tier: 'gold' },
+      });
+      await createCronTabAndWaitForCopy(w, 'uses-settings', { settings: 'shared-settings' });
+      await team.create(GADGETS, {
+        apiVersion: 'proj.example.com/v1',
+        kind: 'Gadget',
+        metadata: { name: 'uses-settings', namespace: 'default', labels: { settings: 'shared-settings' } },
+        spec: { value: 'x' },
+      });
+      const copyA = `/api/v1/namespaces/${cluster}/configmaps/shared-settings`;
+      const copyB = `/api/v1/namespaces/${cluster}-b/configmaps/shared-settings`;
+      for (const copy of [copyA, copyB]) {
+        await waitFor(() => w.service.client.getOrUndefined(copy), { description: `${copy} to exist` });
+      }
+      await waitFor(
+        async () => {
+          const f = finalizersOf(await team.get(cmPath));
+          return (
+            f.includes('syncagent.kcp.io/cleanup-agent-a') && f.includes('syncagent.kcp.io/cleanup-agent-b')
+          );
+        },
+        { description: 'the kcp ConfigMap to carry both agents’ finalizers' },
+      );
+      expect(finalizersOf(await team.get(cmPath))).not.toContain('syncagent.kcp.io/cleanup');
+
+      await team.delete(cmPath);
+      await waitFor(async () => (await team.getOrUndefined(cmPath)) === undefined, {
+        description: 'the kcp ConfigMap to be gone once both agents released it',
+      });
+      // Neither agent's copy is left behind (with one shared finalizer the first release lets the object go).
+      expect(await w.service.client.getOrUndefined(copyA)).toBeUndefined();
+      expect(await w.service.client.getOrUndefined(copyB)).toBeUndefined();
     },
     STEP,
   );
