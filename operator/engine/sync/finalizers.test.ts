@@ -7,7 +7,12 @@ import {
 } from './finalizers.js';
 import { FINALIZER_CLEANUP } from './keys.js';
 import { objectKeyAnnotations, objectKeyLabels } from './object-key.js';
-import { planSync, REASON_FOREIGN_FINALIZERS_TIMEOUT, type SyncInput, type SyncOptions } from './planner.js';
+import {
+  planSync,
+  EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT,
+  type SyncInput,
+  type SyncOptions,
+} from './planner.js';
 import { applyFilter } from './primary.js';
 import type { Unstructured } from './unstructured.js';
 
@@ -264,7 +269,7 @@ describe('planSync waiting for foreign finalizers', () => {
     );
     expect(p.actions.map((a) => a.type)).toEqual(['recordEvent', 'deleteDestination']);
     expect(p.actions[0]).toMatchObject({
-      event: { type: 'Warning', reason: REASON_FOREIGN_FINALIZERS_TIMEOUT },
+      event: { type: 'Warning', reason: EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT },
     });
   });
 

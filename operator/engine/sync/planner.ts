@@ -87,7 +87,7 @@ export type SyncAction =
   | { type: 'recordEvent'; event: SyncEvent };
 
 /** Reason of the Warning when a deleted kcp object's foreign finalizers outlast the time limit. */
-export const REASON_FOREIGN_FINALIZERS_TIMEOUT = 'ForeignFinalizersTimeout';
+export const EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT = 'ForeignFinalizersTimeout';
 
 export interface SyncPlan {
   actions: SyncAction[];
@@ -142,11 +142,7 @@ export function planSync(input: SyncInput): SyncPlan {
   const owner = ownershipOf(destination, options);
   if (owner.type === 'collision') return plan('destination belongs to another object', false, owner);
   // Ours, and our own finalizer is stored: the other mode's name of this agent can go now.
-  if (
-    options.blockSourceDeletion &&
-    policy.previous !== policy.own &&
-    finalizers.includes(policy.previous)
-  ) {
+  if (options.blockSourceDeletion && policy.previous !== policy.own && finalizers.includes(policy.previous)) {
     return plan('replacing the finalizer of the other mode', true, {
       type: 'patchSource',
       patch: { metadata: { finalizers: sortedFinalizers(finalizers.filter((f) => f !== policy.previous)) } },
@@ -272,7 +268,7 @@ function planDeletion(input: SyncInput): SyncPlan {
 function foreignTimeoutEvent(finalizers: readonly string[]): SyncEvent {
   return {
     type: 'Warning',
-    reason: REASON_FOREIGN_FINALIZERS_TIMEOUT,
+    reason: EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT,
     message: `Deleting the service-side copy although the object still has the finalizers ${finalizers.join(', ')}: the time limit for waiting on them has passed.`,
   };
 }
