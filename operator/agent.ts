@@ -9,6 +9,7 @@ import { APIExportReconciler, publishedResourceGauge } from './controllers/apiex
 import { APIResourceSchemaReconciler } from './controllers/apiresourceschema/controller.js';
 import { GVR_PUBLISHED_RESOURCES } from './controllers/published-resources.js';
 import { SyncManager } from './controllers/syncmanager/controller.js';
+import { finalizerPolicy } from './engine/sync/finalizers.js';
 import { SYNC_CONTROLLER_NAME } from './controllers/sync/controller.js';
 import { StateStore } from './controllers/sync/state-store.js';
 import { LABEL_OBJECT_STATE } from './engine/sync/keys.js';
@@ -145,6 +146,7 @@ export async function startAgent(options: CompletedOptions, log: Logger): Promis
   } else {
     const syncManager = new SyncManager({
       agentName: options.agentName,
+      finalizers: finalizerPolicy(options.agentName, options.finalizerMode, options.foreignFinalizerTimeoutMs),
       manager,
       localClient,
       publishedResources,

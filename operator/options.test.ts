@@ -143,3 +143,23 @@ describe('parseOptions', () => {
     expect(r.kind === 'ok' && r.options.enableLeaderElection).toBe(true);
   });
 });
+
+describe('finalizer flags', () => {
+  test('default to the shared finalizer without waiting', () => {
+    const r = parseOptions(required);
+    if (r.kind !== 'ok') throw new Error(text(r));
+    expect(r.options).toMatchObject({ finalizerMode: 'shared', foreignFinalizerTimeoutMs: 0 });
+  });
+
+  test('accept the agent mode and a Go-style duration', () => {
+    const r = parseOptions([...required, '--finalizer-mode=agent', '--foreign-finalizer-timeout', '1h30m']);
+    if (r.kind !== 'ok') throw new Error(text(r));
+    expect(r.options).toMatchObject({ finalizerMode: 'agent', foreignFinalizerTimeoutMs: 90 * 60_000 });
+  });
+
+  test('reject unknown modes and malformed durations as usage errors', () => {
+    expect(parseOptions([...required, '--finalizer-mode=mine']).kind).toBe('usage-error');
+    expect(parseOptions([...required, '--foreign-finalizer-timeout=5 minutes']).kind).toBe('usage-error');
+    expect(parseOptions([...required, '--foreign-finalizer-timeout=']).kind).toBe('usage-error');
+  });
+});

@@ -4,6 +4,7 @@
  * unchanged.
  */
 import { FlagError, FlagSet, HelpRequested } from './cli/pflag.js';
+import { FINALIZER_MODES, type FinalizerMode } from './engine/sync/finalizers.js';
 import { parseSelector, type Selector } from './runtime/labels/selector.js';
 
 export const CONTROLLER_NAMES = ['apiexport', 'apiresourceschema', 'sync'] as const;
@@ -23,6 +24,10 @@ export interface Options {
   disabledControllers: string[];
   logDebug: boolean;
   logFormat: 'JSON' | 'Console';
+  /** Additions (docs/authoring.md#finalizers): the finalizer name on kcp objects. */
+  finalizerMode: FinalizerMode;
+  /** How long a deleted kcp object's foreign finalizers are waited for; 0 does not wait. */
+  foreignFinalizerTimeoutMs: number;
 }
 
 /** Options after defaulting: the agent name is derived, the selector parsed. */
@@ -119,7 +124,38 @@ export function newFlagSet(o: Options): FlagSet {
     else if (lower === 'console') o.logFormat = 'Console';
     else throw new Error(`invalid format '${raw}'`);
   });
+  o.finalizerMode = 'shared';
+  fs.custom(
+    'finalizer-mode',
+    'shared',
+    `finalizer on kcp objects, one of [${FINALIZER_MODES.join(' ')}]: "agent" names it after this agent so agents sharing objects do not release each other's hold (switching either way migrates existing objects)`,
+    (raw) => {
+      if (!(FINALIZER_MODES as readonly string[]).includes(raw))
+        throw new Error(`invalid finalizer mode '${raw}'`);
+      o.finalizerMode = raw as FinalizerMode;
+    },
+  );
+  o.foreignFinalizerTimeoutMs = 0;
+  fs.custom(
+    'foreign-finalizer-timeout',
+    '0s',
+    'keep the service-side copy of a deleted kcp object while it carries finalizers of others (not of sync agents) for at most this long, e.g. 5m; 0s does not wait',
+    (raw) => {
+      const ms = parseDurationMs(raw);
+      if (ms === undefined) throw new Error(`invalid duration '${raw}' (e.g. 90s, 5m, 1h30m)`);
+      o.foreignFinalizerTimeoutMs = ms;
+    },
+  );
   return fs;
+}
+
+/** A Go-style duration made of hours, minutes and seconds ("1h30m", "90s", "0"); undefined when malformed. */
+export function parseDurationMs(raw: string): number | undefined {
+  if (raw === '0') return 0;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
+  if (!m || raw === '') return undefined;
+  const [h, min, s] = [m[1], m[2], m[3]].map((v) => Number(v ?? 0));
+  return ((h! * 60 + min!) * 60 + s!) * 1000;
 }
 
 /**

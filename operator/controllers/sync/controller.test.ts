@@ -2,6 +2,7 @@
 // workspace) and a fake service cluster, through its reconcile entry point: every assertion looks at
 // the objects the servers hold afterwards.
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import { agentFinalizer, finalizerPolicy } from '../../engine/sync/finalizers.js';
 import { FINALIZER_CLEANUP, LABEL_AGENT_NAME, LABEL_REMOTE_CLUSTER } from '../../engine/sync/keys.js';
 import { GVR_NAMESPACES, GVR_SECRETS } from '../../kcp/resources.js';
 import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
@@ -11,13 +12,14 @@ import type { GVR } from '../../runtime/client/paths.js';
 import { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { EventRecorder } from '../../runtime/events.js';
+import { realClock } from '../../runtime/clock.js';
 import { Informer } from '../../runtime/informer.js';
 import { silentLogger } from '../../runtime/log.js';
 import type { Request } from '../../runtime/reconciler.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from './controller.js';
+import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler, type SyncControllerDeps } from './controller.js';
 import { StateStore } from './state-store.js';
 import type { SyncType } from './sync-types.js';
 
@@ -45,7 +47,7 @@ const REQ: Request = { cluster: 'ws1', namespace: 'default', name: 'nightly' };
 const COPY = `/apis/example.com/v1/namespaces/ws1/crontabs/nightly`;
 
 /** Both fake servers, the controller and what it needs; the one place that constructs a controller. */
-async function environment(related: unknown[] = []) {
+async function environment(related: unknown[] = [], extra: Partial<SyncControllerDeps> = {}) {
   const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE, CORE('secrets', 'Secret', true)] });
   await kcp.start();
   await kcp.publishSlice();
@@ -90,6 +92,7 @@ async function environment(related: unknown[] = []) {
     vw,
     recorder: new EventRecorder({ component: 'agent', log }),
     log,
+    ...extra,
   });
   const consumer = kcp.consumer('ws1');
   const primary = () => kcp.consumerObject('ws1', CRONTABS, 'default', 'nightly');
@@ -321,5 +324,63 @@ describe('SyncReconciler.reconcile', () => {
       expect(onService()).toBeUndefined();
       expect(env.copy()).toBeUndefined();
     });
+  });
+});
+
+describe('SyncReconciler.reconcile with an agent-scoped finalizer and foreign-finalizer waiting', () => {
+  const OURS = agentFinalizer('agent');
+  const FOREIGN = 'backup.example.com/hold';
+  const LIMIT_MS = 60_000;
+  let now = Date.now();
+  const clock = { now: () => now, setTimer: realClock.setTimer.bind(realClock) };
+  let env: Env;
+  beforeEach(async () => {
+    now = Date.now();
+    env = await environment([], { finalizers: finalizerPolicy('agent', 'agent', LIMIT_MS), clock });
+  });
+  afterEach(() => env.stop());
+
+  const deleteHeldPrimary = async () => {
+    await env.createPrimary();
+    await env.settle(() => env.copy() !== undefined && env.stateSecrets().length === 1);
+    const finalizers = [...(env.primary()?.metadata.finalizers ?? []), FOREIGN];
+    await env.consumer.patch(CRONTABS, 'nightly', { metadata: { finalizers } }, 'merge', {
+      namespace: 'default',
+    });
+    await env.consumer.delete(CRONTABS, 'nightly', { namespace: 'default' });
+  };
+
+  it('puts its own scoped finalizer on the primary and replaces a shared one left from before', async () => {
+    await env.consumer.create(CRONTABS, {
+      apiVersion: 'example.com/v1',
+      kind: 'CronTab',
+      metadata: { name: 'nightly', namespace: 'default', finalizers: [FINALIZER_CLEANUP] },
+      spec: { cronSpec: 'x' },
+    });
+    await env.settle(
+      () => env.copy() !== undefined && !env.primary()?.metadata.finalizers?.includes(FINALIZER_CLEANUP),
+    );
+    expect(env.primary()?.metadata.finalizers).toEqual([OURS]);
+  });
+
+  it('keeps the copy while a foreign finalizer remains, and deletes it once that is removed', async () => {
+    await deleteHeldPrimary();
+    for (let i = 0; i < 3; i++) await env.reconcile();
+    expect(env.copy()).toBeDefined();
+    expect(env.primary()?.metadata.finalizers).toEqual([OURS, FOREIGN]);
+    await env.consumer.patch(CRONTABS, 'nightly', { metadata: { finalizers: [OURS] } }, 'merge', {
+      namespace: 'default',
+    });
+    await env.settle(() => env.primary() === undefined);
+    expect(env.copy()).toBeUndefined();
+  });
+
+  it('gives up waiting at the time limit: the copy goes and only the foreign finalizer stays', async () => {
+    await deleteHeldPrimary();
+    await env.reconcile();
+    expect(env.copy()).toBeDefined();
+    now += LIMIT_MS + 1000;
+    await env.settle(() => env.copy() === undefined && env.primary()?.metadata.finalizers?.length === 1);
+    expect(env.primary()?.metadata.finalizers).toEqual([FOREIGN]);
   });
 });

@@ -17,6 +17,11 @@ import {
   EVENT_WORKSPACE_PATH_FAILED,
   type SyncEvent,
 } from '../../engine/sync/events.js';
+import {
+  DEFAULT_FINALIZER_POLICY,
+  foreignFinalizerWait,
+  type FinalizerPolicy,
+} from '../../engine/sync/finalizers.js';
 import { LABEL_AGENT_NAME } from '../../engine/sync/keys.js';
 import { ANNOTATION_KCP_PATH } from '../../kcp/well-known.js';
 import { assertObjectLimits, describeObject, syncErrorEvent } from '../../engine/sync/limits.js';
@@ -39,6 +44,7 @@ import { gvrString } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { controllerManagedBy, requestFor, Trigger, type Source } from '../../runtime/builder.js';
+import { realClock, type Clock } from '../../runtime/clock.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
@@ -66,6 +72,10 @@ export interface SyncControllerDeps {
   pr: PublishedResource;
   types: SyncTypes;
   agentName: string;
+  /** Which finalizer kcp objects get and whether teardown waits for foreign ones (default: shared). */
+  finalizers?: FinalizerPolicy;
+  /** Time source of the foreign-finalizer limit (tests step it). */
+  clock?: Clock;
   localClient: RestClient;
   /** Cluster-wide informer of the local type, with the LOCAL_COPY_INDEX indexer. */
   localObjects: Informer;
@@ -144,6 +154,8 @@ export class SyncReconciler implements Reconciler {
       vw: deps.vw,
       recorder: deps.recorder,
       log: deps.log,
+      ...(deps.finalizers ? { finalizers: deps.finalizers } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
       enqueue: (req) => this.relatedEvents.fire(req),
       localPrimaries: deps.localObjects,
       remotePrimaries: this.remote,
@@ -242,7 +254,7 @@ export class SyncReconciler implements Reconciler {
     }
     let verdict;
     try {
-      verdict = applyFilter(deps.pr.spec.filter, remote, namespaceLabels);
+      verdict = applyFilter(deps.pr.spec.filter, remote, namespaceLabels, deps.finalizers);
     } catch (err) {
       this.event(client, remote, { ...EVENT_PROVIDER_SIDE_ISSUE });
       throw err;
@@ -314,8 +326,11 @@ export class SyncReconciler implements Reconciler {
       signal: ctx.signal,
       log,
     });
-    // Related resources in "primary deleting" mode before the primary.
-    if (isBeingDeleted(remote) && local && !this.related.empty) {
+    // Related resources in "primary deleting" mode before the primary, unless the primary's teardown
+    // still waits for foreign finalizers (then its related objects stay too).
+    const now = (deps.clock ?? realClock).now();
+    const waiting = foreignFinalizerWait(remote, deps.finalizers ?? DEFAULT_FINALIZER_POLICY, now).wait;
+    if (isBeingDeleted(remote) && local && !this.related.empty && !waiting) {
       const r = await this.related.process(pair(remote, local), true);
       if (r.requeue) return { requeueAfterMs: REQUEUE_AFTER_MS };
     }
@@ -330,7 +345,9 @@ export class SyncReconciler implements Reconciler {
         types: deps.types,
         naming: this.naming,
         mutator: this.mutator,
+        ...(deps.finalizers ? { finalizers: deps.finalizers } : {}),
       }),
+      now,
       sourceSide: { client, gvr: remoteType.gvr },
       destinationSide: { client: deps.localClient, gvr: localType.gvr },
       ensureNamespace: async (ns) => {

@@ -110,6 +110,10 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
         if (action.event) event(action.event);
         return 'continue';
       }
+      case 'recordEvent': {
+        event(action.event);
+        return 'continue';
+      }
       case 'deleteDestination': {
         const res = await dst.client.delete(dst.gvr, destination!.metadata.name, {
           ...ns(destination),

@@ -37,6 +37,7 @@ import {
 } from '../../engine/related/index.js';
 import type { SyncEvent } from '../../engine/sync/events.js';
 import { assertObjectLimits, describeObject, ObjectLimitError } from '../../engine/sync/limits.js';
+import { DEFAULT_FINALIZER_POLICY, type FinalizerPolicy } from '../../engine/sync/finalizers.js';
 import { ANNOTATION_RELATED_OWNER } from '../../engine/sync/keys.js';
 import { stateKey } from '../../engine/sync/object-key.js';
 import { remoteIdentity } from '../../engine/sync/primary.js';
@@ -47,6 +48,7 @@ import { clusterOf } from '../../kcp/cluster.js';
 import { AlreadyExistsError, ApiError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import { gvrString, InvalidPathSegmentError, type GVR } from '../../runtime/client/paths.js';
 import type { RestClient } from '../../runtime/client/rest.js';
+import { realClock, type Clock } from '../../runtime/clock.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import { dropManagedFields, Informer, type EventHandler } from '../../runtime/informer.js';
@@ -86,6 +88,10 @@ export interface RelatedDeps {
   vw: VirtualWorkspaces;
   recorder: EventRecorder;
   log: Logger;
+  /** The agent's finalizer policy (finalizers.ts); default: the shared finalizer. */
+  finalizers?: FinalizerPolicy;
+  /** Time source of the foreign-finalizer limit. */
+  clock?: Clock;
   enqueue(req: Request): void;
   /** Local primary copies (cache) for service-side byOwner/bySelector watches. */
   localPrimaries: Informer;
@@ -658,6 +664,11 @@ export class RelatedSync {
         // Only kcp-side destinations (the consumer's own workspace) are adopted with content kept;
         // service-side ones are ours by the ownership rule above.
         adoptExisting: e.orient.adoptExisting,
+        // Foreign finalizers are waited for on the consumer's objects only, never on service-side origins.
+        finalizers: {
+          ...(deps.finalizers ?? DEFAULT_FINALIZER_POLICY),
+          ...(e.orient.origin === 'kcp' ? {} : { waitForForeignMs: 0 }),
+        },
         sourceKey: {
           clusterName: p.req.cluster,
           workspacePath: p.workspacePath,
@@ -680,6 +691,7 @@ export class RelatedSync {
       recordEvent: (ev: SyncEvent, o) =>
         void deps.recorder.event(p.kcpClient, o, ev.type, ev.reason, ev.message),
       eventsOn: e.orient.eventsOn,
+      now: (deps.clock ?? realClock).now(),
       signal: p.signal,
     });
     if (result.newState !== undefined)

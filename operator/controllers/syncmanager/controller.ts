@@ -18,6 +18,7 @@ import {
   type FieldError,
 } from '../../apis/v1alpha1/validate.js';
 import { findCondition, type Condition } from '../../engine/conditions.js';
+import type { FinalizerPolicy } from '../../engine/sync/finalizers.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import type { RestClient } from '../../runtime/client/rest.js';
@@ -54,6 +55,8 @@ const MAX_CONDITION_MESSAGE = 16_000;
 
 export interface SyncManagerDeps {
   agentName: string;
+  /** Which finalizer kcp objects get and whether teardown waits for foreign ones (default: shared). */
+  finalizers?: FinalizerPolicy;
   manager: Manager;
   localClient: RestClient;
   publishedResources: Informer<PublishedResource>;
@@ -189,6 +192,7 @@ export class SyncManager implements Reconciler {
         pr,
         types,
         agentName: deps.agentName,
+        ...(deps.finalizers ? { finalizers: deps.finalizers } : {}),
         localClient: deps.localClient,
         localObjects,
         localNamespaces,

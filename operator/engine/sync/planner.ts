@@ -15,7 +15,8 @@ import {
   EVENT_OBJECT_SYNCED,
   type SyncEvent,
 } from './events.js';
-import { FINALIZER_CLEANUP, LABEL_AGENT_NAME } from './keys.js';
+import { DEFAULT_FINALIZER_POLICY, foreignFinalizerWait, type FinalizerPolicy } from './finalizers.js';
+import { LABEL_AGENT_NAME } from './keys.js';
 import { createMergePatch, isEmptyPatch } from './merge-patch.js';
 import { objectKeyAnnotations, objectKeyLabels, type ObjectKey } from './object-key.js';
 import { classifyOwnership } from './ownership.js';
@@ -47,6 +48,11 @@ export interface SyncOptions {
    * agent's full update.
    */
   adoptExisting?: boolean;
+  /**
+   * Which finalizer is put on the source, which older name of this agent it replaces, and whether a deleted
+   * source's foreign finalizers are waited for (see finalizers.ts). Default: the shared finalizer only.
+   */
+  finalizers?: FinalizerPolicy;
 }
 
 export interface SyncInput {
@@ -61,6 +67,8 @@ export interface SyncInput {
   mutateStatus(destination: Unstructured, other: Unstructured): Unstructured;
   /** The destination object for a source: apiVersion, kind, name and namespace of the other side. */
   buildDestination(source: Unstructured): Unstructured;
+  /** The current time (ms since the epoch), for the foreign-finalizer time limit; needed only with one. */
+  now?: number;
 }
 
 export type SyncAction =
@@ -74,7 +82,12 @@ export type SyncAction =
   | { type: 'updateDestinationStatus'; object: Unstructured }
   | { type: 'updateSourceStatus'; object: Unstructured; event: SyncEvent }
   /** The destination belongs to another kcp object or agent: nothing is written (see ownership.ts). */
-  | { type: 'collision'; owner: string };
+  | { type: 'collision'; owner: string }
+  /** Only an event on the object events go to (e.g. a time limit that was reached). */
+  | { type: 'recordEvent'; event: SyncEvent };
+
+/** Reason of the Warning when a deleted kcp object's foreign finalizers outlast the time limit. */
+export const EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT = 'ForeignFinalizersTimeout';
 
 export interface SyncPlan {
   actions: SyncAction[];
@@ -99,12 +112,15 @@ export function planSync(input: SyncInput): SyncPlan {
 
   if (isBeingDeleted(source) || options.forceDelete) return planDeletion(input);
 
+  const policy = options.finalizers ?? DEFAULT_FINALIZER_POLICY;
   const finalizers = meta(source).finalizers ?? [];
-  if (options.blockSourceDeletion && !finalizers.includes(FINALIZER_CLEANUP)) {
+  if (options.blockSourceDeletion && !finalizers.includes(policy.own)) {
+    // A source still holding this agent's other name is being migrated, not seen for the first time.
+    const migrating = policy.previous !== policy.own && finalizers.includes(policy.previous);
     return plan('adding cleanup finalizer', true, {
       type: 'patchSource',
-      patch: { metadata: { finalizers: sortedFinalizers([...finalizers, FINALIZER_CLEANUP]) } },
-      event: EVENT_OBJECT_ACCEPTED,
+      patch: { metadata: { finalizers: sortedFinalizers([...finalizers, policy.own]) } },
+      ...(migrating ? {} : { event: EVENT_OBJECT_ACCEPTED }),
     });
   }
 
@@ -125,6 +141,13 @@ export function planSync(input: SyncInput): SyncPlan {
   if (isBeingDeleted(destination)) return plan('destination is being deleted', false);
   const owner = ownershipOf(destination, options);
   if (owner.type === 'collision') return plan('destination belongs to another object', false, owner);
+  // Ours, and our own finalizer is stored: the other mode's name of this agent can go now.
+  if (options.blockSourceDeletion && policy.previous !== policy.own && finalizers.includes(policy.previous)) {
+    return plan('replacing the finalizer of the other mode', true, {
+      type: 'patchSource',
+      patch: { metadata: { finalizers: sortedFinalizers(finalizers.filter((f) => f !== policy.previous)) } },
+    });
+  }
 
   const dest = input.mutateStatus(deepCopy(destination), mutated);
   const actions: SyncAction[] = [];
@@ -214,18 +237,40 @@ function newDestination(input: SyncInput, mutated: Unstructured): Unstructured {
 function planDeletion(input: SyncInput): SyncPlan {
   const { source, destination, options } = input;
   if (!options.blockSourceDeletion) return plan('source deleted, nothing to clean up', false);
+  const policy = options.finalizers ?? DEFAULT_FINALIZER_POLICY;
   // A destination that is not ours is never deleted: the source is released without touching it.
   if (destination && ownershipOf(destination, options).type !== 'collision') {
     if (isBeingDeleted(destination)) return plan('waiting for the destination to disappear', true);
-    return plan('deleting destination', true, { type: 'deleteDestination', event: EVENT_OBJECT_CLEANUP });
+    const deleteDestination: SyncAction = { type: 'deleteDestination', event: EVENT_OBJECT_CLEANUP };
+    const foreign = foreignFinalizerWait(source, policy, input.now ?? 0);
+    if (foreign.wait) return plan(`waiting for foreign finalizers ${foreign.finalizers.join(', ')}`, true);
+    if (foreign.timedOut) {
+      return plan(
+        'foreign finalizers outlasted the time limit; deleting destination',
+        true,
+        { type: 'recordEvent', event: foreignTimeoutEvent(foreign.finalizers) },
+        deleteDestination,
+      );
+    }
+    return plan('deleting destination', true, deleteDestination);
   }
+  // Released: this agent's finalizer, and its name of the other mode if a migration was cut short.
   const finalizers = meta(source).finalizers ?? [];
-  if (!finalizers.includes(FINALIZER_CLEANUP)) return plan('source released', false);
+  const ours = new Set([policy.own, policy.previous]);
+  if (!finalizers.some((f) => ours.has(f))) return plan('source released', false);
   return plan('releasing source', true, {
     type: 'patchSource',
-    patch: { metadata: { finalizers: sortedFinalizers(finalizers.filter((f) => f !== FINALIZER_CLEANUP)) } },
+    patch: { metadata: { finalizers: sortedFinalizers(finalizers.filter((f) => !ours.has(f))) } },
     event: EVENT_OBJECT_DELETED,
   });
+}
+
+function foreignTimeoutEvent(finalizers: readonly string[]): SyncEvent {
+  return {
+    type: 'Warning',
+    reason: EVENT_REASON_FOREIGN_FINALIZERS_TIMEOUT,
+    message: `Deleting the service-side copy although the object still has the finalizers ${finalizers.join(', ')}: the time limit for waiting on them has passed.`,
+  };
 }
 
 /** A collision action when the destination carries another identity (primaries only). */

@@ -11,7 +11,7 @@ import { meta, type Unstructured } from './unstructured.js';
 export interface PreviewStep {
   /** Which side is written. */
   side: 'kcp' | 'service';
-  /** create, patch, update, updateStatus, delete, or refuse (the destination is another object's). */
+  /** create, patch, update, updateStatus, delete, event, or refuse (the destination is another object's). */
   verb: string;
   /** `<apiVersion> <kind> <namespace>/<name>` of the written object. */
   target: string;
@@ -66,7 +66,7 @@ export function previewPrimarySync(p: PreviewInput): PreviewStep[] {
     let touchedService = false;
     for (const a of plan.actions) {
       steps.push(describe(a, source, destination));
-      touchedService ||= !['patchSource', 'updateSourceStatus'].includes(a.type);
+      touchedService ||= !['patchSource', 'updateSourceStatus', 'recordEvent'].includes(a.type);
       // Apply the effect locally so the next pass sees it (as the agent's chaining does).
       if (a.type === 'patchSource') {
         source = structuredClone(source);
@@ -113,6 +113,8 @@ function describe(a: SyncAction, source: Unstructured, destination: Unstructured
       };
     case 'deleteDestination':
       return { side: 'service', verb: 'delete', target: ref(destination), ...ev };
+    case 'recordEvent':
+      return { side: 'kcp', verb: 'event', target: ref(source), ...ev };
     case 'collision':
       return {
         side: 'service',

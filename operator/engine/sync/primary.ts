@@ -7,9 +7,9 @@ import { selectorFromSpec, type LabelSelectorSpec } from '../../runtime/labels/s
 import {
   ANNOTATION_REMOTE_NAME,
   ANNOTATION_REMOTE_NAMESPACE,
-  FINALIZER_CLEANUP,
   LABEL_REMOTE_CLUSTER,
 } from './keys.js';
+import { DEFAULT_FINALIZER_POLICY, ourFinalizers, type FinalizerPolicy } from './finalizers.js';
 import { objectKeyLabels, type ObjectKey } from './object-key.js';
 import type { SyncInput } from './planner.js';
 import { deepCopy, isBeingDeleted, meta, type Unstructured } from './unstructured.js';
@@ -64,6 +64,7 @@ export function applyFilter(
   filter: FilterSpec | null | undefined,
   remote: Unstructured,
   namespaceLabels: Record<string, string> | undefined,
+  finalizers: FinalizerPolicy = DEFAULT_FINALIZER_POLICY,
 ): FilterVerdict {
   if (!filter) return { pass: true };
   let reason: string | undefined;
@@ -78,7 +79,8 @@ export function applyFilter(
     }
   }
   if (reason === undefined) return { pass: true };
-  if (isBeingDeleted(remote) && (meta(remote).finalizers ?? []).includes(FINALIZER_CLEANUP)) {
+  const ours = ourFinalizers(finalizers);
+  if (isBeingDeleted(remote) && (meta(remote).finalizers ?? []).some((f) => ours.includes(f))) {
     return { pass: true, cleanupOnly: true, reason };
   }
   return { pass: false, reason };
@@ -112,6 +114,8 @@ export function primarySyncParts(a: {
   types: PrimaryTypes;
   naming: PrimaryNaming;
   mutator: PrimaryMutator;
+  /** Which finalizer the kcp object gets (finalizers.ts); default: the shared one. */
+  finalizers?: FinalizerPolicy;
 }): Pick<SyncInput, 'options' | 'mutateSpec' | 'mutateStatus' | 'buildDestination'> {
   const { key, types } = a;
   return {
@@ -124,6 +128,7 @@ export function primarySyncParts(a: {
       forceDelete: false,
       metadataOnDestination: true,
       sourceKey: key,
+      ...(a.finalizers ? { finalizers: a.finalizers } : {}),
     },
     mutateSpec: (src, other) => a.mutator.mutateSpec(src, other) as Unstructured,
     mutateStatus: (dst, other) => a.mutator.mutateStatus(dst, other) as Unstructured,
