@@ -22,7 +22,7 @@ export interface EventMirrorProblem {
   message: string;
 }
 
-const TYPES = new Set(['Normal', 'Warning', '*']);
+const TYPES: ReadonlySet<string> = new Set(['Normal', '*', 'Warning']);
 /** The longest reason the events API accepts. */
 export const MAX_REASON_LENGTH = 128;
 
