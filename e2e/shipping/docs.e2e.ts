@@ -93,7 +93,7 @@ describe('provider docs', () => {
 
   it('authoring.md: every PublishedResource is valid for the CRD (schema and CEL rules)', () => {
     const prs = all.filter((e) => e.role === 'publishedresource');
-    expect(prs.map((e) => e.id)).toEqual(['minimal', 'database', 'filtered', 'related']);
+    expect(prs.map((e) => e.id)).toEqual(['minimal', 'database', 'filtered', 'related', 'event-mirror']);
     for (const e of prs) {
       const r = kubectl(['--kubeconfig', cluster.kubeconfigPath, 'apply', '--dry-run=server', '-f', '-'], {
         input: e.body,

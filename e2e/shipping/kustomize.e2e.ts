@@ -130,6 +130,9 @@ describe('manifests/base', () => {
       expect(can('update', 'leases.coordination.k8s.io', 'api-syncagent')).toBe('yes');
       expect(can('delete', 'secrets', 'api-syncagent')).toBe('yes');
       expect(can('create', 'events', 'default')).toBe('yes');
+      // Events about copies anywhere, for PublishedResources that mirror them (read only).
+      expect(can('watch', 'events', undefined, '--all-namespaces')).toBe('yes');
+      expect(can('delete', 'events', 'some-team')).toBe('no');
       expect(can('watch', 'publishedresources.syncagent.kcp.io')).toBe('yes');
       expect(can('patch', 'publishedresources.syncagent.kcp.io', undefined, '--subresource=status')).toBe(
         'yes',

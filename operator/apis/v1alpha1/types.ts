@@ -3,6 +3,7 @@
  * (docs/compatibility.md#publishedresource-crd). Optional fields are optional here too;
  * `projection.shortNames`/`categories` distinguish absent (keep) from `[]` (clear).
  */
+import type { EventMirrorSpec } from '../../engine/events/spec.js';
 
 export const GROUP = 'syncagent.kcp.io';
 export const VERSION = 'v1alpha1';
@@ -141,6 +142,8 @@ export interface PublishedResourceSpec {
   mutation?: ResourceMutationSpec;
   related?: RelatedResourceSpec[];
   synchronization?: SynchronizationSpec;
+  /** Mirroring of service-side events onto the kcp objects (an addition; see engine/events/spec.ts). */
+  events?: EventMirrorSpec;
 }
 
 export interface PublishedResourceStatus {

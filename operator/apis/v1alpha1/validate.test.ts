@@ -144,6 +144,16 @@ describe('validatePublishedResource', () => {
       ),
     ).toEqual([]);
   });
+
+  it('checks the event mirror allow-list (spec.events)', () => {
+    const errs = validatePublishedResource(
+      base({ events: { mirror: true, allow: [{ type: 'Error', reason: 'BackOff' }] } }),
+    );
+    expect(errs.map((e) => e.field)).toEqual(['spec.events.allow[0].type']);
+    expect(validatePublishedResource(base({ events: { mirror: true, allow: [{ reason: '*' }] } }))).toEqual(
+      [],
+    );
+  });
 });
 
 describe('validatePublishedResource: configuration the sync would only trip over later', () => {

@@ -11,6 +11,7 @@ import { selectorFromSpec, validateLabelKey, validateLabelValue } from '../../ru
 import { compileStep, StepError } from '../../engine/mutation/steps.js';
 import { compileNaming, NamingError, validateLocalName } from '../../engine/naming/index.js';
 import { compileRelated } from '../../engine/related/plan.js';
+import { validateEventMirror } from '../../engine/events/spec.js';
 import type {
   AllowedNamespaces,
   LabelSelector,
@@ -297,6 +298,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   checkSelector('spec.filter.resource', spec.filter?.resource, errs);
   checkMutations('spec.mutation.spec', spec.mutation?.spec, errs);
   checkMutations('spec.mutation.status', spec.mutation?.status, errs);
+  errs.push(...validateEventMirror(spec.events));
 
   const identifiers = new Map<string, number>();
   (spec.related ?? []).forEach((rel, i) => {

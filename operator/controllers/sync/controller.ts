@@ -221,6 +221,11 @@ export class SyncReconciler implements Reconciler {
     await this.related.stop();
   }
 
+  /** The cached kcp object of this PublishedResource's type (for the event mirror). */
+  kcpObject(cluster: string, namespace: string, name: string): KubeObject | undefined {
+    return this.remote.get(cluster, namespace, name);
+  }
+
   private event(client: RestClient, obj: Unstructured, ev: SyncEvent): void {
     void this.deps.recorder.event(client, obj, ev.type, ev.reason, ev.message);
   }

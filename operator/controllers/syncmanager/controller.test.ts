@@ -53,6 +53,7 @@ async function environment() {
     { ...GVR_CRDS, kind: 'CustomResourceDefinition', namespaced: false },
     { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
     { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
+    { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
   );
   await service.start();
   const localClient = new RestClient(testRestConfig(service.url));
@@ -113,7 +114,13 @@ async function environment() {
     await kcp.stop();
     await service.stop();
   };
-  return { localClient, syncManager, pr, publish, createPrimary, copy, syncing, stop };
+  /** Names of the registered controllers that run. */
+  const controllers = () =>
+    manager
+      .describeControllers()
+      .filter((c) => c.running)
+      .map((c) => c.name);
+  return { localClient, syncManager, pr, publish, createPrimary, copy, syncing, controllers, stop };
 }
 
 describe('SyncManager', () => {
@@ -154,6 +161,22 @@ describe('SyncManager', () => {
     await env.createPrimary('monthly');
     await new Promise((r) => setTimeout(r, 200));
     expect(env.copy('renamed-monthly')).toBeUndefined();
+  });
+
+  it('runs an event mirror beside the sync controller only while spec.events.mirror is on', async () => {
+    await env.publish();
+    await waitUntil(() => env.controllers().includes('syncagent-sync/crontabs'), 'the sync controller');
+    expect(env.controllers()).not.toContain('syncagent-events/crontabs');
+    const specPatch = (spec: Obj) =>
+      env.localClient.patch(GVR_PUBLISHED_RESOURCES, 'crontabs', { spec }, 'merge');
+    await specPatch({ events: { mirror: true, allow: [{ type: 'Warning' }] } });
+    await waitUntil(() => env.controllers().includes('syncagent-events/crontabs'), 'the event mirror');
+    await specPatch({ events: { mirror: false } });
+    await waitUntil(
+      () => env.syncing()?.observedGeneration === 3 && env.controllers().includes('syncagent-sync/crontabs'),
+      'the restart for generation 3',
+    );
+    expect(env.controllers()).not.toContain('syncagent-events/crontabs');
   });
 
   it('stops the sync controller when the PublishedResource is deleted', async () => {

@@ -45,6 +45,7 @@ import {
 } from '../published-resources.js';
 import { publishedSchema } from '../source-schema.js';
 import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from '../sync/controller.js';
+import { EventMirrorReconciler, eventInformerOptions, wantsEventMirror } from '../sync/event-mirror.js';
 import type { StateStore } from '../sync/state-store.js';
 import { syncTypes, type SyncType } from '../sync/sync-types.js';
 
@@ -73,6 +74,8 @@ interface Running {
   controller: Controller;
   localObjects: Informer;
   localNamespaces: Informer;
+  /** The event mirror (spec.events.mirror) and its Event informer. */
+  mirror?: { controller: Controller; events: Informer };
 }
 
 /** Configuration findings of one PublishedResource version (uid + generation). */
@@ -126,6 +129,10 @@ export class SyncManager implements Reconciler {
     if (!r) return;
     this.running.delete(name);
     await this.deps.manager.removeController(r.controller);
+    if (r.mirror) {
+      await this.deps.manager.removeController(r.mirror.controller);
+      await this.deps.manager.releaseInformer(r.mirror.events);
+    }
     await r.sync.stop();
     await this.deps.manager.releaseInformer(r.localObjects);
     await this.deps.manager.releaseInformer(r.localNamespaces);
@@ -212,6 +219,22 @@ export class SyncManager implements Reconciler {
     }
     await Promise.all([localObjects.waitForSync(ctx.signal), localNamespaces.waitForSync(ctx.signal)]);
     const controller = sync.setupWithManager(deps.manager);
+    let mirror: Running['mirror'];
+    if (wantsEventMirror(pr)) {
+      const events = deps.manager.informer(eventInformerOptions(types));
+      const reconciler = new EventMirrorReconciler({
+        pr,
+        types,
+        agentName: deps.agentName,
+        events,
+        localObjects,
+        vw: deps.vw,
+        kcpObject: (cluster, namespace, name) => sync.kcpObject(cluster, namespace, name),
+        recorder: deps.recorder,
+        log: deps.log.child({ publishedResource: req.name }),
+      });
+      mirror = { controller: reconciler.setupWithManager(deps.manager), events };
+    }
     this.running.set(req.name, {
       uid: pr.metadata.uid ?? '',
       generation: pr.metadata.generation,
@@ -219,6 +242,7 @@ export class SyncManager implements Reconciler {
       controller,
       localObjects,
       localNamespaces,
+      ...(mirror ? { mirror } : {}),
     });
     sync.start();
     deps.log.info(

@@ -1,0 +1,3 @@
+export * from './spec.js';
+export * from './mirror.js';
+export * from './rate-limit.js';
