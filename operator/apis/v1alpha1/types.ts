@@ -128,6 +128,21 @@ export interface RelatedResourceSpec {
   allowedNamespaces?: AllowedNamespaces;
 }
 
+/** A label or annotation of a service-side object whose value the agent reads: exactly one of both. */
+export interface MetadataKeyRef {
+  label?: string;
+  annotation?: string;
+}
+
+/** Existing service-side objects to bring up into kcp (docs/authoring.md, "Onboarding existing objects"). */
+export interface OnboardingSpec {
+  selector: LabelSelector;
+  /** Its value is the logical cluster name of the target workspace (never a path). */
+  workspaceFrom: MetadataKeyRef;
+  /** Its value is the kcp namespace; default: the local namespace. */
+  namespaceFrom?: MetadataKeyRef;
+}
+
 export interface SynchronizationSpec {
   enabled: boolean;
 }
@@ -141,6 +156,7 @@ export interface PublishedResourceSpec {
   mutation?: ResourceMutationSpec;
   related?: RelatedResourceSpec[];
   synchronization?: SynchronizationSpec;
+  onboarding?: OnboardingSpec;
 }
 
 export interface PublishedResourceStatus {
