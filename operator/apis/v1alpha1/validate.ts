@@ -355,7 +355,11 @@ export function formatValidationErrors(pr: PublishedResource, errs: FieldError[]
 function checkKeyRef(path: string, ref: MetadataKeyRef | undefined, errs: FieldError[]): void {
   const set = (['label', 'annotation'] as const).filter((k) => ref?.[k]);
   if (set.length !== 1) {
-    errs.push({ field: path, value: set.join(','), message: 'exactly one of label or annotation must be set' });
+    errs.push({
+      field: path,
+      value: set.join(','),
+      message: 'exactly one of label or annotation must be set',
+    });
     return;
   }
   const key = ref![set[0]!]!;

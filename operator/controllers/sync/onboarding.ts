@@ -132,7 +132,9 @@ export class OnboardingReconciler implements Reconciler {
         const client = deps.vw.clusterClient(d.key.clusterName);
         if (!client) return 'done'; // disengaged meanwhile: the claim waits for the next look
         try {
-          facts.kcp = (await client.create(deps.types.remote.gvr, d.object, { signal: ctx.signal })) as Unstructured;
+          facts.kcp = (await client.create(deps.types.remote.gvr, d.object, {
+            signal: ctx.signal,
+          })) as Unstructured;
         } catch (err) {
           if (!(err instanceof AlreadyExistsError)) throw err;
           facts.kcp = await this.getKcp(d.key, ctx);
@@ -142,7 +144,10 @@ export class OnboardingReconciler implements Reconciler {
       case 'conflict':
         if (d.patch) facts.local = await this.patchLocal(facts.local, d.patch, ctx);
         this.event(facts.local, d.event);
-        log.info({ target: d.key, reason: REASON_ONBOARDING_CONFLICT }, 'Not onboarding: the kcp object exists');
+        log.info(
+          { target: d.key, reason: REASON_ONBOARDING_CONFLICT },
+          'Not onboarding: the kcp object exists',
+        );
         return 'done';
     }
   }
@@ -162,11 +167,18 @@ export class OnboardingReconciler implements Reconciler {
     }
   }
 
-  private async patchLocal(local: Unstructured, patch: Unstructured, ctx: ReconcileContext): Promise<Unstructured> {
+  private async patchLocal(
+    local: Unstructured,
+    patch: Unstructured,
+    ctx: ReconcileContext,
+  ): Promise<Unstructured> {
     const { deps } = this;
     const md = local.metadata;
     // The resourceVersion makes the claim conditional: a concurrent change of the object wins.
-    const guarded = { ...patch, metadata: { ...(patch.metadata ?? {}), resourceVersion: md.resourceVersion } };
+    const guarded = {
+      ...patch,
+      metadata: { ...(patch.metadata ?? {}), resourceVersion: md.resourceVersion },
+    };
     const updated = (await deps.localClient.patch(deps.types.local.gvr, md.name, guarded, 'merge', {
       ...(md.namespace ? { namespace: md.namespace } : {}),
       signal: ctx.signal,

@@ -20,10 +20,17 @@ const SPEC = {
   selector: { matchLabels: { onboard: 'yes' } },
   workspaceFrom: { label: 'example.com/workspace' },
 };
-const REMOTE = { apiVersion: 'kcp.example.com/v1', kind: 'Database', namespaced: true, subresources: ['status'] };
+const REMOTE = {
+  apiVersion: 'kcp.example.com/v1',
+  kind: 'Database',
+  namespaced: true,
+  subresources: ['status'],
+};
 const KEY: ObjectKey = { clusterName: 'ws1', workspacePath: '', namespace: 'team', name: 'db' };
 
-function local(extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): Unstructured {
+function local(
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): Unstructured {
   return {
     apiVersion: 'example.com/v1',
     kind: 'Database',
@@ -95,12 +102,19 @@ describe('planOnboarding', () => {
   });
 
   it('leaves an onboarded object alone', () => {
-    const done = local({ labels: { ...objectKeyLabels(KEY), [LABEL_AGENT_NAME]: 'agent' }, annotations: objectKeyAnnotations(KEY) });
+    const done = local({
+      labels: { ...objectKeyLabels(KEY), [LABEL_AGENT_NAME]: 'agent' },
+      annotations: objectKeyAnnotations(KEY),
+    });
     expect(planOnboarding(facts({ local: done, kcp: 'absent' })).type).toBe('nothing');
   });
 
   it('reports a conflict without writing when the kcp object exists before the claim', () => {
-    const existing = { apiVersion: 'kcp.example.com/v1', kind: 'Database', metadata: { name: 'db', namespace: 'team' } };
+    const existing = {
+      apiVersion: 'kcp.example.com/v1',
+      kind: 'Database',
+      metadata: { name: 'db', namespace: 'team' },
+    };
     const d = planOnboarding(facts({ kcp: existing }));
     expect(d).toMatchObject({ type: 'conflict', patch: undefined });
     expect(reason(d)).toBe(REASON_ONBOARDING_CONFLICT);
@@ -110,7 +124,11 @@ describe('planOnboarding', () => {
     const forged = {
       apiVersion: 'kcp.example.com/v1',
       kind: 'Database',
-      metadata: { name: 'db', namespace: 'team', annotations: { [ANNOTATION_ONBOARDED_FROM]: 'guessed-uid' } },
+      metadata: {
+        name: 'db',
+        namespace: 'team',
+        annotations: { [ANNOTATION_ONBOARDED_FROM]: 'guessed-uid' },
+      },
     };
     const d = planOnboarding(facts({ local: claimed(), kcp: forged }));
     expect(d.type).toBe('conflict');
@@ -124,7 +142,9 @@ describe('planOnboarding', () => {
 
   it('refuses workspaces that do not bind the export, paths and missing targets', () => {
     expect(reason(planOnboarding(facts({ engaged: () => false })))).toBe(REASON_ONBOARDING_NOT_BOUND);
-    const path = planOnboarding(facts({ local: local({ labels: { 'example.com/workspace': 'root:team' } }) }));
+    const path = planOnboarding(
+      facts({ local: local({ labels: { 'example.com/workspace': 'root:team' } }) }),
+    );
     expect(reason(path)).toBe(REASON_ONBOARDING_INVALID_TARGET);
     expect(path.type === 'report' && path.event.message).toContain('paths are not accepted');
     const none = local();
@@ -134,9 +154,13 @@ describe('planOnboarding', () => {
 
   it('takes the namespace from namespaceFrom, else the local one; none for cluster-scoped kcp types', () => {
     const spec = { ...SPEC, namespaceFrom: { annotation: 'example.com/namespace' } };
-    const d = planOnboarding(facts({ spec, local: local({ annotations: { 'example.com/namespace': 'prod' } }) }));
+    const d = planOnboarding(
+      facts({ spec, local: local({ annotations: { 'example.com/namespace': 'prod' } }) }),
+    );
     expect(d).toEqual({ type: 'askKcp', key: { ...KEY, namespace: 'prod' } });
-    const bad = planOnboarding(facts({ spec, local: local({ annotations: { 'example.com/namespace': 'Not_Valid' } }) }));
+    const bad = planOnboarding(
+      facts({ spec, local: local({ annotations: { 'example.com/namespace': 'Not_Valid' } }) }),
+    );
     expect(reason(bad)).toBe(REASON_ONBOARDING_INVALID_TARGET);
     const cluster = planOnboarding(facts({ remoteType: { ...REMOTE, namespaced: false } }));
     expect(cluster).toEqual({ type: 'askKcp', key: { ...KEY, namespace: '' } });

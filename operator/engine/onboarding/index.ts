@@ -134,9 +134,16 @@ export function onboardingTarget(
   const md = meta(local);
   const cluster = readKeyRef(local, spec?.workspaceFrom);
   if (cluster === undefined || cluster === '')
-    return { problem: warn(REASON_ONBOARDING_INVALID_TARGET, 'Cannot onboard: the object names no target workspace.') };
+    return {
+      problem: warn(
+        REASON_ONBOARDING_INVALID_TARGET,
+        'Cannot onboard: the object names no target workspace.',
+      ),
+    };
   if (!LOGICAL_CLUSTER_NAME.test(cluster)) {
-    const hint = cluster.includes(':') ? ' Workspace paths are not accepted; use the logical cluster name.' : '';
+    const hint = cluster.includes(':')
+      ? ' Workspace paths are not accepted; use the logical cluster name.'
+      : '';
     return {
       problem: warn(
         REASON_ONBOARDING_INVALID_TARGET,
@@ -206,7 +213,9 @@ export function planOnboarding(f: OnboardingFacts): OnboardingDecision {
   const target = onboardingTarget(f);
   if ('problem' in target) {
     // A claimed object keeps its claim until the conflict rules take it back; bad targets only report.
-    return onboardingPending(local) ? { type: 'nothing', why: 'pending with a changed target' } : target.problem;
+    return onboardingPending(local)
+      ? { type: 'nothing', why: 'pending with a changed target' }
+      : target.problem;
   }
   const { key } = target;
   const ownership = classifyOwnership(local, key, f.agentName);
