@@ -4,9 +4,9 @@
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import {
   ANNOTATION_ONBOARDING_PENDING,
-  REASON_ONBOARDED,
-  REASON_ONBOARDING_CONFLICT,
-  REASON_ONBOARDING_NOT_BOUND,
+  EVENT_REASON_ONBOARDED,
+  EVENT_REASON_ONBOARDING_CONFLICT,
+  EVENT_REASON_ONBOARDING_NOT_BOUND,
 } from '../../engine/onboarding/index.js';
 import { FINALIZER_CLEANUP, LABEL_AGENT_NAME, LABEL_REMOTE_CLUSTER } from '../../engine/sync/keys.js';
 import { objectKeyAnnotations, objectKeyLabels } from '../../engine/sync/object-key.js';
@@ -195,7 +195,7 @@ describe('OnboardingReconciler', () => {
       [LABEL_REMOTE_CLUSTER]: 'ws1',
     });
     expect(local.metadata.annotations[ANNOTATION_ONBOARDING_PENDING]).toBeUndefined();
-    expect(env.localEvents().some((e) => e.reason === REASON_ONBOARDED)).toBe(true);
+    expect(env.localEvents().some((e) => e.reason === EVENT_REASON_ONBOARDED)).toBe(true);
 
     // status up, spec down, as for any synced object
     await env.localClient.updateStatus(CRONTABS, {
@@ -223,7 +223,7 @@ describe('OnboardingReconciler', () => {
     });
     await env.createLocal({ onboard: 'true', 'example.com/workspace': 'ws1' });
     await env.settle(
-      () => env.localEvents().some((e) => e.reason === REASON_ONBOARDING_CONFLICT),
+      () => env.localEvents().some((e) => e.reason === EVENT_REASON_ONBOARDING_CONFLICT),
       'the conflict',
     );
     // The consumer's object names the provider's object through the naming rules: it is not adopted.
@@ -236,7 +236,7 @@ describe('OnboardingReconciler', () => {
   it('creates nothing for a workspace that does not bind the export', async () => {
     await env.createLocal({ onboard: 'true', 'example.com/workspace': 'ws2' });
     await env.settle(
-      () => env.localEvents().some((e) => e.reason === REASON_ONBOARDING_NOT_BOUND),
+      () => env.localEvents().some((e) => e.reason === EVENT_REASON_ONBOARDING_NOT_BOUND),
       'the event',
     );
     expect(env.kcp.consumerObject('ws2', CRONTABS, 'default', 'nightly')).toBeUndefined();
@@ -310,7 +310,7 @@ describe('SyncReconciler with an onboarding in progress', () => {
     expect(env.kcpObject()!.metadata.finalizers).toBeUndefined();
     // The onboarding then takes its claim back and reports the conflict.
     await env.settle(
-      () => env.localEvents().some((e) => e.reason === REASON_ONBOARDING_CONFLICT),
+      () => env.localEvents().some((e) => e.reason === EVENT_REASON_ONBOARDING_CONFLICT),
       'the conflict',
     );
     expect(env.local()!.metadata.labels[LABEL_REMOTE_CLUSTER]).toBeUndefined();

@@ -7,7 +7,7 @@
 import {
   isSelected,
   planOnboarding,
-  REASON_ONBOARDING_CONFLICT,
+  EVENT_REASON_ONBOARDING_CONFLICT,
   type OnboardingDecision,
   type OnboardingEvent,
   type OnboardingFacts,
@@ -145,7 +145,7 @@ export class OnboardingReconciler implements Reconciler {
         if (d.patch) facts.local = await this.patchLocal(facts.local, d.patch, ctx);
         this.event(facts.local, d.event);
         log.info(
-          { target: d.key, reason: REASON_ONBOARDING_CONFLICT },
+          { target: d.key, reason: EVENT_REASON_ONBOARDING_CONFLICT },
           'Not onboarding: the kcp object exists',
         );
         return 'done';

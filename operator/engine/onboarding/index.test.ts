@@ -4,10 +4,10 @@ import {
   buildKcpObject,
   planOnboarding,
   reservedForOnboarding,
-  REASON_ONBOARDED,
-  REASON_ONBOARDING_CONFLICT,
-  REASON_ONBOARDING_INVALID_TARGET,
-  REASON_ONBOARDING_NOT_BOUND,
+  EVENT_REASON_ONBOARDED,
+  EVENT_REASON_ONBOARDING_CONFLICT,
+  EVENT_REASON_ONBOARDING_INVALID_TARGET,
+  EVENT_REASON_ONBOARDING_NOT_BOUND,
   type OnboardingDecision,
   type OnboardingFacts,
 } from './index.js';
@@ -16,7 +16,7 @@ import { LABEL_AGENT_NAME } from '../sync/keys.js';
 import { filterAnnotations } from '../sync/strip.js';
 import type { Unstructured } from '../sync/unstructured.js';
 
-const SPEC = {
+const ONBOARDING = {
   selector: { matchLabels: { onboard: 'yes' } },
   workspaceFrom: { label: 'example.com/workspace' },
 };
@@ -56,7 +56,7 @@ const claimed = () =>
 
 function facts(f: Partial<OnboardingFacts> = {}): OnboardingFacts {
   return {
-    spec: SPEC,
+    spec: ONBOARDING,
     local: local(),
     agentName: 'agent',
     remoteType: REMOTE,
@@ -96,7 +96,7 @@ describe('planOnboarding', () => {
 
     const finish = planOnboarding(facts({ local: claimed(), kcp: create.object }));
     expect(finish.type).toBe('finish');
-    expect(reason(finish)).toBe(REASON_ONBOARDED);
+    expect(reason(finish)).toBe(EVENT_REASON_ONBOARDED);
     if (finish.type === 'finish')
       expect(finish.patch).toEqual({ metadata: { annotations: { [ANNOTATION_ONBOARDING_PENDING]: null } } });
   });
@@ -117,7 +117,7 @@ describe('planOnboarding', () => {
     };
     const d = planOnboarding(facts({ kcp: existing }));
     expect(d).toMatchObject({ type: 'conflict', patch: undefined });
-    expect(reason(d)).toBe(REASON_ONBOARDING_CONFLICT);
+    expect(reason(d)).toBe(EVENT_REASON_ONBOARDING_CONFLICT);
   });
 
   it('takes the claim back when a kcp object appeared that it did not create (attack: forged marker)', () => {
@@ -141,19 +141,19 @@ describe('planOnboarding', () => {
   });
 
   it('refuses workspaces that do not bind the export, paths and missing targets', () => {
-    expect(reason(planOnboarding(facts({ engaged: () => false })))).toBe(REASON_ONBOARDING_NOT_BOUND);
+    expect(reason(planOnboarding(facts({ engaged: () => false })))).toBe(EVENT_REASON_ONBOARDING_NOT_BOUND);
     const path = planOnboarding(
       facts({ local: local({ labels: { 'example.com/workspace': 'root:team' } }) }),
     );
-    expect(reason(path)).toBe(REASON_ONBOARDING_INVALID_TARGET);
+    expect(reason(path)).toBe(EVENT_REASON_ONBOARDING_INVALID_TARGET);
     expect(path.type === 'report' && path.event.message).toContain('paths are not accepted');
     const none = local();
     delete none.metadata.labels['example.com/workspace'];
-    expect(reason(planOnboarding(facts({ local: none })))).toBe(REASON_ONBOARDING_INVALID_TARGET);
+    expect(reason(planOnboarding(facts({ local: none })))).toBe(EVENT_REASON_ONBOARDING_INVALID_TARGET);
   });
 
   it('takes the namespace from namespaceFrom, else the local one; none for cluster-scoped kcp types', () => {
-    const spec = { ...SPEC, namespaceFrom: { annotation: 'example.com/namespace' } };
+    const spec = { ...ONBOARDING, namespaceFrom: { annotation: 'example.com/namespace' } };
     const d = planOnboarding(
       facts({ spec, local: local({ annotations: { 'example.com/namespace': 'prod' } }) }),
     );
@@ -161,7 +161,7 @@ describe('planOnboarding', () => {
     const bad = planOnboarding(
       facts({ spec, local: local({ annotations: { 'example.com/namespace': 'Not_Valid' } }) }),
     );
-    expect(reason(bad)).toBe(REASON_ONBOARDING_INVALID_TARGET);
+    expect(reason(bad)).toBe(EVENT_REASON_ONBOARDING_INVALID_TARGET);
     const cluster = planOnboarding(facts({ remoteType: { ...REMOTE, namespaced: false } }));
     expect(cluster).toEqual({ type: 'askKcp', key: { ...KEY, namespace: '' } });
   });
@@ -192,10 +192,12 @@ describe('buildKcpObject', () => {
 
 describe('reservedForOnboarding', () => {
   it('reserves selected objects without identity, not linked ones or unselected ones', () => {
-    expect(reservedForOnboarding(SPEC, local(), KEY, 'agent')).toBeDefined();
+    expect(reservedForOnboarding(ONBOARDING, local(), KEY, 'agent')).toBeDefined();
     expect(reservedForOnboarding(undefined, local(), KEY, 'agent')).toBeUndefined();
-    expect(reservedForOnboarding(SPEC, local({ labels: { onboard: 'no' } }), KEY, 'agent')).toBeUndefined();
-    expect(reservedForOnboarding(SPEC, claimed(), KEY, 'agent')).toBeUndefined();
+    expect(
+      reservedForOnboarding(ONBOARDING, local({ labels: { onboard: 'no' } }), KEY, 'agent'),
+    ).toBeUndefined();
+    expect(reservedForOnboarding(ONBOARDING, claimed(), KEY, 'agent')).toBeUndefined();
   });
 });
 

@@ -27,10 +27,10 @@ export { ANNOTATION_ONBOARDING_PENDING };
 /** On a kcp object created by onboarding: the UID of the local object it was made from. */
 export const ANNOTATION_ONBOARDED_FROM = 'syncagent.kcp.io/onboarded-from';
 
-export const REASON_ONBOARDED = 'Onboarded';
-export const REASON_ONBOARDING_CONFLICT = 'OnboardingConflict';
-export const REASON_ONBOARDING_NOT_BOUND = 'OnboardingWorkspaceNotBound';
-export const REASON_ONBOARDING_INVALID_TARGET = 'OnboardingInvalidTarget';
+export const EVENT_REASON_ONBOARDED = 'Onboarded';
+export const EVENT_REASON_ONBOARDING_CONFLICT = 'OnboardingConflict';
+export const EVENT_REASON_ONBOARDING_NOT_BOUND = 'OnboardingWorkspaceNotBound';
+export const EVENT_REASON_ONBOARDING_INVALID_TARGET = 'OnboardingInvalidTarget';
 
 /** Where a value is read from on the local object: exactly one of label or annotation. */
 export interface MetadataKeyRef {
@@ -136,7 +136,7 @@ export function onboardingTarget(
   if (cluster === undefined || cluster === '')
     return {
       problem: warn(
-        REASON_ONBOARDING_INVALID_TARGET,
+        EVENT_REASON_ONBOARDING_INVALID_TARGET,
         'Cannot onboard: the object names no target workspace.',
       ),
     };
@@ -146,7 +146,7 @@ export function onboardingTarget(
       : '';
     return {
       problem: warn(
-        REASON_ONBOARDING_INVALID_TARGET,
+        EVENT_REASON_ONBOARDING_INVALID_TARGET,
         `Cannot onboard: ${JSON.stringify(cluster)} is not a logical cluster name.${hint}`,
       ),
     };
@@ -157,7 +157,7 @@ export function onboardingTarget(
     if (!DNS1123_LABEL.test(namespace) || namespace.length > 63)
       return {
         problem: warn(
-          REASON_ONBOARDING_INVALID_TARGET,
+          EVENT_REASON_ONBOARDING_INVALID_TARGET,
           `Cannot onboard: ${JSON.stringify(namespace)} is not a valid kcp namespace.`,
         ),
       };
@@ -225,7 +225,7 @@ export function planOnboarding(f: OnboardingFacts): OnboardingDecision {
 
   if (!f.engaged(key.clusterName)) {
     return warn(
-      REASON_ONBOARDING_NOT_BOUND,
+      EVENT_REASON_ONBOARDING_NOT_BOUND,
       `Cannot onboard: workspace ${key.clusterName} does not bind this API (or is not reachable yet).`,
     );
   }
@@ -240,7 +240,7 @@ export function planOnboarding(f: OnboardingFacts): OnboardingDecision {
         patch: { metadata: { annotations: { [ANNOTATION_ONBOARDING_PENDING]: null } } },
         event: {
           type: 'Normal',
-          reason: REASON_ONBOARDED,
+          reason: EVENT_REASON_ONBOARDED,
           message: `Onboarded into workspace ${key.clusterName} as ${key.namespace ? `${key.namespace}/` : ''}${key.name}.`,
         },
       };
@@ -251,7 +251,7 @@ export function planOnboarding(f: OnboardingFacts): OnboardingDecision {
       patch: pending ? releasePatch(key) : undefined,
       event: {
         type: 'Warning',
-        reason: REASON_ONBOARDING_CONFLICT,
+        reason: EVENT_REASON_ONBOARDING_CONFLICT,
         message: `Cannot onboard: ${describeKey(key)} exists in kcp already; nothing was overwritten.`,
       },
     };
