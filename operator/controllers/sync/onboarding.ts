@@ -6,6 +6,7 @@
  */
 import {
   isSelected,
+  onboardingPending,
   planOnboarding,
   EVENT_REASON_ONBOARDING_CONFLICT,
   type OnboardingDecision,
@@ -60,6 +61,8 @@ export class OnboardingReconciler implements Reconciler {
       name: o.metadata?.name ?? '',
     });
     const selected = (o: KubeObject) => isSelected(deps.spec, o as Unstructured);
+    // Claimed objects stay watched when deselected, so their claim can be taken back.
+    const concerned = (o: KubeObject) => selected(o) || onboardingPending(o as Unstructured);
     // A workspace that binds the export later: objects naming it (earlier refused) get another look.
     const engagements: Source = {
       description: 'workspaces engaged through the virtual workspaces',
@@ -74,7 +77,7 @@ export class OnboardingReconciler implements Reconciler {
     return controllerManagedBy(manager)
       .named(`${ONBOARDING_CONTROLLER_NAME}/${deps.publishedResource}`)
       .for(deps.localObjects, {
-        predicates: [{ create: selected, update: (_o, n) => selected(n), delete: () => false }],
+        predicates: [{ create: concerned, update: (_o, n) => concerned(n), delete: () => false }],
         description: `${deps.localObjects.name} (selected for onboarding)`,
       })
       .watches(engagements)
@@ -118,6 +121,10 @@ export class OnboardingReconciler implements Reconciler {
         return 'done';
       case 'askKcp':
         facts.kcp = await this.getKcp(d.key, ctx);
+        return 'again';
+      case 'release':
+        facts.local = await this.patchLocal(facts.local, d.patch, ctx);
+        log.info({ claimed: d.key }, 'Took back an onboarding claim whose target no longer applies');
         return 'again';
       case 'claim':
       case 'finish':

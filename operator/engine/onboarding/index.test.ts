@@ -174,6 +174,28 @@ describe('planOnboarding', () => {
     expect(planOnboarding(facts({ local: foreign, kcp: 'absent' })).type).toBe('nothing');
   });
 
+  it('takes its claim back when the object is deselected or retargeted half-way, then claims anew', () => {
+    const deselected = claimed();
+    deselected.metadata.labels.onboard = 'no';
+    const d = planOnboarding(facts({ local: deselected }));
+    expect(d.type).toBe('release');
+    if (d.type === 'release') expect(d.patch.metadata.annotations[ANNOTATION_ONBOARDING_PENDING]).toBeNull();
+
+    const retargeted = claimed();
+    retargeted.metadata.labels['example.com/workspace'] = 'ws2';
+    expect(planOnboarding(facts({ local: retargeted }))).toMatchObject({ type: 'release', key: KEY });
+    const invalid = claimed();
+    invalid.metadata.labels['example.com/workspace'] = 'root:org';
+    expect(planOnboarding(facts({ local: invalid }))).toMatchObject({ type: 'release', key: KEY });
+  });
+
+  it("never takes back another agent's claim", () => {
+    const theirs = claimed();
+    theirs.metadata.labels[LABEL_AGENT_NAME] = 'other-agent';
+    theirs.metadata.labels.onboard = 'no';
+    expect(planOnboarding(facts({ local: theirs })).type).toBe('nothing');
+  });
+
   it('does not touch objects being deleted', () => {
     const l = local();
     l.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';

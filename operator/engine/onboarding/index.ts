@@ -17,7 +17,13 @@
  * path can later lead to another workspace, the logical cluster name cannot (docs/security.md).
  */
 import { selectorFromSpec, type LabelSelectorSpec } from '../../runtime/labels/selector.js';
-import { ANNOTATION_ONBOARDING_PENDING, LABEL_AGENT_NAME } from '../sync/keys.js';
+import {
+  ANNOTATION_ONBOARDING_PENDING,
+  ANNOTATION_REMOTE_NAME,
+  ANNOTATION_REMOTE_NAMESPACE,
+  LABEL_AGENT_NAME,
+  LABEL_REMOTE_CLUSTER,
+} from '../sync/keys.js';
 import { objectKeyAnnotations, objectKeyLabels, type ObjectKey } from '../sync/object-key.js';
 import { classifyOwnership } from '../sync/ownership.js';
 import { isSpecKey } from '../sync/strip.js';
@@ -114,6 +120,8 @@ export type OnboardingDecision =
   | { type: 'create'; key: ObjectKey; object: Unstructured }
   /** Merge patch removing the pending marker; the object is onboarded. */
   | { type: 'finish'; key: ObjectKey; patch: Unstructured; event: OnboardingEvent }
+  /** A claim whose target no longer applies is taken back (then planned again). */
+  | { type: 'release'; key: ObjectKey; patch: Unstructured }
   /** Conflict: the claim (if any) is taken back with `patch` and the event reported. */
   | { type: 'conflict'; key: ObjectKey; patch: Unstructured | undefined; event: OnboardingEvent };
 
@@ -195,6 +203,21 @@ function claimPatch(key: ObjectKey, agentName: string): Unstructured {
   };
 }
 
+/** The target this agent claimed `local` for (pending objects), from the identity the claim wrote. */
+function ownClaim(local: Unstructured, agentName: string): ObjectKey | undefined {
+  const md = meta(local);
+  if (md.labels?.[LABEL_AGENT_NAME] !== agentName) return undefined;
+  const clusterName = md.labels?.[LABEL_REMOTE_CLUSTER];
+  const name = md.annotations?.[ANNOTATION_REMOTE_NAME];
+  if (!clusterName || !name) return undefined;
+  return {
+    clusterName,
+    workspacePath: '',
+    namespace: md.annotations?.[ANNOTATION_REMOTE_NAMESPACE] ?? '',
+    name,
+  };
+}
+
 /** Merge patch that takes a claim back: every key the claim set, removed. */
 function releasePatch(key: ObjectKey): Unstructured {
   const nulls = (m: Record<string, string>) => Object.fromEntries(Object.keys(m).map((k) => [k, null]));
@@ -208,19 +231,25 @@ function releasePatch(key: ObjectKey): Unstructured {
 
 export function planOnboarding(f: OnboardingFacts): OnboardingDecision {
   const { local } = f;
-  if (!isSelected(f.spec, local)) return { type: 'nothing', why: 'not selected for onboarding' };
   if (isBeingDeleted(local)) return { type: 'nothing', why: 'being deleted' };
-  const target = onboardingTarget(f);
-  if ('problem' in target) {
-    // A claimed object keeps its claim until the conflict rules take it back; bad targets only report.
-    return onboardingPending(local)
-      ? { type: 'nothing', why: 'pending with a changed target' }
-      : target.problem;
+  const pending = onboardingPending(local);
+  const claim = pending ? ownClaim(local, f.agentName) : undefined;
+  if (!isSelected(f.spec, local)) {
+    // Deselected half-way: the claim goes, so the sync of that kcp object does not wait forever.
+    return claim
+      ? { type: 'release', key: claim, patch: releasePatch(claim) }
+      : { type: 'nothing', why: 'not selected' };
   }
+  const target = onboardingTarget(f);
+  if ('problem' in target)
+    return claim ? { type: 'release', key: claim, patch: releasePatch(claim) } : target.problem;
   const { key } = target;
   const ownership = classifyOwnership(local, key, f.agentName);
-  const pending = onboardingPending(local);
-  if (ownership.owner === 'other') return { type: 'nothing', why: `linked to ${ownership.description}` };
+  if (ownership.owner === 'other') {
+    // A target changed half-way: the old claim goes first, the next plan claims the new target.
+    if (claim) return { type: 'release', key: claim, patch: releasePatch(claim) };
+    return { type: 'nothing', why: `linked to ${ownership.description}` };
+  }
   if (ownership.owner === 'self' && !pending) return { type: 'nothing', why: 'onboarded already' };
 
   if (!f.engaged(key.clusterName)) {
