@@ -129,6 +129,21 @@ export interface RelatedResourceSpec {
   allowedNamespaces?: AllowedNamespaces;
 }
 
+/** A label or annotation of a service-side object whose value the agent reads: exactly one of both. */
+export interface MetadataKeyRef {
+  label?: string;
+  annotation?: string;
+}
+
+/** Existing service-side objects to bring up into kcp (docs/authoring.md, "Onboarding existing objects"). */
+export interface OnboardingSpec {
+  selector: LabelSelector;
+  /** Its value is the logical cluster name of the target workspace (never a path). */
+  workspaceFrom: MetadataKeyRef;
+  /** Its value is the kcp namespace; default: the local namespace. */
+  namespaceFrom?: MetadataKeyRef;
+}
+
 export interface SynchronizationSpec {
   enabled: boolean;
 }
@@ -144,6 +159,7 @@ export interface PublishedResourceSpec {
   synchronization?: SynchronizationSpec;
   /** Mirroring of service-side events onto the kcp objects (an addition; see engine/events/spec.ts). */
   events?: EventMirrorSpec;
+  onboarding?: OnboardingSpec;
 }
 
 export interface PublishedResourceStatus {

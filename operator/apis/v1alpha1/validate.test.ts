@@ -287,3 +287,43 @@ describe('validatePublishedResource: configuration the sync would only trip over
     expect(text).toBe(`PublishedResource "my-pr": f: "${'y'.repeat(120)}"... (1000 characters): m`);
   });
 });
+
+describe('validatePublishedResource: spec.onboarding', () => {
+  const fields = (onboarding: unknown) =>
+    validatePublishedResource(base({ onboarding } as Partial<PublishedResource['spec']>)).map((e) => e.field);
+
+  it('accepts a selector with a workspace key and an optional namespace key', () => {
+    expect(
+      fields({
+        selector: { matchLabels: { onboard: 'true' } },
+        workspaceFrom: { label: 'example.com/workspace' },
+        namespaceFrom: { annotation: 'example.com/namespace' },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses an empty selector, which would onboard every object of the type', () => {
+    expect(fields({ selector: {}, workspaceFrom: { label: 'ws' } })).toEqual(['spec.onboarding.selector']);
+  });
+
+  it('needs exactly one of label or annotation, each a valid key', () => {
+    const selector = { matchLabels: { a: 'b' } };
+    expect(fields({ selector, workspaceFrom: {} })).toEqual(['spec.onboarding.workspaceFrom']);
+    expect(fields({ selector, workspaceFrom: { label: 'a', annotation: 'b' } })).toEqual([
+      'spec.onboarding.workspaceFrom',
+    ]);
+    expect(fields({ selector, workspaceFrom: { label: 'not a key!' } })).toEqual([
+      'spec.onboarding.workspaceFrom.label',
+    ]);
+    expect(fields({ selector, workspaceFrom: { label: 'ws' }, namespaceFrom: { annotation: '/x' } })).toEqual(
+      ['spec.onboarding.namespaceFrom.annotation'],
+    );
+  });
+
+  it('reports selectors that do not parse', () => {
+    const selector = { matchExpressions: [{ key: 'a', operator: 'Sometimes' }] };
+    expect(fields({ selector, workspaceFrom: { label: 'ws' } })).toEqual([
+      'spec.onboarding.selector.matchExpressions[0].operator',
+    ]);
+  });
+});

@@ -15,6 +15,8 @@ import { validateEventMirror } from '../../engine/events/spec.js';
 import type {
   AllowedNamespaces,
   LabelSelector,
+  MetadataKeyRef,
+  OnboardingSpec,
   PublishedResource,
   RelatedResourceObjectSpec,
   ResourceMutation,
@@ -294,6 +296,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   }
 
   checkNaming(pr, errs);
+  if (spec.onboarding) errs.push(...onboardingErrors(spec.onboarding));
   checkSelector('spec.filter.namespace', spec.filter?.namespace, errs);
   checkSelector('spec.filter.resource', spec.filter?.resource, errs);
   checkMutations('spec.mutation.spec', spec.mutation?.spec, errs);
@@ -349,4 +352,35 @@ export function formatFieldError(e: FieldError): string {
 /** One line per problem, `PublishedResource "<name>": <field>: <value>: <message>`. */
 export function formatValidationErrors(pr: PublishedResource, errs: FieldError[]): string {
   return errs.map((e) => `PublishedResource "${pr.metadata?.name ?? ''}": ${formatFieldError(e)}`).join('\n');
+}
+
+function checkKeyRef(path: string, ref: MetadataKeyRef | undefined, errs: FieldError[]): void {
+  const set = (['label', 'annotation'] as const).filter((k) => ref?.[k]);
+  if (set.length !== 1) {
+    errs.push({
+      field: path,
+      value: set.join(','),
+      message: 'exactly one of label or annotation must be set',
+    });
+    return;
+  }
+  const key = ref![set[0]!]!;
+  for (const m of validateLabelKey(key))
+    errs.push({ field: `${path}.${set[0]}`, value: key, message: `invalid key: ${m}` });
+}
+
+/**
+ * Problems of `spec.onboarding`; the onboarding controller only runs without any. An empty selector
+ * is refused: onboarding every object of a type is never what a provider means.
+ */
+export function onboardingErrors(onboarding: OnboardingSpec): FieldError[] {
+  const errs: FieldError[] = [];
+  const sel = onboarding.selector;
+  const terms = Object.keys(sel?.matchLabels ?? {}).length + (sel?.matchExpressions?.length ?? 0);
+  if (terms === 0)
+    errs.push({ field: 'spec.onboarding.selector', value: '', message: 'must select by at least one label' });
+  checkSelector('spec.onboarding.selector', sel, errs);
+  checkKeyRef('spec.onboarding.workspaceFrom', onboarding.workspaceFrom, errs);
+  if (onboarding.namespaceFrom) checkKeyRef('spec.onboarding.namespaceFrom', onboarding.namespaceFrom, errs);
+  return errs;
 }

@@ -4,7 +4,8 @@
  * cluster. Reads come from caches (remote wildcard informers, local informer, state Secrets); decisions come
  * from the pure engine; this file only wires them together and performs the I/O.
  */
-import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import type { OnboardingSpec, PublishedResource } from '../../apis/v1alpha1/types.js';
+import { onboardingErrors } from '../../apis/v1alpha1/validate.js';
 import { compileMutations, type Mutator } from '../../engine/mutation/index.js';
 import {
   compileNaming,
@@ -35,6 +36,7 @@ import {
 } from '../../engine/sync/primary.js';
 import { planOrphan, type OrphanFacts } from '../../engine/sync/orphans.js';
 import { refusedStatusPatch } from '../../engine/sync/refusal.js';
+import { onboardingPending, reservedForOnboarding } from '../../engine/onboarding/index.js';
 import { deepCopy, isBeingDeleted, type Unstructured } from '../../engine/sync/unstructured.js';
 import { GVR_LOGICAL_CLUSTERS, GVR_NAMESPACES, LOGICAL_CLUSTER_NAME } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
@@ -52,6 +54,7 @@ import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
+import { OnboardingReconciler } from './onboarding.js';
 import { ObjectProblems } from './object-problems.js';
 import { ParkedRequests } from './parked-requests.js';
 import { RelatedSync, type PrimaryPair } from './related.js';
@@ -131,6 +134,10 @@ export class SyncReconciler implements Reconciler {
   private readonly waitingForName = new ParkedRequests();
   /** Copies of gone kcp objects in workspaces not engaged (yet), by cluster: decided on engagement. */
   private readonly waitingForEngagement = new ParkedRequests();
+  /** The onboarding controller next to this one, when the PublishedResource asks for onboarding. */
+  private onboarding: { manager: Manager; controller: Controller } | undefined;
+  /** `spec.onboarding` when valid (ConfigValid reports it otherwise, and nothing is onboarded). */
+  private readonly onboardingSpec: OnboardingSpec | undefined;
 
   constructor(deps: SyncControllerDeps) {
     this.deps = deps;
@@ -146,6 +153,8 @@ export class SyncReconciler implements Reconciler {
     });
     this.mutator = compileMutations(deps.pr.spec.mutation, 'spec.mutation');
     this.remote = deps.vw.informersFor(deps.types.remote.gvr);
+    const onboarding = deps.pr.spec.onboarding;
+    this.onboardingSpec = onboarding && onboardingErrors(onboarding).length === 0 ? onboarding : undefined;
     this.related = new RelatedSync({
       pr: deps.pr,
       types: deps.types,
@@ -190,6 +199,21 @@ export class SyncReconciler implements Reconciler {
           disengaged: () => undefined,
         }),
     };
+    const onboarding = this.onboardingSpec;
+    if (onboarding) {
+      const controller = new OnboardingReconciler({
+        publishedResource: deps.pr.metadata.name,
+        spec: onboarding,
+        types: deps.types,
+        agentName: deps.agentName,
+        localClient: deps.localClient,
+        localObjects: deps.localObjects,
+        vw: deps.vw,
+        recorder: deps.recorder,
+        log: deps.log,
+      }).setupWithManager(manager);
+      this.onboarding = { manager, controller };
+    }
     return controllerManagedBy(manager)
       .named(syncControllerName(deps.pr.metadata.name))
       .for(this.remote, {
@@ -216,6 +240,7 @@ export class SyncReconciler implements Reconciler {
 
   /** Stops what this reconciler owns besides the controller: problem reports and the remote caches. */
   async stop(): Promise<void> {
+    if (this.onboarding) await this.onboarding.manager.removeController(this.onboarding.controller);
     this.problems.stop();
     await this.remote.stop();
     await this.related.stop();
@@ -310,6 +335,8 @@ export class SyncReconciler implements Reconciler {
       { role: `service-cluster copy ${describeObject(localCached)}`, object: localCached },
     ]);
     const local = localCached ? (deepCopy(localCached) as Unstructured) : undefined;
+    // Being onboarded: the onboarding controller links both sides first (its last write brings us back).
+    if (onboardingPending(local)) return {};
 
     const secretName = stateSecretName(req.cluster, {
       apiVersion: remote.apiVersion,
@@ -360,6 +387,8 @@ export class SyncReconciler implements Reconciler {
         await ensureNamespaceViaAPI(deps.localClient, ns, ctx.signal);
       },
       recordEvent: (ev, obj) => this.event(client, obj, ev),
+      refuseAdoption: (existing) =>
+        reservedForOnboarding(this.onboardingSpec, existing, key, deps.agentName),
       eventsOn: 'source',
       signal: ctx.signal,
     });

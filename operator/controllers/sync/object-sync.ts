@@ -35,6 +35,11 @@ export interface ObjectSyncRun extends Omit<SyncInput, 'source' | 'destination' 
   /** Which object events go to: the source (kcp primaries, kcp-origin related) or the destination. */
   eventsOn: 'source' | 'destination';
   signal?: AbortSignal;
+  /**
+   * An existing destination (CREATE answered AlreadyExists) that must not be adopted: returns whose it
+   * is, which makes it a collision (e.g. objects reserved for onboarding, see engine/onboarding).
+   */
+  refuseAdoption?(existing: Unstructured): string | undefined;
   /** Upper bound of chained passes in one call; further work is left to a requeue. */
   maxPasses?: number;
 }
@@ -135,6 +140,11 @@ export async function runObjectSync(run: ObjectSyncRun): Promise<ObjectSyncResul
             ...ns(action.object),
             ...signal,
           })) as Unstructured;
+          const refused = run.refuseAdoption?.(existing);
+          if (refused !== undefined) {
+            collision = { destination: existing, owner: refused };
+            return 'stop';
+          }
           const adoption = planAdoption(existing, run.options);
           if (adoption.type === 'wait') return 'stop';
           if (adoption.type === 'collision') {

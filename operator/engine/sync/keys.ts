@@ -24,6 +24,12 @@ export const ANNOTATION_REMOTE_WORKSPACE_PATH = 'syncagent.kcp.io/remote-object-
  */
 export const ANNOTATION_RELATED_OWNER = 'syncagent.kcp.io/related-owner';
 
+/**
+ * On a local object while the agent brings it up into kcp (engine/onboarding): the sync of its kcp
+ * object waits. Written by the agent only, so it is never copied between sides.
+ */
+export const ANNOTATION_ONBOARDING_PENDING = 'syncagent.kcp.io/onboarding';
+
 export const LABEL_OBJECT_STATE = 'syncagent.kcp.io/object-state';
 export const RELATED_ANNOTATION_PREFIX = 'related-resources.syncagent.kcp.io/';
 
@@ -47,5 +53,6 @@ export const STRIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([
   ANNOTATION_REMOTE_NAME,
   ANNOTATION_REMOTE_WORKSPACE_PATH,
   ANNOTATION_RELATED_OWNER,
+  ANNOTATION_ONBOARDING_PENDING,
 ]);
 export const STRIPPED_ANNOTATION_PREFIXES: readonly string[] = [RELATED_ANNOTATION_PREFIX];
