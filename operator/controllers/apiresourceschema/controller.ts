@@ -29,6 +29,7 @@ import {
 import { findCondition, type Condition } from '../../engine/conditions.js';
 import { PublishedSchemaReader } from '../source-schema.js';
 import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
+import { holdCondition, releaseConditions, schemaUpdateDecision } from './update-policy.js';
 
 export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
 
@@ -131,6 +132,22 @@ async function reconcile(
       }
       throw new Error(collisionMessage(pr, schemaName, owner));
     }
+    // spec.schemaUpdatePolicy may hold a changed schema back: the APIExport keeps the one in status.
+    const decision = await schemaUpdateDecision(
+      deps.exportClient,
+      deps.agentName,
+      pr,
+      projected,
+      schemaName,
+      ctx,
+    );
+    if (!decision.publish) {
+      ctx.log.info({ schema: schemaName, held: decision.message }, 'Holding schema change');
+      await updatePublishedResourceStatus(deps.localClient, pr, {
+        conditions: [holdCondition(deps.recorder, deps.localClient, pr, decision)],
+      });
+      return {};
+    }
     await ensureSchema(deps, projected, schemaName, ctx);
     // The schema is only published once the APIExport lists it: the apiexport controller says True.
     const current = findCondition(
@@ -140,16 +157,19 @@ async function reconcile(
     const confirmed = current?.status === 'True' && pr.status?.resourceSchemaName === schemaName;
     await updatePublishedResourceStatus(deps.localClient, pr, {
       resourceSchemaName: schemaName,
-      conditions: confirmed
-        ? []
-        : [
-            {
-              type: CONDITION_SCHEMA_PUBLISHED,
-              status: 'False',
-              reason: 'AwaitingAPIExport',
-              message: `APIResourceSchema ${schemaName} exists; waiting for the APIExport to list it.`,
-            },
-          ],
+      conditions: [
+        ...releaseConditions(pr, schemaName),
+        ...(confirmed
+          ? []
+          : [
+              {
+                type: CONDITION_SCHEMA_PUBLISHED,
+                status: 'False' as const,
+                reason: 'AwaitingAPIExport',
+                message: `APIResourceSchema ${schemaName} exists; waiting for the APIExport to list it.`,
+              },
+            ]),
+      ],
     });
     return {};
   } catch (err) {
