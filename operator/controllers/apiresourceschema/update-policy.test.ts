@@ -172,4 +172,11 @@ describe('apiresourceschema controller: schemaUpdatePolicy', () => {
     expect(env.held()).toBeUndefined();
     expect(env.events()).toEqual([]);
   });
+
+  it('treats an unknown policy (past the CRD enum) like the default', async () => {
+    const first = await env.create('Sometimes');
+    await env.changeCRD({ cronSpec: { type: 'string' } });
+    await waitUntil(() => env.schemaName() !== first, 'the breaking schema published');
+    expect(env.held()).toBeUndefined();
+  });
 });

@@ -13,6 +13,7 @@ import {
   decideSchemaUpdate,
   REASON_NO_CHANGE_HELD,
   SCHEMA_UPDATE_ALWAYS,
+  SCHEMA_UPDATE_POLICIES,
   type SchemaUpdateDecision,
 } from '../../engine/schema/update-policy.js';
 import { GVR_APIRESOURCESCHEMAS } from '../../kcp/resources.js';
@@ -37,7 +38,10 @@ export async function schemaUpdateDecision(
   schemaName: string,
   ctx: ReconcileContext,
 ): Promise<SchemaUpdateDecision> {
-  const policy = pr.spec.schemaUpdatePolicy ?? SCHEMA_UPDATE_ALWAYS;
+  // An unknown value (only possible past the CRD's enum) is reported as ConfigValid=False by the
+  // syncmanager and behaves like the default.
+  const configured = pr.spec.schemaUpdatePolicy;
+  const policy = SCHEMA_UPDATE_POLICIES.find((p) => p === configured) ?? SCHEMA_UPDATE_ALWAYS;
   const publishedName = pr.status?.resourceSchemaName;
   if (policy === SCHEMA_UPDATE_ALWAYS || !publishedName || publishedName === schemaName)
     return { publish: true, changes: [] };
