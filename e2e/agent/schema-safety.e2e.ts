@@ -130,7 +130,28 @@ describe('agent: schema update policy', () => {
         description: 'the APIExport to list the compatible schema',
       });
       expect(await exportSchemas(w)).not.toContain(first);
-      const copy = await createCronTab(w, 'with-note', { cronSpec: '* * * * *', image: 'app:1', note: 'hi' });
+      // The binding follows the export a moment later: until then kcp prunes the new field.
+      await waitFor(
+        async () => {
+          const probe = await w.provider.teamAdmin(0).create(`${CRONTABS}?dryRun=All`, {
+            apiVersion: 'example.com/v1',
+            kind: 'CronTab',
+            metadata: { name: 'probe' },
+            spec: { note: 'x' },
+          });
+          return probe.spec?.note === 'x' || undefined;
+        },
+        { description: 'team 0 to be served the compatible schema', timeoutMs: 60_000 },
+      );
+      await createCronTab(w, 'with-note', { cronSpec: '* * * * *', image: 'app:1', note: 'hi' });
+      // The virtual workspace may hand the agent the object before it serves the new field too.
+      const copy = await waitFor(
+        async () => {
+          const c = await w.service.client.get(localCronTabPath(w, 'with-note'));
+          return c.spec?.note === 'hi' ? c : undefined;
+        },
+        { description: 'the copy of with-note to carry the new field', timeoutMs: 60_000 },
+      );
       expect(copy.spec).toEqual({ cronSpec: '* * * * *', image: 'app:1', note: 'hi' });
       expect(await heldCondition(w)).toBeUndefined();
     },

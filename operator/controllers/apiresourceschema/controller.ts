@@ -29,6 +29,7 @@ import {
 import { findCondition, type Condition } from '../../engine/conditions.js';
 import { PublishedSchemaReader } from '../source-schema.js';
 import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
+import { CONDITION_SCHEMA_CHANGE_HELD } from '../../engine/schema/update-policy.js';
 import { holdCondition, releaseConditions, schemaUpdateDecision } from './update-policy.js';
 
 export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
@@ -93,14 +94,22 @@ export class APIResourceSchemaReconciler implements Reconciler {
 /**
  * Whether a PublishedResource update can change what this controller publishes: its spec (generation),
  * deletion, or the recorded schema name. Condition writes (this agent's own, three controllers) are
- * not, and each used to cost a full discovery + CRD read here.
+ * not, and each used to cost a full discovery + CRD read here — except a change of SchemaChangeHeld,
+ * which only this controller decides: another controller writing the conditions from a stale copy
+ * can flip it back, and the reconcile puts it right.
  */
 export function affectsSchema(o: PublishedResource, n: PublishedResource): boolean {
   const name = (x: PublishedResource) => x.status?.resourceSchemaName;
+  const held = (x: PublishedResource) =>
+    findCondition(
+      (x.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_SCHEMA_CHANGE_HELD,
+    )?.status;
   return (
     o.metadata?.generation !== n.metadata?.generation ||
     o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp ||
-    name(o) !== name(n)
+    name(o) !== name(n) ||
+    held(o) !== held(n)
   );
 }
 
