@@ -14,6 +14,7 @@ import { registerCrdCommand } from './crd-cmd.js';
 import { registerMutateCommand } from './mutate-cmd.js';
 import { registerPathCommand } from './path-cmd.js';
 import { registerPreviewCommand } from './preview-cmd.js';
+import { registerSchemaDiffCommand } from './schema-diff-cmd.js';
 import { registerTemplateCommand } from './template-cmd.js';
 
 const SUBCOMMANDS: ((program: Command) => Command)[] = [
@@ -23,6 +24,7 @@ const SUBCOMMANDS: ((program: Command) => Command)[] = [
   registerCelCommand,
   registerMutateCommand,
   registerPreviewCommand,
+  registerSchemaDiffCommand,
 ];
 
 export function buildProgram(): Command {

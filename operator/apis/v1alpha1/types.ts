@@ -160,7 +160,16 @@ export interface PublishedResourceSpec {
   /** Mirroring of service-side events onto the kcp objects (an addition; see engine/events/spec.ts). */
   events?: EventMirrorSpec;
   onboarding?: OnboardingSpec;
+  /**
+   * Whether a changed projected schema replaces the one the APIExport serves: Always (default, as the Go
+   * agent), CompatibleOnly (breaking changes are held) or Never (every change after the first publish
+   * is held). See docs/authoring.md, "Schema update policy".
+   */
+  schemaUpdatePolicy?: SchemaUpdatePolicyName;
 }
+
+/** The values of `spec.schemaUpdatePolicy`. */
+export type SchemaUpdatePolicyName = 'Always' | 'CompatibleOnly' | 'Never';
 
 export interface PublishedResourceStatus {
   resourceSchemaName?: string;

@@ -81,6 +81,19 @@ describe('validatePublishedResource', () => {
     );
   });
 
+  it('accepts the schema update policies and names an unknown one', () => {
+    for (const policy of ['Always', 'CompatibleOnly', 'Never'] as const)
+      expect(validatePublishedResource(base({ schemaUpdatePolicy: policy }))).toEqual([]);
+    const bad = base({ schemaUpdatePolicy: 'Sometimes' as unknown as 'Always' });
+    expect(validatePublishedResource(bad)).toEqual([
+      {
+        field: 'spec.schemaUpdatePolicy',
+        value: 'Sometimes',
+        message: 'must be one of Always, CompatibleOnly, Never',
+      },
+    ]);
+  });
+
   it('rejects version with versions, and projected version collisions', () => {
     const errs = validatePublishedResource(
       base({

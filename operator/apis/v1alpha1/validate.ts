@@ -242,6 +242,19 @@ function checkAllowedNamespaces(
   }
 }
 
+const SCHEMA_UPDATE_POLICIES: readonly string[] = ['Always', 'CompatibleOnly', 'Never'];
+
+/** `spec.schemaUpdatePolicy` is one of its names when set (the CRD's enum, checked again here). */
+function checkSchemaUpdatePolicy(policy: unknown, errs: FieldError[]): void {
+  if (policy === undefined || policy === null) return;
+  if (typeof policy === 'string' && SCHEMA_UPDATE_POLICIES.includes(policy)) return;
+  errs.push({
+    field: 'spec.schemaUpdatePolicy',
+    value: String(policy),
+    message: `must be one of ${SCHEMA_UPDATE_POLICIES.join(', ')}`,
+  });
+}
+
 /** Every problem found, in field order; empty when the object is usable. */
 export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   const errs: FieldError[] = [];
@@ -297,6 +310,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
 
   checkNaming(pr, errs);
   if (spec.onboarding) errs.push(...onboardingErrors(spec.onboarding));
+  checkSchemaUpdatePolicy(spec.schemaUpdatePolicy, errs);
   checkSelector('spec.filter.namespace', spec.filter?.namespace, errs);
   checkSelector('spec.filter.resource', spec.filter?.resource, errs);
   checkMutations('spec.mutation.spec', spec.mutation?.spec, errs);

@@ -27,4 +27,10 @@ describe('apiresourceschema: which PublishedResource updates are reconciled', ()
     expect(affectsSchema(pr(1), pr(1, {}, { deletionTimestamp: '2026-01-01T00:00:00Z' }))).toBe(true);
     expect(affectsSchema(pr(1, { resourceSchemaName: 'v1.x' }), pr(1, {}))).toBe(true);
   });
+  it('reconciles a changed SchemaChangeHeld (a stale write by another controller may have flipped it)', () => {
+    const held = (status: string) => pr(1, { conditions: [{ type: 'SchemaChangeHeld', status }] });
+    expect(affectsSchema(held('False'), held('True'))).toBe(true);
+    expect(affectsSchema(pr(1, { conditions: [] }), held('True'))).toBe(true);
+    expect(affectsSchema(held('True'), held('True'))).toBe(false);
+  });
 });

@@ -29,6 +29,8 @@ import {
 import { findCondition, type Condition } from '../../engine/conditions.js';
 import { PublishedSchemaReader } from '../source-schema.js';
 import { collidingOwner, collisionMessage, isOlder, type SchemaOwner } from './collisions.js';
+import { CONDITION_SCHEMA_CHANGE_HELD } from '../../engine/schema/update-policy.js';
+import { holdCondition, releaseConditions, schemaUpdateDecision } from './update-policy.js';
 
 export const APIRESOURCESCHEMA_CONTROLLER_NAME = 'syncagent-apiresourceschema';
 
@@ -92,14 +94,22 @@ export class APIResourceSchemaReconciler implements Reconciler {
 /**
  * Whether a PublishedResource update can change what this controller publishes: its spec (generation),
  * deletion, or the recorded schema name. Condition writes (this agent's own, three controllers) are
- * not, and each used to cost a full discovery + CRD read here.
+ * not, and each used to cost a full discovery + CRD read here — except a change of SchemaChangeHeld,
+ * which only this controller decides: another controller writing the conditions from a stale copy
+ * can flip it back, and the reconcile puts it right.
  */
 export function affectsSchema(o: PublishedResource, n: PublishedResource): boolean {
   const name = (x: PublishedResource) => x.status?.resourceSchemaName;
+  const held = (x: PublishedResource) =>
+    findCondition(
+      (x.status as { conditions?: Condition[] } | undefined)?.conditions,
+      CONDITION_SCHEMA_CHANGE_HELD,
+    )?.status;
   return (
     o.metadata?.generation !== n.metadata?.generation ||
     o.metadata?.deletionTimestamp !== n.metadata?.deletionTimestamp ||
-    name(o) !== name(n)
+    name(o) !== name(n) ||
+    held(o) !== held(n)
   );
 }
 
@@ -131,6 +141,22 @@ async function reconcile(
       }
       throw new Error(collisionMessage(pr, schemaName, owner));
     }
+    // spec.schemaUpdatePolicy may hold a changed schema back: the APIExport keeps the one in status.
+    const decision = await schemaUpdateDecision(
+      deps.exportClient,
+      deps.agentName,
+      pr,
+      projected,
+      schemaName,
+      ctx,
+    );
+    if (!decision.publish) {
+      ctx.log.info({ schema: schemaName, held: decision.message }, 'Holding schema change');
+      await updatePublishedResourceStatus(deps.localClient, pr, {
+        conditions: [holdCondition(deps.recorder, deps.localClient, pr, decision)],
+      });
+      return {};
+    }
     await ensureSchema(deps, projected, schemaName, ctx);
     // The schema is only published once the APIExport lists it: the apiexport controller says True.
     const current = findCondition(
@@ -140,16 +166,19 @@ async function reconcile(
     const confirmed = current?.status === 'True' && pr.status?.resourceSchemaName === schemaName;
     await updatePublishedResourceStatus(deps.localClient, pr, {
       resourceSchemaName: schemaName,
-      conditions: confirmed
-        ? []
-        : [
-            {
-              type: CONDITION_SCHEMA_PUBLISHED,
-              status: 'False',
-              reason: 'AwaitingAPIExport',
-              message: `APIResourceSchema ${schemaName} exists; waiting for the APIExport to list it.`,
-            },
-          ],
+      conditions: [
+        ...releaseConditions(pr, schemaName),
+        ...(confirmed
+          ? []
+          : [
+              {
+                type: CONDITION_SCHEMA_PUBLISHED,
+                status: 'False' as const,
+                reason: 'AwaitingAPIExport',
+                message: `APIResourceSchema ${schemaName} exists; waiting for the APIExport to list it.`,
+              },
+            ]),
+      ],
     });
     return {};
   } catch (err) {

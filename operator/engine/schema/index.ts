@@ -5,6 +5,7 @@
  *   controllers/source-schema.ts), `stripRealCRD`, `locateResource`, `findResource`, `crdNameFor`
  * - projection: `projectCRD`, `projectedGVK`; Kubernetes version order
  * - APIResourceSchema: `apiResourceSchemaName`, `buildAPIResourceSchema`, `schemaHashInput`
+ * - compatibility: `compareSchemas`, `decideSchemaUpdate` (spec.schemaUpdatePolicy)
  * - APIExport: `mergeResourceSchemas`, `resolveSchemaNames`, `requiredPermissionClaims`,
  *   `mergePermissionClaims`, event messages
  * - Go encodings: `marshalGoStruct` + codecs (encoding/json of the Go types), `toGoYAML`
@@ -19,6 +20,8 @@ export * from './kube-version.js';
 export * from './ars.js';
 export * from './apiexport.js';
 export * from './toolkit-output.js';
+export * from './compat.js';
+export * from './update-policy.js';
 export {
   OpenAPIModels,
   convertModel,
