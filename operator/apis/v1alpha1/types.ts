@@ -132,6 +132,15 @@ export interface SynchronizationSpec {
   enabled: boolean;
 }
 
+/**
+ * Labels and annotations of the consumer's kcp namespace copied onto the service-side namespace of
+ * the copies (exact keys; see docs/authoring.md#namespace-metadata).
+ */
+export interface NamespaceMetadataSpec {
+  labels?: string[];
+  annotations?: string[];
+}
+
 export interface PublishedResourceSpec {
   resource: SourceResourceDescriptor;
   filter?: ResourceFilter;
@@ -141,6 +150,7 @@ export interface PublishedResourceSpec {
   mutation?: ResourceMutationSpec;
   related?: RelatedResourceSpec[];
   synchronization?: SynchronizationSpec;
+  namespaceMetadata?: NamespaceMetadataSpec;
 }
 
 export interface PublishedResourceStatus {
