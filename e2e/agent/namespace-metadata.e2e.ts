@@ -7,6 +7,7 @@
 import { simpleCrd } from '../world/manifests.js';
 import { waitFor } from '../world/wait.js';
 import {
+  CRONTABS,
   createCronTabAndWaitForCopy,
   eventsFor,
   getPublishedResource,
@@ -61,6 +62,7 @@ describe('agent: namespace metadata', () => {
           annotations: { [ROLE]: 'arn:aws:iam::111122223333:role/red', 'example.com/other': 'y' },
         },
       });
+      await waitForServed(w, 0, CRONTABS);
       await createCronTabAndWaitForCopy(w, 'backup');
       let ns = await waitFor(
         async () => {

@@ -15,6 +15,7 @@ import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
 import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from './controller.js';
+import { NamespaceMetadataSync } from './namespace-metadata.js';
 import { StateStore } from './state-store.js';
 import type { SyncType } from './sync-types.js';
 
@@ -132,7 +133,10 @@ async function environment(namespaceTemplate: string) {
   return {
     kcp,
     service,
+    vw,
     localClient,
+    localObjects,
+    localNamespaces,
     reconcile,
     settle,
     consumerNamespace,
@@ -196,5 +200,32 @@ describe('spec.namespaceMetadata', () => {
     expect(md.annotations?.['example.com/role-arn']).toBeUndefined();
     expect(JSON.parse(md.annotations[ANNOTATION_NAMESPACE_METADATA])).toEqual({ shared: true });
     await waitUntil(() => env.events('ws2').includes('NamespaceMetadataShared'), 'the warning in ws2');
+  });
+
+  it('enqueues the primaries of a kcp namespace whose labels or annotations change', async () => {
+    env = await environment('{{ .ClusterName }}');
+    const remotePrimaries = env.vw.informersFor(CRONTABS);
+    const enqueued: Request[] = [];
+    const nm = new NamespaceMetadataSync({
+      config: CONFIG,
+      agentName: 'agent',
+      vw: env.vw,
+      localClient: env.localClient,
+      localNamespaces: env.localNamespaces,
+      localObjects: env.localObjects,
+      remotePrimaries,
+      enqueue: (r) => enqueued.push(r),
+    });
+    await env.consumerNamespace('ws1', { team: 'red' });
+    await env.createPrimary('ws1');
+    await waitUntil(() => remotePrimaries.list({ cluster: 'ws1' }).length === 1, 'the primary in the cache');
+    nm.start();
+    await waitUntil(() => enqueued.length > 0, 'the initial namespace to enqueue its primaries');
+    enqueued.length = 0;
+    await env.consumerNamespace('ws1', { team: 'blue' });
+    await waitUntil(() => enqueued.length > 0, 'a label change to enqueue the primary');
+    expect(enqueued).toEqual([req('ws1')]);
+    await nm.stop();
+    await remotePrimaries.stop();
   });
 });
