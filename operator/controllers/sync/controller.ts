@@ -386,6 +386,16 @@ export class SyncReconciler implements Reconciler {
         kcpClient: client,
         signal: ctx.signal,
       });
+      if (nm.forbidden) {
+        // Missing RBAC is the provider's configuration, not the consumer's problem: the object stays
+        // synced and the PublishedResource says what to grant.
+        log.info('Not allowed to patch the service-side namespace');
+        deps.reportConfigProblem?.(
+          'spec.namespaceMetadata',
+          copyNamespace,
+          'the agent may not patch namespaces on the service cluster; grant its role "patch" on namespaces',
+        );
+      }
       if (nm.event) this.event(client, result.source, nm.event);
       if (nm.retry) return { requeueAfterMs: REQUEUE_AFTER_MS };
     }

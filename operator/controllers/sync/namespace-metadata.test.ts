@@ -63,6 +63,7 @@ async function environment(namespaceTemplate: string) {
   const informers = [localObjects, localNamespaces, stateSecrets];
   for (const i of informers) i.start();
   await Promise.all(informers.map((i) => i.waitForSync()));
+  const configProblems: { field: string; value: string; message: string }[] = [];
   const pr = {
     metadata: { name: 'crontabs', uid: 'pr-uid', generation: 1 },
     spec: {
@@ -82,6 +83,7 @@ async function environment(namespaceTemplate: string) {
     vw,
     recorder: new EventRecorder({ component: 'agent', log }),
     log,
+    reportConfigProblem: (field, value, message) => configProblems.push({ field, value, message }),
   });
   sync.start();
   const reconcile = (req: Request) => sync.reconcile(req, { signal: new AbortController().signal, log });
@@ -134,6 +136,7 @@ async function environment(namespaceTemplate: string) {
     kcp,
     service,
     vw,
+    configProblems,
     localClient,
     localObjects,
     localNamespaces,
@@ -227,5 +230,20 @@ describe('spec.namespaceMetadata', () => {
     expect(enqueued).toEqual([req('ws1')]);
     await nm.stop();
     await remotePrimaries.stop();
+  });
+
+  it('reports missing RBAC for patching namespaces on the PublishedResource and keeps the object synced', async () => {
+    env = await environment('{{ .ClusterName }}');
+    env.service.failures.push((r) =>
+      r.method === 'PATCH' && r.path === '/api/v1/namespaces/ws1' ? 403 : undefined,
+    );
+    await env.consumerNamespace('ws1', { team: 'red' });
+    await env.createPrimary('ws1');
+    await env.settle(req('ws1'), () => env.configProblems.length > 0);
+    await expect(env.reconcile(req('ws1'))).resolves.toEqual({});
+    expect(env.configProblems[0]).toMatchObject({ field: 'spec.namespaceMetadata', value: 'ws1' });
+    expect(env.configProblems[0]!.message).toContain('"patch" on namespaces');
+    expect(env.service.get('/apis/example.com/v1/namespaces/ws1/crontabs/ws1-nightly')).toBeDefined();
+    expect(env.serviceNamespace('ws1')!.metadata.labels?.team).toBeUndefined();
   });
 });

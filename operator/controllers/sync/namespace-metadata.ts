@@ -11,7 +11,7 @@ import type { SyncEvent } from '../../engine/sync/events.js';
 import { clusterOf } from '../../kcp/cluster.js';
 import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { VirtualWorkspaces, WildcardInformerSet } from '../../kcp/virtual-workspaces.js';
-import { ConflictError, NotFoundError } from '../../runtime/client/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../runtime/client/errors.js';
 import type { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { Informer } from '../../runtime/informer.js';
@@ -38,6 +38,15 @@ export interface NamespaceMetadataTarget {
   namespace: string;
   kcpClient: RestClient;
   signal?: AbortSignal;
+}
+
+export interface NamespaceMetadataOutcome {
+  /** A Warning for the consumer, when one is due. */
+  event?: SyncEvent;
+  /** The namespace changed under the write: try again later. */
+  retry: boolean;
+  /** The agent may not patch the service-side namespace (RBAC of the provider). */
+  forbidden?: boolean;
 }
 
 export class NamespaceMetadataSync {
@@ -82,7 +91,7 @@ export class NamespaceMetadataSync {
    * consumer, if one is due (the caller records it on the primary), and whether to try again (the
    * namespace changed under the write).
    */
-  async apply(target: NamespaceMetadataTarget): Promise<{ event?: SyncEvent; retry: boolean }> {
+  async apply(target: NamespaceMetadataTarget): Promise<NamespaceMetadataOutcome> {
     const { deps } = this;
     const { req, namespace } = target;
     const signal = target.signal ? { signal: target.signal } : {};
@@ -123,6 +132,7 @@ export class NamespaceMetadataSync {
         deps.localNamespaces.assume(updated);
       } catch (err) {
         if (err instanceof ConflictError) return { retry: true };
+        if (err instanceof ForbiddenError) return { retry: false, forbidden: true };
         throw err;
       }
     }
