@@ -148,6 +148,15 @@ export interface SynchronizationSpec {
   enabled: boolean;
 }
 
+/**
+ * Labels and annotations of the consumer's kcp namespace copied onto the service-side namespace of
+ * the copies (exact keys; see docs/authoring.md#namespace-metadata).
+ */
+export interface NamespaceMetadataSpec {
+  labels?: string[];
+  annotations?: string[];
+}
+
 export interface PublishedResourceSpec {
   resource: SourceResourceDescriptor;
   filter?: ResourceFilter;
@@ -166,6 +175,7 @@ export interface PublishedResourceSpec {
    * is held). See docs/authoring.md, "Schema update policy".
    */
   schemaUpdatePolicy?: SchemaUpdatePolicyName;
+  namespaceMetadata?: NamespaceMetadataSpec;
 }
 
 /** The values of `spec.schemaUpdatePolicy`. */

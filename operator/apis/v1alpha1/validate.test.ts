@@ -340,3 +340,33 @@ describe('validatePublishedResource: spec.onboarding', () => {
     ]);
   });
 });
+
+describe('validatePublishedResource: spec.namespaceMetadata', () => {
+  it('accepts exact keys outside the reserved domains', () => {
+    expect(
+      validatePublishedResource(
+        base({
+          namespaceMetadata: { labels: ['team', 'cost-center'], annotations: ['example.com/role-arn'] },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names each reserved, malformed or duplicate key', () => {
+    const errs = validatePublishedResource(
+      base({
+        namespaceMetadata: {
+          labels: ['team', 'pod-security.kubernetes.io/enforce', 'team'],
+          annotations: ['syncagent.kcp.io/namespace-metadata', 'example.com/*'],
+        },
+      }),
+    );
+    expect(errs.map((e) => [e.field, e.value])).toEqual([
+      ['spec.namespaceMetadata.labels[1]', 'pod-security.kubernetes.io/enforce'],
+      ['spec.namespaceMetadata.labels[2]', 'team'],
+      ['spec.namespaceMetadata.annotations[0]', 'syncagent.kcp.io/namespace-metadata'],
+      ['spec.namespaceMetadata.annotations[1]', 'example.com/*'],
+    ]);
+    expect(errs[0]!.message).toMatch(/reserved/);
+  });
+});

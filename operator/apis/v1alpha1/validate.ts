@@ -12,10 +12,12 @@ import { compileStep, StepError } from '../../engine/mutation/steps.js';
 import { compileNaming, NamingError, validateLocalName } from '../../engine/naming/index.js';
 import { compileRelated } from '../../engine/related/plan.js';
 import { validateEventMirror } from '../../engine/events/spec.js';
+import { keyProblem } from '../../engine/namespace-metadata/keys.js';
 import type {
   AllowedNamespaces,
   LabelSelector,
   MetadataKeyRef,
+  NamespaceMetadataSpec,
   OnboardingSpec,
   PublishedResource,
   RelatedResourceObjectSpec,
@@ -256,6 +258,20 @@ function checkSchemaUpdatePolicy(policy: unknown, errs: FieldError[]): void {
 }
 
 /** Every problem found, in field order; empty when the object is usable. */
+/** Every listed key must be an exact qualified name outside the reserved domains. */
+function checkNamespaceMetadata(spec: NamespaceMetadataSpec | undefined, errs: FieldError[]): void {
+  for (const kind of ['labels', 'annotations'] as const) {
+    const seen = new Set<string>();
+    (spec?.[kind] ?? []).forEach((key, i) => {
+      const field = `spec.namespaceMetadata.${kind}[${i}]`;
+      const problem = typeof key === 'string' ? keyProblem(key) : 'must be a string';
+      if (problem) errs.push({ field, value: String(key), message: problem });
+      else if (seen.has(key)) errs.push({ field, value: key, message: 'duplicate key' });
+      seen.add(key);
+    });
+  }
+}
+
 export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   const errs: FieldError[] = [];
   const spec = pr.spec;
@@ -316,6 +332,7 @@ export function validatePublishedResource(pr: PublishedResource): FieldError[] {
   checkMutations('spec.mutation.spec', spec.mutation?.spec, errs);
   checkMutations('spec.mutation.status', spec.mutation?.status, errs);
   errs.push(...validateEventMirror(spec.events));
+  checkNamespaceMetadata(spec.namespaceMetadata, errs);
 
   const identifiers = new Map<string, number>();
   (spec.related ?? []).forEach((rel, i) => {

@@ -55,6 +55,7 @@ import type { Manager } from '../../runtime/manager.js';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
 import { OnboardingReconciler } from './onboarding.js';
+import { NamespaceMetadataSync } from './namespace-metadata.js';
 import { ObjectProblems } from './object-problems.js';
 import { ParkedRequests } from './parked-requests.js';
 import { RelatedSync, type PrimaryPair } from './related.js';
@@ -126,6 +127,10 @@ export class SyncReconciler implements Reconciler {
   private readonly related: RelatedSync;
   /** Primaries that a related object's event concerns. */
   private readonly relatedEvents = new Trigger('related objects (kcp and service cluster)');
+  /** Labels and annotations of consumer namespaces copied to the service side (when configured). */
+  private readonly namespaceMetadata: NamespaceMetadataSync | undefined;
+  /** Primaries in a kcp namespace whose labels or annotations changed. */
+  private readonly namespaceEvents = new Trigger('namespaces in kcp (labels and annotations)');
 
   private readonly deps: SyncControllerDeps;
   /** kcp objects refused (collisions), mirrored onto the PublishedResource. */
@@ -169,6 +174,18 @@ export class SyncReconciler implements Reconciler {
       localPrimaries: deps.localObjects,
       remotePrimaries: this.remote,
     });
+    if (deps.pr.spec.namespaceMetadata && deps.types.remote.namespaced) {
+      this.namespaceMetadata = new NamespaceMetadataSync({
+        config: deps.pr.spec.namespaceMetadata,
+        agentName: deps.agentName,
+        vw: deps.vw,
+        localClient: deps.localClient,
+        localNamespaces: deps.localNamespaces,
+        localObjects: deps.localObjects,
+        remotePrimaries: this.remote,
+        enqueue: (req) => this.namespaceEvents.fire(req),
+      });
+    }
   }
 
   /**
@@ -228,6 +245,7 @@ export class SyncReconciler implements Reconciler {
       })
       .watches(engagements)
       .watches(this.relatedEvents)
+      .watches(this.namespaceEvents)
       .reads(deps.localNamespaces)
       .withOptions({ workers: deps.workers ?? 4, log: deps.log, stopDeadlineMs: STOP_DEADLINE_MS })
       .complete(this);
@@ -236,6 +254,7 @@ export class SyncReconciler implements Reconciler {
   /** Starts the related-object informers (once the controller is registered: their events enqueue). */
   start(): void {
     if (!this.related.empty) this.related.start();
+    this.namespaceMetadata?.start();
   }
 
   /** Stops what this reconciler owns besides the controller: problem reports and the remote caches. */
@@ -244,6 +263,7 @@ export class SyncReconciler implements Reconciler {
     this.problems.stop();
     await this.remote.stop();
     await this.related.stop();
+    await this.namespaceMetadata?.stop();
   }
 
   /** The cached kcp object of this PublishedResource's type (for the event mirror). */
@@ -260,6 +280,7 @@ export class SyncReconciler implements Reconciler {
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
     if (!cached) {
       this.related.forget(req);
+      this.namespaceMetadata?.forget(req);
       this.problems.clear(req);
       this.waitingForName.forget(req);
       return this.collectOrphan(req, ctx);
@@ -406,6 +427,28 @@ export class SyncReconciler implements Reconciler {
         if (err instanceof ForbiddenError) log.info('Not allowed to delete the state Secret; leaving it');
         else throw err;
       });
+    }
+    // The namespace's labels and annotations once the copy is placed.
+    const copyNamespace = result.destination?.metadata.namespace;
+    if (this.namespaceMetadata && !result.requeue && copyNamespace && !isBeingDeleted(result.source)) {
+      const nm = await this.namespaceMetadata.apply({
+        req,
+        namespace: copyNamespace,
+        kcpClient: client,
+        signal: ctx.signal,
+      });
+      if (nm.forbidden) {
+        // Missing RBAC is the provider's configuration, not the consumer's problem: the object stays
+        // synced and the PublishedResource says what to grant.
+        log.info('Not allowed to patch the service-side namespace');
+        deps.reportConfigProblem?.(
+          'spec.namespaceMetadata',
+          copyNamespace,
+          'the agent may not patch namespaces on the service cluster; grant its role "patch" on namespaces',
+        );
+      }
+      if (nm.event) this.event(client, result.source, nm.event);
+      if (nm.retry) return { requeueAfterMs: REQUEUE_AFTER_MS };
     }
     // Related resources once the primary is in a steady state.
     if (!result.requeue && result.destination && !this.related.empty) {

@@ -134,6 +134,11 @@ describe('permission claims', () => {
     );
     expect(required.map((c) => c.resource).sort()).toEqual(['events', 'namespaces']);
   });
+
+  it('claims namespaces when namespace metadata is copied', () => {
+    const required = requiredPermissionClaims([pr('a', { namespaceMetadata: { labels: ['team'] } })], []);
+    expect(required.map((c) => c.resource).sort()).toEqual(['events', 'namespaces']);
+  });
 });
 
 describe('planPermissionClaims: claims kcp would reject', () => {

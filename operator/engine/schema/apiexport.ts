@@ -183,7 +183,10 @@ export function planPermissionClaims(
   const claims = new Map<string, ClaimKey>();
   const add = (c: ClaimKey) => claims.set(claimId(c), c);
   add({ group: '', resource: 'events', identityHash: '' });
-  const needsNamespaces = prs.some((pr) => pr.spec.filter?.namespace || (pr.spec.related ?? []).length > 0);
+  // Namespace filters, related objects and namespace metadata read the consumers' namespaces.
+  const needsNamespaces = prs.some(
+    (pr) => pr.spec.filter?.namespace || (pr.spec.related ?? []).length > 0 || pr.spec.namespaceMetadata,
+  );
   if (needsNamespaces) add({ group: '', resource: 'namespaces', identityHash: '' });
   if (prs.some((pr) => pr.spec.enableWorkspacePaths)) {
     add({ group: GROUP_KCP_CORE, resource: 'logicalclusters', identityHash: '' });
