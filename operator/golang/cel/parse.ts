@@ -53,10 +53,12 @@ function minusRunsBeforeUint(src: string): MinusRun[] {
       // an identifier, or the r/b prefix of a string literal
       let j = i;
       while (j < src.length && /\w/.test(src[j]!)) j++;
-      if (j - i <= 2 && /^[rRbB]+$/.test(src.slice(i, j)) && (src[j] === '"' || src[j] === "'")) {
+      const word = src.slice(i, j);
+      if (j - i <= 2 && /^[rRbB]+$/.test(word) && (src[j] === '"' || src[j] === "'")) {
         i = skipString(src, j);
       } else i = j;
-      afterOperand = true;
+      // `in` is an operator, after which a `-` is unary
+      afterOperand = word !== 'in';
       afterNot = false;
       continue;
     }
@@ -170,9 +172,12 @@ function chainTop(e: Expr, ancestors: Expr[], count: number): Expr {
 
 export class CelParseIssues extends Error {
   readonly issues: CheckIssue[];
-  constructor(issues: CheckIssue[]) {
+  /** what was parsed, for the other parse errors cel-go lists with these */
+  readonly parsed: ParsedCel;
+  constructor(issues: CheckIssue[], parsed: ParsedCel) {
     super(issues.map((i) => i.message).join('; '));
     this.issues = issues;
+    this.parsed = parsed;
   }
 }
 
@@ -229,6 +234,6 @@ export function parseCel(src: string): ParsedCel {
     };
     positions[String(top.id)] = offset;
   }
-  if (issues.length) throw new CelParseIssues(issues);
+  if (issues.length) throw new CelParseIssues(issues, parsed);
   return parsed;
 }
