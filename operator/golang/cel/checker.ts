@@ -257,7 +257,8 @@ class Checker {
     if (k?.case === 'callExpr') {
       const fn: string = k.value.function;
       if (k.value.target) return this.exprStart(k.value.target);
-      if (/^_.+_$/.test(fn) || fn === '@in') return this.exprStart(k.value.args?.[0]);
+      // operators and indexes (`_[_]`) start with their first operand
+      if (/^_.+_$/.test(fn) || fn === '_[_]' || fn === '@in') return this.exprStart(k.value.args?.[0]);
       return this.pos(e);
     }
     // has(x.f) starts at `has`
