@@ -257,7 +257,8 @@ class Checker {
     if (k?.case === 'callExpr') {
       const fn: string = k.value.function;
       if (k.value.target) return this.exprStart(k.value.target);
-      if (/^_.+_$/.test(fn) || fn === '@in') return this.exprStart(k.value.args?.[0]);
+      // operators and indexes (`_[_]`) start with their first operand
+      if (/^_.+_$/.test(fn) || fn === '_[_]' || fn === '@in') return this.exprStart(k.value.args?.[0]);
       return this.pos(e);
     }
     // has(x.f) starts at `has`
@@ -347,25 +348,34 @@ export function checkExpression(
   src: string,
   parsed: { expr?: Expr; sourceInfo?: { positions?: Positions } },
 ): CheckIssue[] {
+  // has() with anything but a field selection is a parse error in cel-go: nothing is type-checked
+  const badHas = badHasIssues(src, parsed);
+  if (badHas.length) return badHas;
   const c = new Checker(src, parsed.sourceInfo?.positions ?? {});
-  // has() with anything but a field selection is a parse error in cel-go: the only error reported
-  const badHas = findBadHas(parsed.expr);
-  if (badHas) return [{ offset: c.exprOffset(badHas), message: 'invalid argument to has() macro' }];
   c.check(parsed.expr, new Map());
   return c.issues;
 }
 
-/** The argument of the first has() call that is not a field selection (left unexpanded by the parser). */
-function findBadHas(e: Expr): Expr | undefined {
+/** cel-go's parse errors for every has() call whose argument is not a field selection. */
+export function badHasIssues(
+  src: string,
+  parsed: { expr?: Expr; sourceInfo?: { positions?: Positions } },
+): CheckIssue[] {
+  const c = new Checker(src, parsed.sourceInfo?.positions ?? {});
+  return findBadHas(parsed.expr).map((arg) => ({
+    offset: c.exprOffset(arg),
+    message: 'invalid argument to has() macro',
+  }));
+}
+
+/** The arguments of the has() calls that are not field selections (left unexpanded by the parser). */
+function findBadHas(e: Expr, found: Expr[] = []): Expr[] {
   const k = e?.exprKind;
-  if (!k) return undefined;
+  if (!k) return found;
   if (k.case === 'callExpr' && k.value.function === 'has' && !k.value.target && k.value.args?.length === 1)
-    return k.value.args[0];
-  for (const kid of childrenOf(e)) {
-    const found = findBadHas(kid);
-    if (found) return found;
-  }
-  return undefined;
+    found.push(k.value.args[0]);
+  else for (const kid of childrenOf(e)) findBadHas(kid, found);
+  return found;
 }
 
 /** East Asian wide and full-width characters. */

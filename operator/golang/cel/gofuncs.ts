@@ -329,8 +329,10 @@ export function celGoError(msg: string): string {
         ? `no such overload: ${name}`
         : 'no such overload';
     }
-    // functions cel-go dispatches through a trait of the receiver name the function only
-    if (name === 'size' || name === 'matches') return `no such overload: ${name}`;
+    // functions cel-go dispatches through a trait of the receiver name the function only, unless
+    // the receiver takes method calls (it is handed the call then, and answers plainly)
+    if (name === 'size' || name === 'matches')
+      return RECEIVER_TYPES.includes(argTypes[0]!) ? 'no such overload' : `no such overload: ${name}`;
     return argTypes.length === 1 || CONVERSIONS.has(name)
       ? `no such overload: ${name}(${argTypes.join(', ')})`
       : 'no such overload';

@@ -53,10 +53,12 @@ function minusRunsBeforeUint(src: string): MinusRun[] {
       // an identifier, or the r/b prefix of a string literal
       let j = i;
       while (j < src.length && /\w/.test(src[j]!)) j++;
-      if (j - i <= 2 && /^[rRbB]+$/.test(src.slice(i, j)) && (src[j] === '"' || src[j] === "'")) {
+      const word = src.slice(i, j);
+      if (j - i <= 2 && /^[rRbB]+$/.test(word) && (src[j] === '"' || src[j] === "'")) {
         i = skipString(src, j);
       } else i = j;
-      afterOperand = true;
+      // `in` is an operator, after which a `-` is unary
+      afterOperand = word !== 'in';
       afterNot = false;
       continue;
     }
@@ -109,12 +111,56 @@ function walk(e: Expr, visit: (e: Expr, ancestors: Expr[]) => void, ancestors: E
   for (const kid of childrenOf(e)) walk(kid, visit, inner);
 }
 
-/** The outermost access (`.f`, `.f()`, `[i]`) of the chain that starts at e. */
-function chainTop(e: Expr, ancestors: Expr[]): Expr {
+/**
+ * How many accesses (`.f`, `.f(…)`, `[…]`) follow directly on the text from i; a closing
+ * parenthesis ends the chain (`(-2u).f` negates the literal alone).
+ */
+function accessesAfter(src: string, i: number): number {
+  let n = 0;
+  for (;;) {
+    while (/\s/.test(src[i] ?? '')) i++;
+    if (src[i] === '.') {
+      i++;
+      while (/\s/.test(src[i] ?? '')) i++;
+      if (!/[A-Za-z_]/.test(src[i] ?? '')) return n;
+      while (/\w/.test(src[i] ?? '')) i++;
+      let j = i;
+      while (/\s/.test(src[j] ?? '')) j++;
+      if (src[j] === '(') i = bracketEnd(src, j);
+    } else if (src[i] === '[') i = bracketEnd(src, i);
+    else return n;
+    n++;
+  }
+}
+
+/** The offset after the bracket that closes the one opening at i (strings skipped). */
+function bracketEnd(src: string, i: number): number {
+  let depth = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '"' || c === "'") {
+      i = skipString(src, i);
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    i++;
+    if (depth === 0) break;
+  }
+  return i;
+}
+
+/**
+ * The outermost of the `count` accesses (`.f`, `.f()`, `[i]`, a macro) of the chain that starts at
+ * e.
+ */
+function chainTop(e: Expr, ancestors: Expr[], count: number): Expr {
   let top = e;
-  for (let i = ancestors.length - 1; i >= 0; i--) {
+  for (let i = ancestors.length - 1; i >= 0 && ancestors.length - i <= count; i--) {
     const k = ancestors[i].exprKind;
+    // a macro on the literal (`2u.all(e, e > 1)`) is a comprehension over it
     const onTop =
+      (k.case === 'comprehensionExpr' && k.value.iterRange === top) ||
       (k.case === 'selectExpr' && k.value.operand === top) ||
       (k.case === 'callExpr' &&
         (k.value.target === top || (k.value.function === '_[_]' && k.value.args?.[0] === top)));
@@ -126,9 +172,12 @@ function chainTop(e: Expr, ancestors: Expr[]): Expr {
 
 export class CelParseIssues extends Error {
   readonly issues: CheckIssue[];
-  constructor(issues: CheckIssue[]) {
+  /** what was parsed, for the other parse errors cel-go lists with these */
+  readonly parsed: ParsedCel;
+  constructor(issues: CheckIssue[], parsed: ParsedCel) {
     super(issues.map((i) => i.message).join('; '));
     this.issues = issues;
+    this.parsed = parsed;
   }
 }
 
@@ -165,7 +214,8 @@ export function parseCel(src: string): ParsedCel {
       if (literal > UINT_MAX) issues.push({ offset: run.end, message: 'invalid uint literal' });
       k.value.constantKind = { case: 'uint64Value', value: literal };
       positions[String(e.id)] = run.end;
-      if ((run.end - run.start) % 2 === 1) negate.push({ top: chainTop(e, ancestors), at: run.start });
+      if ((run.end - run.start) % 2 === 1)
+        negate.push({ top: chainTop(e, ancestors, accessesAfter(src, run.literalEnd)), at: run.start });
       return;
     }
     if (c?.case === 'int64Value' && (c.value < INT_MIN || c.value > INT_MAX))
@@ -184,6 +234,6 @@ export function parseCel(src: string): ParsedCel {
     };
     positions[String(top.id)] = offset;
   }
-  if (issues.length) throw new CelParseIssues(issues);
+  if (issues.length) throw new CelParseIssues(issues, parsed);
   return parsed;
 }

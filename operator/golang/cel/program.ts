@@ -8,7 +8,7 @@
  */
 import { celEnv, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regexp/index.js';
-import { checkExpression, formatIssues } from './checker.js';
+import { badHasIssues, checkExpression, formatIssues } from './checker.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
 import { CelParseIssues, parseCel, type ParsedCel } from './parse.js';
 import { rewritePresenceTests } from './presence.js';
@@ -149,7 +149,10 @@ export function compileCel(expression: string): CelProgram {
   try {
     parsed = parseCel(expression);
   } catch (e) {
-    if (e instanceof CelParseIssues) throw new CelCompileError(formatIssues(expression, e.issues));
+    if (e instanceof CelParseIssues)
+      throw new CelCompileError(
+        formatIssues(expression, [...e.issues, ...badHasIssues(expression, e.parsed)]),
+      );
     const known = celGoSyntaxErrors(expression);
     if (known) throw new CelCompileError(formatIssues(expression, known));
     const err = e as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };

@@ -18,6 +18,10 @@ interface Token {
   offset: number;
   end: number;
   word?: string;
+  /** a number's text */
+  value?: string;
+  /** made up for a reading after cel-go's error recovery (no text of its own) */
+  synthetic?: boolean;
 }
 
 const PUNCT = [
@@ -76,7 +80,12 @@ function tokenize(src: string): Token[] | undefined {
     const num = /^(?:0[xX][0-9a-fA-F]+[uU]?|\d*\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+[uU]?)/.exec(rest);
     if (num) {
       // an unsigned literal takes no sign in cel-go's grammar
-      out.push({ text: /[uU]$/.test(num[0]) ? '0u' : '0', offset: i, end: i + num[0].length });
+      out.push({
+        text: /[uU]$/.test(num[0]) ? '0u' : '0',
+        offset: i,
+        end: i + num[0].length,
+        value: num[0],
+      });
       i += num[0].length;
       continue;
     }
@@ -132,8 +141,21 @@ class ExpectedEnd extends Error {
   }
 }
 
+/**
+ * What the has() macro needs to know of an expression cel-go builds: where cel-go places it (the
+ * operator of a call, the `?` of a conditional, the start of a literal or name) and whether it is a
+ * field selection (or a presence test, which is one).
+ */
+interface Node {
+  offset: number;
+  select: boolean;
+}
+
 const RELATIONS = ['<', '<=', '>=', '>', '==', '!=', 'in'];
-const ARITHMETIC = ['*', '/', '%', '+', '-'];
+const ADDITIVE = ['+', '-'];
+const MULTIPLICATIVE = ['*', '/', '%'];
+const INT_LIMIT = 2n ** 63n;
+const UINT_MAX = 2n ** 64n - 1n;
 
 class Recognizer {
   private i = 0;
@@ -141,8 +163,11 @@ class Recognizer {
   private readonly closers: string[] = [];
   /** how many middle branches of conditionals outside any bracket are being read */
   private topMiddle = 0;
-  /** whether a has() with anything but a field selection was met (cel-go reports it too) */
-  badHas = false;
+  /**
+   * What cel-go rejects beyond syntax in the expressions read so far: has() of anything but a field
+   * selection, int and uint literals outside 64 bits.
+   */
+  readonly issues: CheckIssue[] = [];
   private readonly toks: Token[];
   constructor(toks: Token[]) {
     this.toks = toks;
@@ -150,6 +175,9 @@ class Recognizer {
 
   private peek(k = 0): string {
     return this.toks[this.i + k]?.text ?? '<EOF>';
+  }
+  private offset(k = 0): number {
+    return this.toks[this.i + k]?.offset ?? 0;
   }
   private take(t: string): void {
     if (this.peek() !== t) throw new Stop();
@@ -161,9 +189,9 @@ class Recognizer {
     if (this.peek() !== '<EOF>') throw new ExpectedEnd(this.i);
   }
 
-  private expr(): void {
-    this.or();
-    if (this.peek() !== '?') return;
+  private expr(): Node {
+    const condition = this.or();
+    if (this.peek() !== '?') return condition;
     const first = this.i++;
     const top = this.closers.length === 0;
     if (top) this.topMiddle++;
@@ -174,128 +202,177 @@ class Recognizer {
       throw new MiddleConditional(this.i, first, [...this.closers], this.topMiddle > 0);
     this.take(':');
     this.expr();
+    return { offset: this.toks[first]!.offset, select: false };
   }
 
-  private or(): void {
-    this.binary(['||'], () => this.and());
+  /** `||` and `&&` chains: cel-go balances them, the middle operator at the root */
+  private or(): Node {
+    return this.balanced('||', () => this.and());
   }
-  private and(): void {
-    this.binary(['&&'], () => this.relation());
+  private and(): Node {
+    return this.balanced('&&', () => this.relation());
   }
-  private relation(): void {
-    this.binary(RELATIONS, () => this.binary(ARITHMETIC, () => this.unary()));
-  }
-  private binary(ops: string[], operand: () => void): void {
-    operand();
-    while (ops.includes(this.peek())) {
+  private balanced(op: string, operand: () => Node): Node {
+    const first = operand();
+    const ops: number[] = [];
+    while (this.peek() === op) {
+      ops.push(this.offset());
       this.i++;
       operand();
     }
+    return ops.length ? { offset: ops[Math.floor(ops.length / 2)]!, select: false } : first;
+  }
+
+  /** the other binary operators associate to the left: the last one is at the root */
+  private relation(): Node {
+    return this.leftAssociative(RELATIONS, () => this.additive());
+  }
+  private additive(): Node {
+    return this.leftAssociative(ADDITIVE, () => this.multiplicative());
+  }
+  private multiplicative(): Node {
+    return this.leftAssociative(MULTIPLICATIVE, () => this.unary());
+  }
+  private leftAssociative(ops: string[], operand: () => Node): Node {
+    let node = operand();
+    while (ops.includes(this.peek())) {
+      node = { offset: this.offset(), select: false };
+      this.i++;
+      operand();
+    }
+    return node;
   }
 
   /**
    * `!`s then a member, `-`s then a member, or a member. After `!`s a `-` must sign a number
    * literal; after `-`s a `!` fits nothing: cel-go reports both as no viable alternative from the
-   * (last) `-` to the token that does not fit.
+   * (last) `-` to the token that does not fit. A single `-` before a number signs the literal; an
+   * even run of `!` or `-` cancels out (cel-go keeps the operand), an odd one is placed at its first.
    */
-  private unary(): void {
-    if (this.peek() === '!') {
+  private unary(): Node {
+    const from = this.i;
+    const op = this.peek();
+    if (op === '!') {
       while (this.peek() === '!') this.i++;
       if (this.peek() === '-') {
         if (this.peek(1) !== '0') throw new NoViableAlternative(this.i, this.i + 1);
-        this.i += 2;
-        this.memberRest();
-        return;
+        const run = this.i - from;
+        const operand = this.memberRest(this.literal(true));
+        return run % 2 === 0 ? operand : { offset: this.toks[from]!.offset, select: false };
       }
-    } else if (this.peek() === '-') {
+    } else if (op === '-') {
+      if (this.peek(1) === '0') return this.memberRest(this.literal(true));
       while (this.peek() === '-') this.i++;
       if (this.peek() === '!') throw new NoViableAlternative(this.i - 1, this.i);
     }
-    this.member();
+    const run = this.i - from;
+    const operand = this.member();
+    return run % 2 === 0 ? operand : { offset: this.toks[from]!.offset, select: false };
   }
 
-  private member(): void {
-    this.primary();
-    this.memberRest();
+  private member(): Node {
+    return this.memberRest(this.primary());
   }
 
   /** the `.f`, `.f(args)` and `[i]` after a primary */
-  private memberRest(): void {
+  private memberRest(operand: Node): Node {
+    let node = operand;
     for (;;) {
       if (this.peek() === '.') {
+        const dot = this.offset();
         this.i++;
         this.take('a');
-        if (this.peek() === '(') this.args(')');
+        if (this.peek() === '(') {
+          node = { offset: this.offset(), select: false };
+          this.args(')');
+        } else node = { offset: dot, select: true };
       } else if (this.peek() === '[') {
+        node = { offset: this.offset(), select: false };
         this.nested(']', () => {
           this.i++;
           this.expr();
           this.take(']');
         });
-      } else return;
+      } else return node;
     }
   }
 
-  private nested(closer: string, f: () => void): void {
+  private nested<T>(closer: string, f: () => T): T {
     this.closers.push(closer);
-    f();
+    const r = f();
     this.closers.pop();
+    return r;
   }
 
-  /** `( a, b )` after a function name, or `[ a, b, ]` */
-  private args(close: string): void {
-    this.nested(close, () => {
+  /** `( a, b )` after a function name, or `[ a, b, ]`: the arguments */
+  private args(close: string): Node[] {
+    return this.nested(close, () => {
+      const out: Node[] = [];
       this.i++;
       if (this.peek() !== close) {
-        this.expr();
+        out.push(this.expr());
         while (this.peek() === ',' && this.peek(1) !== close) {
           this.i++;
-          this.expr();
+          out.push(this.expr());
         }
         if (close === ']' && this.peek() === ',') this.i++;
       }
       this.take(close);
+      return out;
     });
   }
 
-  /** Whether tokens [from, to) are one access chain ending in a field (`a.b[0].c`). */
-  private isSelection(from: number, to: number): boolean {
-    const ts = this.toks.slice(from, to);
-    let depth = 0;
-    for (const [n, tok] of ts.entries()) {
-      if (['(', '[', '{'].includes(tok.text)) depth++;
-      else if ([')', ']', '}'].includes(tok.text)) depth--;
-      else if (
-        depth === 0 &&
-        tok.text !== '.' &&
-        tok.text !== 'a' &&
-        !(n === 0 && ['0', '0u', '"'].includes(tok.text)) &&
-        !(n === 0 && tok.text === '-' && ts[1]?.text === '0') &&
-        !(n === 1 && ts[0]!.text === '-' && tok.text === '0')
-      )
-        return false;
+  /** a number literal, with its sign when `signed` and a `-` comes first */
+  private literal(signed: boolean): Node {
+    const minus = signed && this.peek() === '-';
+    const offset = this.offset();
+    if (minus) this.i++;
+    const tok = this.toks[this.i]!;
+    this.i++;
+    if (tok.value !== undefined && !tok.synthetic) {
+      const unsigned = /[uU]$/.test(tok.value);
+      const digits = unsigned ? tok.value.slice(0, -1) : tok.value;
+      if (/^(?:0[xX][0-9a-fA-F]+|\d+)$/.test(digits)) {
+        const v = BigInt(digits);
+        if (unsigned && v > UINT_MAX) this.issues.push({ offset, message: 'invalid uint literal' });
+        if (!unsigned && (minus ? v > INT_LIMIT : v >= INT_LIMIT))
+          this.issues.push({ offset, message: 'invalid int literal' });
+      }
     }
-    return ts.length >= 3 && ts.at(-2)!.text === '.' && ts.at(-1)!.text === 'a';
+    return { offset, select: false };
   }
 
-  private primary(): void {
+  private primary(): Node {
     const t = this.peek();
     if (t === '.' || t === 'a') {
       if (t === '.') this.i++;
       const isHas = this.toks[this.i]?.word === 'has' && t === 'a';
+      const name = this.offset();
       this.take('a');
-      if (this.peek() !== '(') return;
-      const from = this.i + 1;
-      this.args(')');
-      if (isHas && !this.isSelection(from, this.i - 1)) this.badHas = true;
-    } else if (t === '(') {
-      this.nested(')', () => {
+      if (this.peek() !== '(') return { offset: name, select: false };
+      const call = this.offset();
+      const args = this.args(')');
+      if (!isHas || args.length !== 1) return { offset: call, select: false };
+      // the has() macro: a presence test of a field, or an error placed at its argument
+      const arg = args[0]!;
+      if (arg.select) return arg;
+      this.issues.push({ offset: arg.offset, message: 'invalid argument to has() macro' });
+      return { offset: arg.offset, select: false };
+    }
+    const offset = this.offset();
+    if (t === '(') {
+      return this.nested(')', () => {
         this.i++;
-        this.expr();
+        const inner = this.expr();
         this.take(')');
+        return inner;
       });
-    } else if (t === '[') this.args(']');
-    else if (t === '{') {
+    }
+    if (t === '[') {
+      this.args(']');
+      return { offset, select: false };
+    }
+    if (t === '{') {
       this.nested('}', () => {
         this.i++;
         while (this.peek() !== '}') {
@@ -309,8 +386,14 @@ class Recognizer {
         }
         this.take('}');
       });
-    } else if (t === '0' || t === '0u' || t === '"') this.i++;
-    else throw new Stop();
+      return { offset, select: false };
+    }
+    if (t === '0' || t === '0u') return this.literal(false);
+    if (t === '"') {
+      this.i++;
+      return { offset, select: false };
+    }
+    throw new Stop();
   }
 }
 
@@ -331,7 +414,7 @@ export function celGoSyntaxErrors(src: string): CheckIssue[] | undefined {
   try {
     r.start();
   } catch (e) {
-    if (e instanceof MiddleConditional) return middleConditional(src, toks, r, e);
+    if (e instanceof MiddleConditional) return middleConditional(src, toks, e);
     if (e instanceof NoViableAlternative) {
       const issue = noViableAlternative(src, toks, e);
       return issue && [issue];
@@ -346,27 +429,32 @@ const MIDDLE_CONDITIONAL = "Syntax error: mismatched input '?' expecting ':'";
  * At the top level cel-go's recovery skips to the end: one error. Inside brackets it stops at the
  * `?`, closes the innermost bracket silently and reads on from the `?` as the conditional around
  * that bracket; a later error is reported again (typically the surplus `:` where the end was
- * expected). Only a second error of the classes known here is reproduced. cel-go also reports what its parser rejects elsewhere in the text (has() with
- * anything but a field, out-of-range literals); those mixes are left alone.
+ * expected). Only a second error of the classes known here is reproduced.
+ *
+ * cel-go then builds the expression it has read (the unfinished conditional without its last
+ * branch, the tokens skipped by the recovery left out) and reports what it rejects in it beyond
+ * syntax, each at its own place: has() of anything but a field (the unfinished conditional is no
+ * field), int and uint literals outside 64 bits.
  */
-function middleConditional(
-  src: string,
-  toks: Token[],
-  r: Recognizer,
-  e: MiddleConditional,
-): CheckIssue[] | undefined {
+function middleConditional(src: string, toks: Token[], e: MiddleConditional): CheckIssue[] | undefined {
   const at = toks[e.at]!;
   const first: CheckIssue = { offset: at.offset, message: MIDDLE_CONDITIONAL };
+  const made = (text: string): Token => ({ text, offset: at.offset, end: at.offset, synthetic: true });
+  // a stand-in for the missing last branch, so that the conditional reads as one
+  const unfinished = [...toks.slice(0, e.at), made(':'), made('0')];
   if (!e.closers.length) {
-    if (r.badHas || hasInvalidIntLiteral(src.slice(0, at.offset))) return undefined;
-    return [first];
+    const r = new Recognizer(unfinished);
+    try {
+      r.start();
+    } catch {
+      return undefined;
+    }
+    return [first, ...r.issues];
   }
   const closer = e.closers.at(-1)!;
-  if (e.inMiddle || closer === 'key' || hasInvalidIntLiteral(src)) return undefined;
-  // the innermost bracket closed at the `?` (which continues the conditional around it), the
-  // unfinished conditional gone
-  const closing = { text: closer, offset: at.offset, end: at.offset };
-  const rest = [...toks.slice(0, e.first), closing, ...toks.slice(e.at)];
+  if (e.inMiddle || closer === 'key') return undefined;
+  // the innermost bracket closed at the `?`, which continues the conditional around it
+  const rest = [...unfinished, made(closer), ...toks.slice(e.at)];
   const r2 = new Recognizer(rest);
   let second: CheckIssue | undefined;
   try {
@@ -382,8 +470,7 @@ function middleConditional(
       second = { offset: rest[e2.at]!.offset, message: MIDDLE_CONDITIONAL };
     } else return undefined;
   }
-  if (r.badHas || r2.badHas) return undefined;
-  return second ? [first, second] : [first];
+  return [first, ...(second ? [second] : []), ...r2.issues];
 }
 
 /**
@@ -401,7 +488,7 @@ function noViableAlternative(src: string, toks: Token[], e: NoViableAlternative)
   } catch {
     return undefined;
   }
-  if (r.badHas || hasInvalidIntLiteral(src)) return undefined;
+  if (r.issues.length || hasInvalidIntLiteral(src)) return undefined;
   return {
     offset: at.offset,
     message: `Syntax error: no viable alternative at input '${src.slice(start.offset, at.end)}'`,
