@@ -1,99 +1,31 @@
 // The sync controller of one PublishedResource against a fake kcp (virtual workspace, engaged consumer
 // workspace) and a fake service cluster, through its reconcile entry point: every assertion looks at
 // the objects the servers hold afterwards.
-import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { agentFinalizer, finalizerPolicy } from '../../engine/sync/finalizers.js';
 import { FINALIZER_CLEANUP, LABEL_AGENT_NAME, LABEL_REMOTE_CLUSTER } from '../../engine/sync/keys.js';
 import { GVR_NAMESPACES, GVR_SECRETS } from '../../kcp/resources.js';
-import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
-import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
 import { ConflictError } from '../../runtime/client/errors.js';
-import type { GVR } from '../../runtime/client/paths.js';
-import { RestClient } from '../../runtime/client/rest.js';
 import type { KubeObject } from '../../runtime/client/types.js';
-import { EventRecorder } from '../../runtime/events.js';
 import { realClock } from '../../runtime/clock.js';
-import { Informer } from '../../runtime/informer.js';
-import { silentLogger } from '../../runtime/log.js';
 import type { Request } from '../../runtime/reconciler.js';
-import { testRestConfig } from '../../runtime/testing/config.js';
-import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler, type SyncControllerDeps } from './controller.js';
-import { StateStore } from './state-store.js';
-import type { SyncType } from './sync-types.js';
+import type { SyncControllerDeps } from './controller.js';
+import { AGENT_NS, CRONTABS, SECRETS, startSyncWorld } from './testing/sync-world.js';
 
 type Obj = Record<string, any>;
 
-const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs' };
-const CRONTAB_RESOURCE: ServedResource = { ...CRONTABS, kind: 'CronTab', namespaced: true, status: true };
-const CRONTAB: SyncType = {
-  gvr: CRONTABS,
-  apiVersion: 'example.com/v1',
-  kind: 'CronTab',
-  namespaced: true,
-  subresources: ['status'],
-};
-const AGENT_NS = 'agent-ns';
-const CORE = (resource: string, kind: string, namespaced: boolean): ServedResource => ({
-  group: '',
-  version: 'v1',
-  resource,
-  kind,
-  namespaced,
-});
 const REQ: Request = { cluster: 'ws1', namespace: 'default', name: 'nightly' };
 /** Where the copy goes with the naming of these tests: namespace = cluster, same name. */
 const COPY = `/apis/example.com/v1/namespaces/ws1/crontabs/nightly`;
 
 /** Both fake servers, the controller and what it needs; the one place that constructs a controller. */
 async function environment(related: unknown[] = [], extra: Partial<SyncControllerDeps> = {}) {
-  const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE, CORE('secrets', 'Secret', true)] });
-  await kcp.start();
-  await kcp.publishSlice();
-  await kcp.bind('ws1');
-  const service = new FakeObjectServer().serve(
-    CRONTAB_RESOURCE,
-    CORE('namespaces', 'Namespace', false),
-    CORE('secrets', 'Secret', true),
+  const world = await startSyncWorld({ kcpServes: [SECRETS] });
+  const { kcp, service, localClient, log } = world;
+  const sync = world.syncReconciler(
+    { naming: { namespace: '{{ .ClusterName }}', name: '{{ .Object.metadata.name }}' }, related },
+    extra,
   );
-  await service.start();
-  const localClient = new RestClient(testRestConfig(service.url));
-  const vw: VirtualWorkspaces = await kcp.virtualWorkspaces(['ws1']);
-  const log = silentLogger();
-  const localObjects = new Informer({
-    client: localClient,
-    gvr: CRONTABS,
-    indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
-  });
-  const localNamespaces = new Informer({ client: localClient, gvr: GVR_NAMESPACES });
-  const stateSecrets = new Informer({ client: localClient, gvr: GVR_SECRETS, namespace: AGENT_NS });
-  const informers = [localObjects, localNamespaces, stateSecrets];
-  for (const i of informers) i.start();
-  await Promise.all(informers.map((i) => i.waitForSync()));
-  const pr = {
-    apiVersion: 'syncagent.kcp.io/v1alpha1',
-    kind: 'PublishedResource',
-    metadata: { name: 'crontabs', uid: 'pr-uid', generation: 1 },
-    spec: {
-      resource: { apiGroup: 'example.com', version: 'v1', kind: 'CronTab' },
-      naming: { namespace: '{{ .ClusterName }}', name: '{{ .Object.metadata.name }}' },
-      related,
-    },
-  } as unknown as PublishedResource;
-  const sync = new SyncReconciler({
-    pr,
-    types: { local: CRONTAB, remote: CRONTAB },
-    agentName: 'agent',
-    localClient,
-    localObjects,
-    localNamespaces,
-    state: new StateStore(localClient, AGENT_NS, stateSecrets),
-    vw,
-    recorder: new EventRecorder({ component: 'agent', log }),
-    log,
-    ...extra,
-  });
   const consumer = kcp.consumer('ws1');
   const primary = () => kcp.consumerObject('ws1', CRONTABS, 'default', 'nightly');
   const copy = () => service.get(COPY);
@@ -124,11 +56,7 @@ async function environment(related: unknown[] = [], extra: Partial<SyncControlle
     });
   const stop = async () => {
     await sync.stop();
-    await Promise.all(informers.map((i) => i.stop()));
-    await vw.stop();
-    localClient.close();
-    await kcp.stop();
-    await service.stop();
+    await world.stop();
   };
   return {
     kcp,

@@ -1,90 +1,28 @@
 // spec.namespaceMetadata through the sync controller against a fake kcp (two consumer workspaces)
 // and a fake service cluster: what the service-side namespace carries after each reconcile.
-import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import { ANNOTATION_NAMESPACE_METADATA } from '../../engine/namespace-metadata/index.js';
-import { GVR_NAMESPACES, GVR_SECRETS } from '../../kcp/resources.js';
-import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
-import type { GVR } from '../../runtime/client/paths.js';
-import { RestClient } from '../../runtime/client/rest.js';
+import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { KubeObject } from '../../runtime/client/types.js';
-import { EventRecorder } from '../../runtime/events.js';
-import { Informer } from '../../runtime/informer.js';
-import { silentLogger } from '../../runtime/log.js';
 import type { Request } from '../../runtime/reconciler.js';
-import { testRestConfig } from '../../runtime/testing/config.js';
-import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from './controller.js';
 import { NamespaceMetadataSync } from './namespace-metadata.js';
-import { StateStore } from './state-store.js';
-import type { SyncType } from './sync-types.js';
+import { CRONTABS, EVENTS, startSyncWorld } from './testing/sync-world.js';
 
 type Obj = Record<string, any>;
 
-const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs' };
-const CRONTAB_RESOURCE: ServedResource = { ...CRONTABS, kind: 'CronTab', namespaced: true, status: true };
-const CRONTAB: SyncType = {
-  gvr: CRONTABS,
-  apiVersion: 'example.com/v1',
-  kind: 'CronTab',
-  namespaced: true,
-  subresources: ['status'],
-};
-const NAMESPACES: ServedResource = { ...GVR_NAMESPACES, kind: 'Namespace', namespaced: false };
-const SECRETS: ServedResource = { ...GVR_SECRETS, kind: 'Secret', namespaced: true };
-const EVENTS: ServedResource = {
-  group: '',
-  version: 'v1',
-  resource: 'events',
-  kind: 'Event',
-  namespaced: true,
-};
-const AGENT_NS = 'agent-ns';
 const CONFIG = { labels: ['team'], annotations: ['example.com/role-arn'] };
 
 async function environment(namespaceTemplate: string) {
-  const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE, EVENTS] });
-  await kcp.start();
-  await kcp.publishSlice();
-  await kcp.bind('ws1');
-  await kcp.bind('ws2');
-  const service = new FakeObjectServer().serve(CRONTAB_RESOURCE, NAMESPACES, SECRETS);
-  await service.start();
-  const localClient = new RestClient(testRestConfig(service.url));
-  const vw = await kcp.virtualWorkspaces(['ws1', 'ws2']);
-  const log = silentLogger();
-  const localObjects = new Informer({
-    client: localClient,
-    gvr: CRONTABS,
-    indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
-  });
-  const localNamespaces = new Informer({ client: localClient, gvr: GVR_NAMESPACES });
-  const stateSecrets = new Informer({ client: localClient, gvr: GVR_SECRETS, namespace: AGENT_NS });
-  const informers = [localObjects, localNamespaces, stateSecrets];
-  for (const i of informers) i.start();
-  await Promise.all(informers.map((i) => i.waitForSync()));
+  const world = await startSyncWorld({ workspaces: ['ws1', 'ws2'], kcpServes: [EVENTS] });
+  const { kcp, service, log, vw, localClient, localObjects, localNamespaces } = world;
   const configProblems: { field: string; value: string; message: string }[] = [];
-  const pr = {
-    metadata: { name: 'crontabs', uid: 'pr-uid', generation: 1 },
-    spec: {
-      resource: { apiGroup: 'example.com', version: 'v1', kind: 'CronTab' },
+  const sync = world.syncReconciler(
+    {
       naming: { namespace: namespaceTemplate, name: '{{ .ClusterName }}-{{ .Object.metadata.name }}' },
       namespaceMetadata: CONFIG,
     },
-  } as unknown as PublishedResource;
-  const sync = new SyncReconciler({
-    pr,
-    types: { local: CRONTAB, remote: CRONTAB },
-    agentName: 'agent',
-    localClient,
-    localObjects,
-    localNamespaces,
-    state: new StateStore(localClient, AGENT_NS, stateSecrets),
-    vw,
-    recorder: new EventRecorder({ component: 'agent', log }),
-    log,
-    reportConfigProblem: (field, value, message) => configProblems.push({ field, value, message }),
-  });
+    { reportConfigProblem: (field, value, message) => configProblems.push({ field, value, message }) },
+  );
   sync.start();
   const reconcile = (req: Request) => sync.reconcile(req, { signal: new AbortController().signal, log });
   const settle = (req: Request, done: () => boolean) =>
@@ -126,11 +64,7 @@ async function environment(namespaceTemplate: string) {
       .map((e: Obj) => e.reason as string);
   const stop = async () => {
     await sync.stop();
-    await Promise.all(informers.map((i) => i.stop()));
-    await vw.stop();
-    localClient.close();
-    await kcp.stop();
-    await service.stop();
+    await world.stop();
   };
   return {
     kcp,

@@ -1,7 +1,6 @@
 // The onboarding controller against a fake kcp (one bound workspace) and a fake service cluster,
 // together with the sync controller of the same PublishedResource: an existing service-side object is
 // brought up into kcp and from then on syncs as usual; conflicts and unbound workspaces change nothing.
-import type { PublishedResource } from '../../apis/v1alpha1/types.js';
 import {
   ANNOTATION_ONBOARDING_PENDING,
   EVENT_REASON_ONBOARDED,
@@ -10,43 +9,16 @@ import {
 } from '../../engine/onboarding/index.js';
 import { FINALIZER_CLEANUP, LABEL_AGENT_NAME, LABEL_REMOTE_CLUSTER } from '../../engine/sync/keys.js';
 import { objectKeyAnnotations, objectKeyLabels } from '../../engine/sync/object-key.js';
-import { GVR_NAMESPACES, GVR_SECRETS } from '../../kcp/resources.js';
-import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
-import type { VirtualWorkspaces } from '../../kcp/virtual-workspaces.js';
-import type { GVR } from '../../runtime/client/paths.js';
-import { RestClient } from '../../runtime/client/rest.js';
+import { GVR_NAMESPACES } from '../../kcp/resources.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import { EventRecorder } from '../../runtime/events.js';
-import { Informer } from '../../runtime/informer.js';
-import { silentLogger } from '../../runtime/log.js';
 import type { Request } from '../../runtime/reconciler.js';
-import { testRestConfig } from '../../runtime/testing/config.js';
-import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
-import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from './controller.js';
 import { OnboardingReconciler } from './onboarding.js';
-import { StateStore } from './state-store.js';
-import type { SyncType } from './sync-types.js';
+import { EVENTS, CRONTAB, CRONTABS, NAMESPACES, SECRETS, startSyncWorld } from './testing/sync-world.js';
 
 type Obj = Record<string, any>;
 
-const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs' };
-const CRONTAB_RESOURCE: ServedResource = { ...CRONTABS, kind: 'CronTab', namespaced: true, status: true };
-const CRONTAB: SyncType = {
-  gvr: CRONTABS,
-  apiVersion: 'example.com/v1',
-  kind: 'CronTab',
-  namespaced: true,
-  subresources: ['status'],
-};
-const AGENT_NS = 'agent-ns';
-const CORE = (resource: string, kind: string, namespaced: boolean): ServedResource => ({
-  group: '',
-  version: 'v1',
-  resource,
-  kind,
-  namespaced,
-});
 const ONBOARDING = {
   selector: { matchLabels: { onboard: 'true' } },
   workspaceFrom: { label: 'example.com/workspace' },
@@ -58,53 +30,13 @@ const LOCAL_REQ: Request = { cluster: '', namespace: 'legacy', name: 'nightly' }
 const KCP_REQ: Request = { cluster: 'ws1', namespace: 'default', name: 'nightly' };
 
 async function environment() {
-  const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE, CORE('secrets', 'Secret', true)] });
-  await kcp.start();
-  await kcp.publishSlice();
-  await kcp.bind('ws1');
-  const service = new FakeObjectServer().serve(
-    CRONTAB_RESOURCE,
-    CORE('namespaces', 'Namespace', false),
-    CORE('secrets', 'Secret', true),
-    CORE('events', 'Event', true),
-  );
-  await service.start();
-  const localClient = new RestClient(testRestConfig(service.url));
-  const vw: VirtualWorkspaces = await kcp.virtualWorkspaces(['ws1']);
-  const log = silentLogger();
-  const localObjects = new Informer({
-    client: localClient,
-    gvr: CRONTABS,
-    indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
-  });
-  const localNamespaces = new Informer({ client: localClient, gvr: GVR_NAMESPACES });
-  const stateSecrets = new Informer({ client: localClient, gvr: GVR_SECRETS, namespace: AGENT_NS });
-  const informers = [localObjects, localNamespaces, stateSecrets];
-  for (const i of informers) i.start();
-  await Promise.all(informers.map((i) => i.waitForSync()));
-  const pr = {
-    apiVersion: 'syncagent.kcp.io/v1alpha1',
-    kind: 'PublishedResource',
-    metadata: { name: 'crontabs', uid: 'pr-uid', generation: 1 },
-    spec: {
-      resource: { apiGroup: 'example.com', version: 'v1', kind: 'CronTab' },
-      naming: { namespace: 'legacy', name: '{{ .Object.metadata.name }}' },
-      onboarding: ONBOARDING,
-    },
-  } as unknown as PublishedResource;
+  const world = await startSyncWorld({ serviceServes: [NAMESPACES, SECRETS, EVENTS] });
+  const { kcp, service, localClient, localObjects, vw, log } = world;
   const recorder = new EventRecorder({ component: 'agent', log });
-  const sync = new SyncReconciler({
-    pr,
-    types: { local: CRONTAB, remote: CRONTAB },
-    agentName: 'agent',
-    localClient,
-    localObjects,
-    localNamespaces,
-    state: new StateStore(localClient, AGENT_NS, stateSecrets),
-    vw,
-    recorder,
-    log,
-  });
+  const sync = world.syncReconciler(
+    { naming: { namespace: 'legacy', name: '{{ .Object.metadata.name }}' }, onboarding: ONBOARDING },
+    { recorder },
+  );
   const onboarding = new OnboardingReconciler({
     publishedResource: 'crontabs',
     spec: ONBOARDING,
@@ -147,11 +79,7 @@ async function environment() {
   };
   const stop = async () => {
     await sync.stop();
-    await Promise.all(informers.map((i) => i.stop()));
-    await vw.stop();
-    localClient.close();
-    await kcp.stop();
-    await service.stop();
+    await world.stop();
   };
   const cachedLocal = () => localObjects.reader.get('', 'legacy', 'nightly');
   return {
