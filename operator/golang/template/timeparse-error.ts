@@ -481,7 +481,8 @@ export function goTimeParse(goLayout: string, goValue: string): { time: GoTime }
   if (zoneOffset !== undefined) {
     const ns = wall - BigInt(zoneOffset) * 1000000000n;
     // the local zone (UTC) when it fits, else a fixed zone carrying the name read, if any
-    if (zoneOffset === 0 && (zoneName === '' || zoneName === 'UTC')) return { time: new GoTime(ns, 0, 'UTC') };
+    if (zoneOffset === 0 && (zoneName === '' || zoneName === 'UTC'))
+      return { time: new GoTime(ns, 0, 'UTC') };
     return { time: new GoTime(ns, zoneOffset, zoneName) };
   }
   if (zoneName !== '') {
