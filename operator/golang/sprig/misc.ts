@@ -2,7 +2,7 @@
 import { FuncError, type FuncMap, fn } from '../template/funcs.js';
 import { GoDuration, GoInt, GoTime, NO_VALUE, hasKey, isMap } from '../template/value.js';
 import { durationString, formatTime } from '../template/gotime.js';
-import { goTimeParseError } from '../template/timeparse-error.js';
+import { goTimeParse } from '../template/timeparse-error.js';
 import { strval } from './cast.js';
 import { checkCount } from './limits.js';
 import { sprigBcrypt, sprigHtpasswd } from './bcrypt.js';
@@ -307,17 +307,14 @@ export const miscFuncs = (env: TemplateEnvironment): FuncMap => ({
   }),
   // an unparsable or impossible date (February 30th) is Go's zero time for toDate, an error for mustToDate
   toDate: fn(['string', 'string'], (layout: string, s: string) => {
-    const t = goTimeParseError(layout, s) === undefined ? parseTime(layout, s) : null;
-    return t instanceof GoTime ? t : new GoTime(-62135596800n * 1000000000n);
+    const r = goTimeParse(layout, s);
+    return 'time' in r ? r.time : new GoTime(-62135596800n * 1000000000n);
   }),
   mustToDate: fn(['string', 'string'], (layout: string, s: string) => {
     // Go's error names the layout element where the value stopped fitting
-    const goError = goTimeParseError(layout, s);
-    if (goError !== undefined) throw new FuncError(goError);
-    const t = parseTime(layout, s);
-    if (t instanceof GoTime) return t;
-    if (t) throw new FuncError(`parsing time ${JSON.stringify(s)}: ${t.rangeError}`);
-    throw new FuncError(`parsing time ${JSON.stringify(s)} as ${JSON.stringify(layout)}: cannot parse`);
+    const r = goTimeParse(layout, s);
+    if ('error' in r) throw new FuncError(r.error);
+    return r.time;
   }),
 
   env: fn(['string'], (k: string) => env.lookupEnv(k) ?? ''),
@@ -391,74 +388,6 @@ function durationRound(d: unknown, env: TemplateEnvironment): string {
   if (u > second) return `${u / second}s`;
   u = 0n;
   return '0s';
-}
-
-/** time.ParseInLocation for numeric layouts (2006 01 02 15 04 05, fractional seconds, Z07:00), UTC. */
-function parseTime(layout: string, s: string): GoTime | { rangeError: string } | null {
-  const tokens: [string, string][] = [
-    ['2006', '(\\d{4})'],
-    ['01', '(\\d{2})'],
-    ['02', '(\\d{2})'],
-    ['15', '(\\d{2})'],
-    ['04', '(\\d{2})'],
-    ['05', '(\\d{2})'],
-    ['Z07:00', '(Z|[+-]\\d{2}:\\d{2})'],
-    ['-07:00', '([+-]\\d{2}:\\d{2})'],
-    ['MST', '([A-Z]{3,4})'],
-  ];
-  let re = '';
-  const order: string[] = [];
-  let i = 0;
-  outer: while (i < layout.length) {
-    if (layout.startsWith('.000', i) || layout.startsWith('.999', i)) {
-      let j = i + 1;
-      while (layout[j] === layout[i + 1]) j++;
-      re += '(?:\\.(\\d+))?';
-      order.push('frac');
-      i = j;
-      continue;
-    }
-    for (const [tok, r] of tokens) {
-      if (layout.startsWith(tok, i)) {
-        re += r;
-        order.push(tok);
-        i += tok.length;
-        continue outer;
-      }
-    }
-    re += layout[i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    i++;
-  }
-  const m = new RegExp('^' + re + '$').exec(s);
-  if (!m) return null;
-  const f: Record<string, string> = {};
-  order.forEach((k, idx) => (f[k] = m[idx + 1] ?? ''));
-  let offset = 0;
-  const z = f['Z07:00'] || f['-07:00'];
-  if (z && z !== 'Z')
-    offset = (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 3600 + Number(z.slice(4, 6)) * 60);
-  const year = Number(f['2006'] ?? 0);
-  const month = Number(f['01'] ?? 1);
-  const dayOfMonth = Number(f['02'] ?? 1);
-  if (f['01'] !== undefined && (month < 1 || month > 12)) return { rangeError: 'month out of range' };
-  if (f['02'] !== undefined && (dayOfMonth < 1 || dayOfMonth > 31)) return { rangeError: 'day out of range' };
-  if (f['15'] !== undefined && Number(f['15']) > 23) return { rangeError: 'hour out of range' };
-  if (f['04'] !== undefined && Number(f['04']) > 59) return { rangeError: 'minute out of range' };
-  if (f['05'] !== undefined && Number(f['05']) > 59) return { rangeError: 'second out of range' };
-  const monthDays = new Date(Date.UTC(2000, month, 0)).getUTCDate();
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (dayOfMonth > (month === 2 ? (leap ? 29 : 28) : monthDays)) return { rangeError: 'day out of range' };
-  const ms = Date.UTC(
-    Number(f['2006'] ?? 0),
-    Number(f['01'] ?? 1) - 1,
-    Number(f['02'] ?? 1),
-    Number(f['15'] ?? 0),
-    Number(f['04'] ?? 0),
-    Number(f['05'] ?? 0),
-  );
-  const frac = BigInt((f.frac ?? '').padEnd(9, '0').slice(0, 9) || '0');
-  const ns = BigInt(ms) * 1000000n + frac - BigInt(offset) * 1000000000n;
-  return new GoTime(ns, offset, offset === 0 ? 'UTC' : '');
 }
 
 export { strval };

@@ -4,6 +4,7 @@ import type { HtmlPlan } from './htmlcontext.js';
 import { escapeInContext } from './htmlescape.js';
 import { formatValue, sprint, stringerOf } from './fmt.js';
 import { FuncError, type FuncDef, type FuncMap, type ParamType, canBeNil, goTypeName } from './funcs.js';
+import { timeMethod } from './timemethods.js';
 import {
   type Arg,
   type ChainNode,
@@ -25,6 +26,7 @@ import {
   GoFunc,
   GoInt,
   GoStruct,
+  GoTime,
   NO_VALUE,
   hasKey,
   intValue,
@@ -516,6 +518,11 @@ export class Executor {
       if (receiver.iface) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
       // a nil map (struct field holding nil)
       return { v: NO_VALUE, iface: false };
+    }
+    if (r instanceof GoTime) {
+      const def = timeMethod(r, fieldName);
+      // a method's result has its concrete type (int, time.Month, ...), not interface {}
+      if (def) return { v: this.evalCall(dot, def, node, fieldName, args, final).v, iface: false };
     }
     if (r instanceof GoStruct) {
       const m = r.methods[fieldName];

@@ -17,6 +17,7 @@ import {
 } from './value.js';
 import { compareGoStrings } from '../json/marshal.js';
 import { durationString, timeString } from './gotime.js';
+import { namedIntString } from './timemethods.js';
 
 interface Flags {
   plus: boolean;
@@ -62,6 +63,10 @@ export function stringerOf(v: unknown): (() => string) | null {
   }
   if (v instanceof GoTime) return () => timeString(v);
   if (v instanceof GoDuration) return () => durationString(v.ns);
+  if (v instanceof GoInt) {
+    const name = namedIntString(v);
+    if (name !== undefined) return () => name;
+  }
   return null;
 }
 

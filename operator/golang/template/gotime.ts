@@ -31,7 +31,7 @@ export function durationString(d: bigint): string {
   return (neg ? '-' : '') + out;
 }
 
-interface Parts {
+export interface Parts {
   year: number;
   month: number;
   day: number;
@@ -43,7 +43,8 @@ interface Parts {
   yday: number;
 }
 
-function parts(t: GoTime): Parts {
+/** The calendar fields of t in its own zone. */
+export function timeParts(t: GoTime): Parts {
   const totalNs = t.ns + BigInt(t.offsetSeconds) * 1000000000n;
   let secs = totalNs / 1000000000n;
   let nsec = totalNs % 1000000000n;
@@ -52,7 +53,8 @@ function parts(t: GoTime): Parts {
     secs -= 1n;
   }
   const d = new Date(Number(secs) * 1000);
-  const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+  // setUTCFullYear, unlike Date.UTC, reads years 0-99 as themselves (Go's zero time is in year 1)
+  const start = new Date(0).setUTCFullYear(d.getUTCFullYear(), 0, 1);
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,
@@ -142,7 +144,7 @@ function stdChunk(l: string, i: number): string | null {
 
 /** time.Time.Format (offset-only zones). */
 export function formatTime(t: GoTime, layout: string): string {
-  const p = parts(t);
+  const p = timeParts(t);
   let out = '';
   let i = 0;
   while (i < layout.length) {

@@ -9,6 +9,7 @@
  */
 import { goEncode } from './gostrings.js';
 import { DAYS, MONTHS } from './gotime.js';
+import { GoTime } from './value.js';
 
 type Std =
   | 'longMonth'
@@ -233,11 +234,19 @@ function daysIn(month: number, year: number): number {
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
 
-/**
- * The text of the error time.Parse(layout, value) returns, or undefined when Go would parse it
- * (the caller then has its own answer). Only reached for values that failed to parse.
- */
+/** The text of the error time.Parse(layout, value) returns, or undefined when Go parses it. */
 export function goTimeParseError(goLayout: string, goValue: string): string | undefined {
+  const r = goTimeParse(goLayout, goValue);
+  return 'error' in r ? r.error : undefined;
+}
+
+/**
+ * time.Parse(layout, value) with the local zone UTC: the time, or the text of Go's error. Month and
+ * day names match case-insensitively (ASCII only), PM/pm move the hour, a numeric offset gives a
+ * fixed zone (keeping a zone name read alongside), and a zone name alone reads the clock as UTC and
+ * gives that name with offset 0 (GMT+h / GMT-h: h hours), except UTC, which is the local zone.
+ */
+export function goTimeParse(goLayout: string, goValue: string): { time: GoTime } | { error: string } {
   const layoutAll = goEncode(goLayout).toString('latin1');
   const valueAll = goEncode(goValue).toString('latin1');
   const cannot = (elem: string, rest: string) =>
@@ -249,14 +258,23 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
   let month = -1;
   let day = -1;
   let yday = -1;
+  let hour = 0;
+  let min = 0;
+  let sec = 0;
+  let nsec = 0;
+  let pmSet = false;
+  let amSet = false;
+  let utc = false;
+  let zoneOffset: number | undefined;
+  let zoneName = '';
   for (;;) {
     const { prefix, std, digits, suffix } = nextStdChunk(layout);
     const stdstr = layout.slice(prefix.length, layout.length - suffix.length);
     const skipped = skip(value, prefix);
     value = skipped.value;
-    if (!skipped.ok) return cannot(prefix, value);
+    if (!skipped.ok) return { error: cannot(prefix, value) };
     if (std === null) {
-      if (value.length !== 0) return withMessage(`: extra text: ${quote(value)}`);
+      if (value.length !== 0) return { error: withMessage(`: extra text: ${quote(value)}`) };
       break;
     }
     layout = suffix;
@@ -317,25 +335,25 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
         yday = num(std === 'zeroYearDay', 3);
         break;
       case 'hour': {
-        const h = num(false);
-        if (h < 0 || h >= 24) range = 'hour';
+        hour = num(false);
+        if (hour < 0 || hour >= 24) range = 'hour';
         break;
       }
       case 'hour12':
       case 'zeroHour12': {
-        const h = num(std === 'zeroHour12');
-        if (h < 0 || h > 12) range = 'hour';
+        hour = num(std === 'zeroHour12');
+        if (hour < 0 || hour > 12) range = 'hour';
         break;
       }
       case 'minute':
       case 'zeroMinute': {
-        const m = num(std === 'zeroMinute');
-        if (m < 0 || m >= 60) range = 'minute';
+        min = num(std === 'zeroMinute');
+        if (min < 0 || min >= 60) range = 'minute';
         break;
       }
       case 'second':
       case 'zeroSecond': {
-        const sec = num(std === 'zeroSecond');
+        sec = num(std === 'zeroSecond');
         if (bad) break;
         if (sec >= 60) {
           range = 'second';
@@ -346,6 +364,7 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
           if (next === 'frac0' || next === 'frac9') break;
           let n = 2;
           while (n < value.length && isDigit(value, n)) n++;
+          nsec = nanoseconds(value.slice(1, n));
           value = value.slice(n);
         }
         break;
@@ -359,6 +378,8 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
         const p = value.slice(0, 2);
         value = value.slice(2);
         if (std === 'PM' ? p !== 'PM' && p !== 'AM' : p !== 'pm' && p !== 'am') bad = true;
+        else if (p === 'PM' || p === 'pm') pmSet = true;
+        else amSet = true;
         break;
       }
       case 'isoTZ':
@@ -373,6 +394,7 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
       case 'numColonSecondsTZ': {
         if (std.startsWith('iso') && value[0] === 'Z') {
           value = value.slice(1);
+          utc = true;
           break;
         }
         const colon = std === 'isoColonTZ' || std === 'numColonTZ';
@@ -400,16 +422,18 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
         if (m > 60) range = 'time zone offset minute';
         if (s > 60) range = 'time zone offset second';
         if (sign !== '+' && sign !== '-') bad = true;
+        zoneOffset = (sign === '-' ? -1 : 1) * (h * 3600 + m * 60 + s);
         break;
       }
       case 'tz': {
         if (value.startsWith('UTC')) {
           value = value.slice(3);
+          utc = true;
           break;
         }
         const n = timeZoneLength(value);
         if (n === 0) bad = true;
-        else value = value.slice(n);
+        else [zoneName, value] = [value.slice(0, n), value.slice(n)];
         break;
       }
       case 'frac0': {
@@ -419,6 +443,7 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
           break;
         }
         if (!/^[0-9]+$/.test(value.slice(1, n)) || (value[0] !== '.' && value[0] !== ',')) bad = true;
+        else nsec = nanoseconds(value.slice(1, n));
         value = value.slice(n);
         break;
       }
@@ -426,16 +451,61 @@ export function goTimeParseError(goLayout: string, goValue: string): string | un
         if (value.length < 2 || (value[0] !== '.' && value[0] !== ',') || !isDigit(value, 1)) break;
         let i = 0;
         while (i + 1 < value.length && isDigit(value, i + 1)) i++;
+        nsec = nanoseconds(value.slice(1, 1 + i));
         value = value.slice(1 + i);
         break;
       }
     }
-    if (range) return withMessage(`: ${range} out of range`);
-    if (bad) return cannot(stdstr, hold);
+    if (range) return { error: withMessage(`: ${range} out of range`) };
+    if (bad) return { error: cannot(stdstr, hold) };
   }
-  if (yday >= 0) return undefined;
+  if (pmSet && hour < 12) hour += 12;
+  else if (amSet && hour === 12) hour = 0;
+  if (yday >= 0) {
+    const leap = daysIn(2, year) === 29;
+    if (yday < 1 || yday > (leap ? 366 : 365)) return { error: withMessage(': day-of-year out of range') };
+    let m = 1;
+    let d = yday;
+    while (d > daysIn(m, year)) d -= daysIn(m++, year);
+    if (month >= 0 && month !== m) return { error: withMessage(': day-of-year does not match month') };
+    if (day >= 0 && day !== d) return { error: withMessage(': day-of-year does not match day') };
+    [month, day] = [m, d];
+  }
   if (month < 0) month = 1;
   if (day < 0) day = 1;
-  if (day < 1 || day > daysIn(month, year)) return withMessage(': day out of range');
-  return undefined;
+  if (day < 1 || day > daysIn(month, year)) return { error: withMessage(': day out of range') };
+  const wall =
+    BigInt(daysFromCivil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec) * 1000000000n +
+    BigInt(nsec);
+  if (utc) return { time: new GoTime(wall, 0, 'UTC') };
+  if (zoneOffset !== undefined) {
+    const ns = wall - BigInt(zoneOffset) * 1000000000n;
+    // the local zone (UTC) when it fits, else a fixed zone carrying the name read, if any
+    if (zoneOffset === 0 && (zoneName === '' || zoneName === 'UTC'))
+      return { time: new GoTime(ns, 0, 'UTC') };
+    return { time: new GoTime(ns, zoneOffset, zoneName) };
+  }
+  if (zoneName !== '') {
+    // an unknown abbreviation: the clock read as UTC, shown in a zone of that name with offset 0,
+    // or for GMT+h / GMT-h with offset h hours (so the clock shown moves, as it does in Go)
+    const offset = zoneName.startsWith('GMT') && zoneName.length > 3 ? Number(zoneName.slice(3)) * 3600 : 0;
+    return { time: new GoTime(wall, offset, zoneName) };
+  }
+  return { time: new GoTime(wall, 0, 'UTC') };
+}
+
+/** Nanoseconds from the digits after the decimal point (at most 9 count). */
+function nanoseconds(digits: string): number {
+  return Number(digits.slice(0, 9).padEnd(9, '0'));
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }

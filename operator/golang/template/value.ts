@@ -20,7 +20,18 @@ export const NO_VALUE: unique symbol = Symbol('no value');
 export type NoValue = typeof NO_VALUE;
 
 export type GoIntType =
-  'int' | 'int8' | 'int16' | 'int32' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+  | 'int'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'uint'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  // named int types with a String method (see timemethods.ts)
+  | 'time.Month'
+  | 'time.Weekday';
 
 /** A Go integer whose type is not int64 (int64 is a plain bigint). */
 export class GoInt {
@@ -174,7 +185,7 @@ export function kindOf(v: unknown): string {
     case 'boolean':
       return 'bool';
   }
-  if (v instanceof GoInt) return v.t;
+  if (v instanceof GoInt) return v.t.startsWith('time.') ? 'int' : v.t;
   if (Array.isArray(v) || v instanceof GoBytes) return 'slice';
   if (v instanceof GoStruct || v instanceof GoTime) return 'struct';
   if (v instanceof GoDuration) return 'int64';
