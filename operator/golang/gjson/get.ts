@@ -715,10 +715,18 @@ function splitModifier(path: string): { name: string; arg: string; rest: string 
   return { name, arg, rest };
 }
 
-/** The balanced bracket/quote group at the start of `s`. */
+/**
+ * The balanced bracket/quote group at the start of `s`. Like gjson, a lead character other than a
+ * quote counts as an opening bracket whatever it is (`{5.a|b}|c` is split by `#.` after `5.a|b}`).
+ */
 function squash(s: string): string {
   let depth = 0;
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  if (s[0] !== '"') {
+    depth = 1;
+    i = 1;
+  }
+  for (; i < s.length; i++) {
     const c = s[i];
     if (c === '"') {
       for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
