@@ -8,7 +8,7 @@
  */
 import { type JNode, arr, obj, num, rawOf, NULL } from './node.js';
 import { get, multiResults } from './get.js';
-import { editText, TextEditError, TEXT_UNCHANGED } from './textedit.js';
+import { editText, sjsonQuote, TextEditError, TEXT_UNCHANGED } from './textedit.js';
 
 export class SjsonError extends Error {
   override name = 'SjsonError';
@@ -110,7 +110,14 @@ function editInsideString(
 ): JNode | typeof NO_CHANGE | undefined {
   let text: string | typeof TEXT_UNCHANGED | undefined;
   try {
-    text = editText(rawOf(cur), paths, value === undefined ? undefined : rawOf(value));
+    // a string set with setPath is written the way sjson.Set quotes it
+    const raw =
+      value === undefined
+        ? undefined
+        : value.t === 'str' && value.raw === undefined
+          ? sjsonQuote(value.str)
+          : rawOf(value);
+    text = editText(rawOf(cur), paths, raw);
   } catch (e) {
     if (e instanceof TextEditError) throw new SjsonError(e.message);
     throw e;

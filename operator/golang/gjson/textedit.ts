@@ -149,7 +149,7 @@ function appendMember(text: string, paths: readonly TextPart[], raw: string): st
 
 /** sjson's appendBuild: the new member for `paths`, as `"key":value` or an element. */
 function build(inArray: boolean, paths: readonly TextPart[], raw: string): string {
-  let out = inArray ? '' : quoteKey(paths[0]!.part) + ':';
+  let out = inArray ? '' : sjsonQuote(paths[0]!.part) + ':';
   if (paths.length === 1) return out + raw;
   const next = paths[1]!;
   const n = indexOf(next);
@@ -159,8 +159,11 @@ function build(inArray: boolean, paths: readonly TextPart[], raw: string): strin
   return out;
 }
 
-/** A key in quotes, escaped by encoding/json only when it has to be. */
-function quoteKey(s: string): string {
+/**
+ * A key or a string value in quotes as sjson writes them: escaped by encoding/json (which also
+ * escapes `<`, `>` and `&`) only when the text has a character that must be escaped.
+ */
+export function sjsonQuote(s: string): string {
   for (const ch of s) {
     if (ch < ' ' || ch > '~' || ch === '"' || ch === '\\') return goQuote(s);
   }
