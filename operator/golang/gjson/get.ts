@@ -93,7 +93,14 @@ export function get(
  * array holds that value; nothing (an empty text, as after a pipe from a missing value) is empty.
  */
 function jsonLines(root: JNode | undefined): JArr {
-  return arr(root === undefined ? [] : [root]);
+  if (root === undefined) return arr([]);
+  // the document is read from its first bracket to the one closing it: the white space `@pretty`
+  // puts around its text is not part of it
+  if ((root.t === 'obj' || root.t === 'arr') && root.text !== undefined) {
+    const text = trimCtl(root.text);
+    if (text !== root.text) return arr([{ ...root, text }]);
+  }
+  return arr([root]);
 }
 
 /**
