@@ -30,8 +30,11 @@ import {
   setRawPath,
   deletePath,
   toJs,
+  isTextEdited,
+  rawOf,
   type Result,
 } from '../operator/golang/gjson/index.js';
+import { goJsonSyntaxError } from '../operator/golang/json/syntax.js';
 import { formatFloatG } from '../operator/golang/gjson/gofloat.js';
 import { processEnvironment } from '../operator/runtime/process-environment.js';
 import { goMarshal } from '../operator/golang/json/marshal.js';
@@ -417,6 +420,8 @@ const KEYS = [
   '5',
   '#',
   'id',
+  '..#',
+  '..0',
 ];
 const MODS = [
   '@reverse',
@@ -481,7 +486,8 @@ function runGjson(c: { json: string; path: string }): Record<string, unknown> {
 }
 
 const SJSON_DOC =
-  '{"spec":{"secretName":"foo","replicas":3,"list":[1,2,3],"objs":[{"n":"a"},{"n":"b"}],"s":"str","o":{"k":"v"},"a.b":"dot"},"status":{}}';
+  '{"spec":{"secretName":"foo","replicas":3,"list":[1,2,3],"objs":[{"n":"a"},{"n":"b"}],"s":"str","o":{"k":"v"},"a.b":"dot",' +
+  '"t":"[[1,2],[3,[4,5]],6]","u":"{\\"k\\":[1,2]}"},"status":{}}';
 const S_KEYS = [
   'spec',
   'status',
@@ -499,6 +505,8 @@ const S_KEYS = [
   '-1',
   'replicas',
   'x',
+  'spec.t',
+  'spec.u',
 ];
 function sPath(): string {
   return times(1 + rnd(4), () => pick(S_KEYS)).join('.');
@@ -519,6 +527,12 @@ function runSjson(c: { json: string; path: string; op: string; value?: string })
         : c.op === 'setRaw'
           ? setRawPath(doc, c.path, parseJson(c.value!))
           : deletePath(doc, c.path);
+    // an edit inside a string's JSON text is held as text, which may no longer decode
+    if (isTextEdited(out)) {
+      const text = rawOf(out);
+      if (goJsonSyntaxError(text) !== undefined) return { invalid: text };
+      return { json: goMarshal(toJs(parseJson(text))) };
+    }
     return { json: goMarshal(toJs(out)) };
   } catch (e) {
     return { error: (e as Error).message };

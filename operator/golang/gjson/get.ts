@@ -2,7 +2,7 @@
  * gjson path evaluation (tidwall/gjson v1.18.0 syntax) on a JSON tree: dot paths, `\` escapes, `*`/`?`
  * key wildcards, numeric array indexes, `#` (length), `#.rest` (map over elements), `#(query)` and
  * `#(query)#`, `|` pipes, `.@modifier` and `@modifier:arg`, multipaths (`[a,b]`, `{a,"x":b}`),
- * literals (`!true`, `!"x"`, `!{...}`, `!123`). JSON lines (`..`) are not supported.
+ * literals (`!true`, `!"x"`, `!{...}`, `!123`), and JSON lines (`..`, see `jsonLines`).
  */
 import { type JNode, type JArr, arr, obj, byteOffsets, num, parseJson, rawOf } from './node.js';
 import { Result } from './result.js';
@@ -76,6 +76,7 @@ export function get(
       return sub.rest === '' ? node : get(node, sub.rest.slice(1), ctx);
     }
   }
+  if (path.length >= 2 && path[0] === '.' && path[1] === '.') return getInArray(jsonLines(root), path.slice(2), ctx);
   if (root === undefined) return undefined;
   if (root.t === 'obj') return getInObject(root, path, ctx);
   if (root.t === 'arr') return getInArray(root, path, ctx);
@@ -84,6 +85,22 @@ export function get(
   if (scanned === undefined) return undefined;
   ctx.located = false;
   return scanned.t === 'obj' ? getInObject(scanned, path, ctx) : getInArray(scanned as JArr, path, ctx);
+}
+
+/**
+ * A `..` path reads the text as newline-delimited JSON documents, an array of them. A value here
+ * is one document (also a string or number: its own text, not the JSON text inside it), so the
+ * array holds that value; nothing (an empty text, as after a pipe from a missing value) is empty.
+ */
+function jsonLines(root: JNode | undefined): JArr {
+  if (root === undefined) return arr([]);
+  // the document is read from its first bracket to the one closing it: the white space `@pretty`
+  // puts around its text is not part of it
+  if ((root.t === 'obj' || root.t === 'arr') && root.text !== undefined) {
+    const text = trimCtl(root.text);
+    if (text !== root.text) return arr([{ ...root, text }]);
+  }
+  return arr([root]);
 }
 
 /**
@@ -705,10 +722,18 @@ function splitModifier(path: string): { name: string; arg: string; rest: string 
   return { name, arg, rest };
 }
 
-/** The balanced bracket/quote group at the start of `s`. */
+/**
+ * The balanced bracket/quote group at the start of `s`. Like gjson, a lead character other than a
+ * quote counts as an opening bracket whatever it is (`{5.a|b}|c` is split by `#.` after `5.a|b}`).
+ */
 function squash(s: string): string {
   let depth = 0;
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  if (s[0] !== '"') {
+    depth = 1;
+    i = 1;
+  }
+  for (; i < s.length; i++) {
     const c = s[i];
     if (c === '"') {
       for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;

@@ -103,7 +103,7 @@ function hex4(x: string): number {
 }
 
 /** The end of the container opened just before `i` (gjson's parseSquash), quotes respected. */
-function squashEnd(s: string, i: number, end: number): number {
+export function squashEnd(s: string, i: number, end: number): number {
   let depth = 1;
   for (; i < end; i++) {
     const c = s[i];

@@ -8,7 +8,7 @@
  */
 import { type JNode, arr, obj, num, rawOf, NULL } from './node.js';
 import { get, multiResults } from './get.js';
-import { locateInText } from './rawtext.js';
+import { editText, sjsonQuote, TextEditError, TEXT_UNCHANGED } from './textedit.js';
 
 export class SjsonError extends Error {
   override name = 'SjsonError';
@@ -99,61 +99,34 @@ export function isTextEdited(tree: JNode): boolean {
 }
 
 /**
- * sjson on a path that continues into a string: it scans the string's literal text like gjson does
- * and, where that scan finds the next component (an element of a JSON array written in the string),
- * replaces or deletes that piece of text in place. Only a last component is edited this way; undefined
- * when the scan finds nothing (sjson then replaces the string with a new object or array).
+ * sjson on a path that continues into a string (or number): it edits the value's literal text the
+ * way it edits any JSON text (see textedit.ts). Undefined when the text has nothing the first
+ * component names (sjson then replaces the value with a new object or array).
  */
-function editInsideString(cur: JNode, paths: Part[], value: JNode | undefined): JNode | undefined {
-  if (paths.length !== 1 || paths[0]!.force) return undefined;
-  const text = rawOf(cur);
-  const at = locateInText(text, paths[0]!.part, value === undefined);
-  if (!at) return undefined;
-  const start = at[0];
-  let end = at[1];
-  let head = text.slice(0, start);
-  if (value === undefined) {
-    // sjson drops the separator before the element, or the one after it when it is the first
-    const cut = deleteTailItem(head);
-    head = cut.head;
-    if (cut.nextComma) {
-      let j = end;
-      while (j < text.length && text[j]! <= ' ') j++;
-      if (text[j] === ',') end = j + 1;
-    }
+function editInsideString(
+  cur: JNode,
+  paths: Part[],
+  value: JNode | undefined,
+): JNode | typeof NO_CHANGE | undefined {
+  let text: string | typeof TEXT_UNCHANGED | undefined;
+  try {
+    // a string set with setPath is written the way sjson.Set quotes it
+    const raw =
+      value === undefined
+        ? undefined
+        : value.t === 'str' && value.raw === undefined
+          ? sjsonQuote(value.str)
+          : rawOf(value);
+    text = editText(rawOf(cur), paths, raw);
+  } catch (e) {
+    if (e instanceof TextEditError) throw new SjsonError(e.message);
+    throw e;
   }
-  const edited = num(head + (value === undefined ? '' : rawOf(value)) + text.slice(end));
+  if (text === TEXT_UNCHANGED) return NO_CHANGE;
+  if (text === undefined) return undefined;
+  const edited = num(text);
   textEdited.add(edited);
   return edited;
-}
-
-/** sjson's deleteTailItem on the text before a deleted element. */
-function deleteTailItem(buf: string): { head: string; nextComma: boolean } {
-  for (let i = buf.length - 1; i >= 0; i--) {
-    const c = buf[i];
-    if (c === '[') return { head: buf, nextComma: true };
-    if (c === ',') return { head: buf.slice(0, i), nextComma: false };
-    if (c !== ':') continue;
-    // a key before the colon: drop it with its separator
-    for (i--; i >= 0; i--) {
-      if (buf[i] !== '"') continue;
-      for (i--; i >= 0; i--) {
-        if (buf[i] !== '"') continue;
-        i--;
-        if (i >= 0 && buf[i] === '\\') {
-          i--;
-          continue;
-        }
-        for (; i >= 0; i--) {
-          if (buf[i] === '{') return { head: buf.slice(0, i + 1), nextComma: true };
-          if (buf[i] === ',') return { head: buf.slice(0, i), nextComma: false };
-        }
-      }
-      break;
-    }
-    break;
-  }
-  return { head: buf, nextComma: false };
 }
 
 function setIn(cur: JNode | undefined, paths: Part[], value: JNode | undefined): JNode | typeof NO_CHANGE {
