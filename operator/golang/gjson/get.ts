@@ -279,7 +279,23 @@ function multipath(root: JNode | undefined, asObject: boolean, sels: SubSelector
     }
     vals.push(v);
   }
-  return asObject ? obj(keys, vals) : arr(vals);
+  const node = asObject ? obj(keys, vals) : arr(vals);
+  // the text is each value's Raw as it came, but a path reading into it cuts every value out of that
+  // text from its first to its last bracket: the white space `@pretty` puts around its text stays
+  // in the multipath's text and is not part of the value found in it
+  const cut = vals.map(withoutOuterSpace);
+  if (cut.every((v, i) => v === vals[i])) return node;
+  const text = rawOf(node);
+  return asObject ? { t: 'obj', keys, vals: cut, text } : { t: 'arr', items: cut, text };
+}
+
+function withoutOuterSpace(v: JNode): JNode {
+  if ((v.t !== 'obj' && v.t !== 'arr') || v.text === undefined) return v;
+  const text = trimCtl(v.text);
+  if (text === v.text) return v;
+  const out: JNode = { ...v, text };
+  if (unterminatedArrays.has(v)) unterminatedArrays.add(out);
+  return out;
 }
 
 function piped(found: JNode | undefined, pipe: string | undefined, ctx: GetContext): JNode | undefined {

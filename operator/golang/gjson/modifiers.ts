@@ -6,6 +6,8 @@
 import { type JNode, arr, obj, str, parseJson, rawOf, validJson, NULL } from './node.js';
 import { goQuote } from '../json/marshal.js';
 import { prettyTree, DEFAULT_PRETTY, type PrettyOptions } from './pretty.js';
+import { prettyOfText } from './prettytext.js';
+import { scannedTree, unterminatedArrays } from './rawtext.js';
 
 const NAMES = new Set([
   'pretty',
@@ -77,7 +79,7 @@ export function applyModifier(
     case 'ugly':
       return n && compact(n);
     case 'pretty':
-      return !n || (n.t !== 'arr' && n.t !== 'obj') ? n : prettyTree(n, prettyOptions(arg));
+      return !n || (n.t !== 'arr' && n.t !== 'obj') ? n : pretty(n, prettyOptions(arg));
     case 'reverse':
       if (n?.t === 'arr') return arr([...n.items].reverse());
       if (n?.t === 'obj') return obj([...n.keys].reverse(), [...n.vals].reverse());
@@ -110,6 +112,21 @@ export function applyModifier(
     }
   }
   return n;
+}
+
+/**
+ * `@pretty` of a container. One whose text is not valid JSON (a multipath holding a value whose Raw is
+ * not JSON) is laid out by scanning that text; the result is what a path then finds in the new text.
+ */
+function pretty(n: JNode, opts: PrettyOptions): JNode | undefined {
+  const raw = rawOf(n);
+  if (opts.sortKeys || validJson(raw)) return prettyTree(n, opts);
+  const text = prettyOfText(raw, opts);
+  const tree = scannedTree(text);
+  if (tree === undefined || (tree.t !== 'arr' && tree.t !== 'obj')) return tree;
+  const out: JNode = { ...tree, text };
+  if (unterminatedArrays.has(tree)) unterminatedArrays.add(out);
+  return out;
 }
 
 /** The tree without the pretty text `@pretty` left on its containers (`@ugly`). */
