@@ -9,7 +9,8 @@
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
  * - a list, map, bytes, duration, timestamp or null on the left of `in` a map is false, not an error;
- * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`.
+ * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`;
+ * - a duration behind `dyn` can be negated (`-dyn(duration("1s"))`).
  */
 import {
   celFunc,
@@ -137,6 +138,13 @@ export const goCompatFuncs: CelFunc[] = [
   }),
   celFunc('duration', [INT], DURATION, (): Duration => {
     throw new Error("type conversion error from 'int' to 'google.protobuf.Duration'");
+  }),
+  // only reachable through dyn (the checker has no negation of a duration, like cel-go's); cel-go
+  // negates the value then, failing only where the negation leaves 64 bits
+  celFunc('-_', [DURATION], DURATION, (d: DurVal): Duration => {
+    const ns = -durNs(d.message);
+    if (ns >= 2n ** 63n) throw new Error('integer overflow');
+    return create(DurationSchema, { seconds: ns / NS, nanos: Number(ns % NS) });
   }),
   celFunc('_+_', [TIMESTAMP, DURATION], TIMESTAMP, (t: TsVal, d: DurVal) =>
     makeTimestamp(tsNs(t.message) + durNs(d.message), offsetOf(t)),

@@ -224,6 +224,12 @@ export function parseCel(src: string): ParsedCel {
       issues.push({ offset: at(e), message: 'invalid uint literal' });
   });
   for (const { top, at: offset } of negate) {
+    // has(-2u.k): the chain ends in the presence test @bufbuild/cel made of it, but for cel-go the
+    // macro's argument is the negation, which is no field selection
+    if (top.exprKind.case === 'selectExpr' && top.exprKind.value.testOnly) {
+      issues.push({ offset, message: 'invalid argument to has() macro' });
+      continue;
+    }
     // the negation takes the place of the chain, which moves into a new expression below it
     const id = BigInt(nextId++);
     positions[String(id)] = positions[String(top.id)] ?? offset;

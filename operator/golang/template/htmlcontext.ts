@@ -11,8 +11,9 @@
  *    for a JS string literal inside quotes; in <style>, values pass a CSS value filter (`ZgotmplZ`)
  *    or are CSS-escaped inside quotes;
  *  - HTML comments `<!-- ... -->` are removed from the output, including actions inside them;
- *  - a pipeline ending in the predefined escaper `html` is not escaped twice, and `html`/`urlquery`
- *    anywhere else in a pipeline is the error `predefined escaper "x" disallowed in template`.
+ *  - a pipeline ending in the predefined escaper `html` (or `urlquery` in a URL) is not escaped
+ *    twice, and `html`/`urlquery` anywhere else in a pipeline is the error `predefined escaper "x"
+ *    disallowed in template`.
  * Branches (if/with/range) are joined like html/template for URL parts: an action in a URL whose part
  * depends on the branch taken is the `ambiguous context within a URL` error. Actions in attribute
  * names print only plain lower-case names (htmlNameFilter). Not modelled: actions in tag names, JS
@@ -73,6 +74,8 @@ export type EscapeContext =
       sofar: string;
       /** a trailing `html` of the pipeline takes the place of the attribute escaper */
       finalHtml?: boolean;
+      /** a trailing `urlquery` of the pipeline takes the place of the URL escaper */
+      urlquery?: boolean;
     }
   | { kind: 'script'; sofar: string }
   | { kind: 'style'; sofar: string };
@@ -334,8 +337,11 @@ function lastIdent(pipe: PipeNode): string | null {
   return first && first.type === 'identifier' ? first.ident : null;
 }
 
-/** `a | html` -> `a`; `html x y` -> `print x y` (html/template evaluates the arguments the same way). */
-function dropTrailingHtml(pipe: PipeNode): void {
+/**
+ * `a | html` -> `a`; `html x y` -> `print x y` (html/template evaluates the arguments the same way);
+ * the same for `urlquery`.
+ */
+function dropTrailingEscaper(pipe: PipeNode): void {
   if (pipe.cmds.length > 1) {
     pipe.cmds.pop();
     return;
@@ -361,6 +367,16 @@ function splitEscaperCall(pipe: PipeNode): void {
     args: [{ type: 'identifier', pos: head.pos, ident: head.ident }],
   });
   head.ident = 'print';
+}
+
+/**
+ * Whether the context's escapers include one equivalent to the predefined escaper: HTML escaping in
+ * text and quoted attribute values for `html`, URL escaping in URL attribute values for `urlquery`.
+ */
+function mergesTrailingEscaper(escaper: string | null, ctx: EscapeContext): boolean {
+  if (escaper === 'html') return ctx.kind === 'text' || (ctx.kind === 'attr' && ctx.quote !== '');
+  if (escaper === 'urlquery') return ctx.kind === 'attr' && ctx.type === 'url';
+  return false;
 }
 
 function misplacedEscaper(pipe: PipeNode): string | null {
@@ -407,6 +423,25 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         if (n.pipe.decl.length === 0) {
           const ctx = rw.context();
           if (ctx.kind !== 'text') plan.contexts.set(n, ctx);
+          // html/template merges a trailing predefined escaper into the context's equivalent escaper
+          // and drops the command's own arguments then (`a | html x y` behaves as `a | html`); where
+          // the context has no equivalent it stays a command whose arguments are evaluated
+          const last = n.pipe.cmds[n.pipe.cmds.length - 1]!;
+          if (n.pipe.cmds.length > 1 && mergesTrailingEscaper(lastIdent(n.pipe), ctx))
+            last.args = last.args.slice(0, 1);
+          if (
+            ctx.kind === 'attr' &&
+            ctx.type === 'url' &&
+            lastIdent(n.pipe) === 'urlquery' &&
+            !rw.ambiguousUrl()
+          ) {
+            // a trailing `urlquery` takes the place of the URL escaper (after the scheme filter); an
+            // ambiguous URL is an error that names the action as written
+            dropTrailingEscaper(n.pipe);
+            plan.contexts.set(n, { ...ctx, urlquery: true });
+            rw.afterAction();
+            return;
+          }
           if (lastIdent(n.pipe) === 'html') {
             // a trailing `html` is disallowed only in an unquoted plain attribute value; elsewhere it
             // stays in the pipeline and the context's escapers follow it, except that it takes the
@@ -414,7 +449,7 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
             if (ctx.kind === 'attr' && ctx.type === 'plain' && ctx.quote === '') {
               if (!plan.error) plan.error = { action: n, escaper: 'html' };
             } else if (ctx.kind === 'attr' && ctx.quote !== '' && ctx.type !== 'plain') {
-              dropTrailingHtml(n.pipe);
+              dropTrailingEscaper(n.pipe);
               plan.contexts.set(n, { ...ctx, finalHtml: true });
               rw.afterAction();
               return;
@@ -425,10 +460,6 @@ export function planHtml(trees: Map<string, Tree>, mainName: string): HtmlPlan {
         }
         if (n.pipe.decl.length === 0 && lastIdent(n.pipe) === 'html') {
           plan.preEscaped.add(n);
-          // html/template merges a trailing `html` into its own escaper: in a multi-command pipeline the
-          // command's arguments are dropped (`a | html x y` behaves as `a | html`)
-          const last = n.pipe.cmds[n.pipe.cmds.length - 1]!;
-          if (n.pipe.cmds.length > 1) last.args = last.args.slice(0, 1);
         }
         return;
       }

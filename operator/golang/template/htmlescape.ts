@@ -4,6 +4,7 @@
  */
 import type { EscapeContext } from './htmlcontext.js';
 import { goJson } from '../sprig/cast.js';
+import { queryEscape } from './builtins.js';
 import { goEncode } from './gostrings.js';
 
 const FAILSAFE = 'ZgotmplZ';
@@ -238,7 +239,9 @@ export function escapeInContext(
       let s: string;
       switch (ctx.type) {
         case 'url':
-          if (ctx.sofar === '') s = isSafeUrl(printed) ? urlProcess(printed, true) : '#' + FAILSAFE;
+          if (ctx.urlquery)
+            s = queryEscape(ctx.sofar === '' && !isSafeUrl(printed) ? '#' + FAILSAFE : printed);
+          else if (ctx.sofar === '') s = isSafeUrl(printed) ? urlProcess(printed, true) : '#' + FAILSAFE;
           else if (/[?#]/.test(ctx.sofar)) s = urlProcess(printed, false);
           else s = urlProcess(printed, true);
           break;
