@@ -8,7 +8,7 @@
  *   arithmetic with durations too; string(timestamp) is RFC 3339 with trailing zeros of the
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
- * - a list, map, bytes, duration, timestamp or null on the left of `in` a map is false, not an error;
+ * - a list, map, bytes, duration, timestamp, null or type on the left of `in` a map is false, not an error;
  * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`;
  * - a duration behind `dyn` can be negated (`-dyn(duration("1s"))`).
  */
