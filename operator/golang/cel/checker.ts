@@ -8,6 +8,7 @@
  */
 
 import { childrenOf } from './ast.js';
+import { NARROWED_CONVERSIONS, runtimeNameOfChecked } from './narrowed-conversions.js';
 import { FUNCTIONS, TYPE_IDENTS, VARIABLES } from './stdlib.js';
 import {
   BOOL,
@@ -48,6 +49,8 @@ type Expr = any;
 
 class Checker {
   readonly issues: CheckIssue[] = [];
+  /** conversion calls cel-go narrows -> the runtime type their argument must have (narrowed-conversions.ts) */
+  readonly narrowedConversions = new Map<bigint, string>();
   /** what the type variables met so far stand for */
   private bindings: Bindings = new Map();
   /** type variables are numbered in the order they are created, as cel-go names them */
@@ -301,6 +304,15 @@ class Checker {
       return ok ? BOOL : ERROR;
     }
     const types = targetType ? [targetType, ...argTypes] : argTypes;
+    // a conversion of anything but dyn keeps only one overload at runtime; an open type variable
+    // is bound by the first overload tried, the identity
+    const argType = args.length === 1 && !target ? substitute(this.bindings, argTypes[0]!, false) : DYN;
+    const narrowedTo =
+      !Object.hasOwn(NARROWED_CONVERSIONS, fn) || isDynOrError(argType)
+        ? undefined
+        : argType.k === 'var'
+          ? NARROWED_CONVERSIONS[fn]!
+          : runtimeNameOfChecked(formatType(argType));
     let result: CelT | undefined;
     for (const ov of overloads) {
       if (ov.member !== !!target || (ov.crossNumeric && !this.crossNumeric)) continue;
@@ -314,7 +326,10 @@ class Checker {
       if (!result) result = r;
       else if (!isDyn(result) && !sameType(r, result)) result = DYN;
     }
-    if (result) return result;
+    if (result) {
+      if (narrowedTo !== undefined) this.narrowedConversions.set(BigInt(e.id), narrowedTo);
+      return result;
+    }
     const shown = types.map((t) => formatType(substitute(this.bindings, t, true)));
     const signature = target ? `${shown[0]}.(${shown.slice(1).join(', ')})` : `(${shown.join(', ')})`;
     return this.error(
@@ -343,17 +358,23 @@ export function formatIssues(src: string, issues: CheckIssue[]): string {
     .join('\n');
 }
 
-/** Type-checks a parsed expression; returns the issues (empty when it checks). */
-export function checkExpression(
+export interface CheckResult {
+  issues: CheckIssue[];
+  /** conversion calls -> the runtime type their argument must have (see narrowed-conversions.ts) */
+  narrowedConversions: ReadonlyMap<bigint, string>;
+}
+
+/** Type-checks a parsed expression; returns the issues (empty when it checks) and the narrowed conversions. */
+export function checkCel(
   src: string,
   parsed: { expr?: Expr; sourceInfo?: { positions?: Positions } },
-): CheckIssue[] {
+): CheckResult {
   // has() with anything but a field selection is a parse error in cel-go: nothing is type-checked
   const badHas = badHasIssues(src, parsed);
-  if (badHas.length) return badHas;
+  if (badHas.length) return { issues: badHas, narrowedConversions: new Map() };
   const c = new Checker(src, parsed.sourceInfo?.positions ?? {});
   c.check(parsed.expr, new Map());
-  return c.issues;
+  return { issues: c.issues, narrowedConversions: c.narrowedConversions };
 }
 
 /** cel-go's parse errors for every has() call whose argument is not a field selection. */

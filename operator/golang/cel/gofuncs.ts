@@ -8,13 +8,14 @@
  *   arithmetic with durations too; string(timestamp) is RFC 3339 with trailing zeros of the
  *   fraction trimmed; timestamp(int) is seconds since the epoch;
  * - `%` on ints fails with `integer overflow` for MinInt64 % -1, like cel-go;
- * - a list, map, bytes, duration, timestamp or null on the left of `in` a map is false, not an error;
+ * - a list, map, bytes, duration, timestamp, null or type on the left of `in` a map is false, not an error;
  * - int(duration) is its nanoseconds; timestamp(int) beyond year 9999 is `timestamp overflow`;
  * - a duration behind `dyn` can be negated (`-dyn(duration("1s"))`).
  */
 import {
   celFunc,
   CelScalar,
+  celType,
   celUint,
   isCelList,
   isCelMap,
@@ -26,6 +27,7 @@ import {
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, TimestampSchema, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { formatFloat } from '../template/strconv.js';
+import { CONVERSION_ARG } from './narrowed-conversions.js';
 import { HAS_FIELD } from './presence.js';
 
 const TIMESTAMP = objectType(TimestampSchema);
@@ -160,6 +162,14 @@ export const goCompatFuncs: CelFunc[] = [
   celFunc('@in', [mapType(DYN, DYN), mapType(DYN, DYN)], BOOL, () => false),
   // nor are bytes, durations, timestamps or null
   ...[BYTES, DURATION, TIMESTAMP, NULL].map((t) => celFunc('@in', [t, mapType(DYN, DYN)], BOOL, () => false)),
+  // a type is never a key of a map either (`int in self.spec.m`)
+  celFunc('@in', [CelScalar.TYPE, mapType(DYN, DYN)], BOOL, () => false),
+  // the argument of a conversion cel-go narrowed to one overload (see narrowed-conversions.ts)
+  celFunc(CONVERSION_ARG, [DYN, STRING, STRING], DYN, (x, fn: string, want: string) => {
+    const got = runtimeTypeName(x);
+    if (got !== want) throw new Error(`no such overload: ${fn}(${got})`);
+    return x;
+  }),
   // has(x.f) (see presence.ts)
   celFunc(HAS_FIELD, [DYN, STRING], BOOL, (x: unknown, field: string) => {
     if (isCelMap(x)) return (x as { has(k: string): boolean }).has(field);
@@ -235,6 +245,17 @@ function parseGoDuration(text: string): bigint | null {
     s = s.slice(m[0].length);
   }
   return negative ? -total : total;
+}
+
+/** The type name cel-go's runtime errors print for a value (`int`, `list`, `google.protobuf.Duration`). */
+function runtimeTypeName(x: unknown): string {
+  const message = (x as { desc?: { typeName?: string } } | null)?.desc?.typeName;
+  if (message) return message;
+  try {
+    return celType(x as never).name;
+  } catch {
+    return 'type';
+  }
 }
 
 /** strconv.ParseFloat(s, 64) for cel-go's double(string): decimal, inf/infinity/nan; range errors fail. */

@@ -8,7 +8,8 @@
  */
 import { celEnv, plan, isCelError, isCelList, isCelMap, type CelInput } from '@bufbuild/cel';
 import { GoRegexp } from '../regexp/index.js';
-import { badHasIssues, checkExpression, formatIssues } from './checker.js';
+import { badHasIssues, checkCel, formatIssues } from './checker.js';
+import { rewriteNarrowedConversions } from './narrowed-conversions.js';
 import { celGoError, goCompatFuncs } from './gofuncs.js';
 import { CelParseIssues, parseCel, type ParsedCel } from './parse.js';
 import { rewritePresenceTests } from './presence.js';
@@ -161,9 +162,10 @@ export function compileCel(expression: string): CelProgram {
       formatIssues(expression, [{ offset, message: `Syntax error: ${err.rawMessage ?? err.message}` }]),
     );
   }
-  const issues = checkExpression(expression, parsed);
+  const { issues, narrowedConversions } = checkCel(expression, parsed);
   if (issues.length) throw new CelCompileError(formatIssues(expression, issues));
   rewritePresenceTests(parsed.expr);
+  rewriteNarrowedConversions(parsed.expr, narrowedConversions);
   const run = plan(env, parsed) as (ctx: Record<string, CelInput>) => unknown;
   return {
     expression,
