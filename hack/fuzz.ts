@@ -23,22 +23,12 @@ import {
   compileTemplate,
   parseJsonToGo,
 } from '../operator/golang/template/index.js';
-import {
-  parseJson,
-  getPath,
-  setPath,
-  setRawPath,
-  deletePath,
-  toJs,
-  isTextEdited,
-  rawOf,
-  type Result,
-} from '../operator/golang/gjson/index.js';
-import { goJsonSyntaxError } from '../operator/golang/json/syntax.js';
+import { parseJson, getPath, type Result } from '../operator/golang/gjson/index.js';
 import { formatFloatG } from '../operator/golang/gjson/gofloat.js';
 import { processEnvironment } from '../operator/runtime/process-environment.js';
 import { goMarshal } from '../operator/golang/json/marshal.js';
 import { runMutationCase, comparable } from '../operator/engine/mutation/golden.js';
+import { runSjsonCase, type SjsonCase } from '../operator/golang/gjson/golden.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -354,9 +344,7 @@ function runTemplate(c: TemplateCase): { output?: string; error?: string } {
         funcs: c.funcs,
         // the real clock and $TZ, like the Go oracle it is compared with
         environment: processEnvironment,
-      }).execute(
-        c.ctx === 'struct' ? new GoStruct(data as Record<string, unknown>, 'main.NameData') : data,
-      ),
+      }).execute(c.ctx === 'struct' ? new GoStruct(data as Record<string, unknown>, 'main.NameData') : data),
     };
   } catch (e) {
     return { error: e instanceof TemplateError ? e.message : `UNTYPED ${String(e)}` };
@@ -518,26 +506,7 @@ function sCase(): Record<string, unknown> {
   if (op === 'setRaw') c.value = pick(['1', '"s"', '[1,2]', '{"a":{"b":null}}', 'true', '-0.5', 'null']);
   return c;
 }
-function runSjson(c: { json: string; path: string; op: string; value?: string }): Record<string, unknown> {
-  try {
-    const doc = parseJson(c.json);
-    const out =
-      c.op === 'set'
-        ? setPath(doc, c.path, c.value!)
-        : c.op === 'setRaw'
-          ? setRawPath(doc, c.path, parseJson(c.value!))
-          : deletePath(doc, c.path);
-    // an edit inside a string's JSON text is held as text, which may no longer decode
-    if (isTextEdited(out)) {
-      const text = rawOf(out);
-      if (goJsonSyntaxError(text) !== undefined) return { invalid: text };
-      return { json: goMarshal(toJs(parseJson(text))) };
-    }
-    return { json: goMarshal(toJs(out)) };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
+const runSjson = (c: SjsonCase): Record<string, unknown> => ({ ...runSjsonCase(c) });
 
 // ---------------------------------------------------------------- CEL and mutations
 
