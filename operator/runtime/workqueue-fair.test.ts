@@ -2,6 +2,7 @@ import { ok } from 'node:assert/strict';
 
 import { FakeClock } from './clock.js';
 import { FairReady } from './fair-ready.js';
+import { metricsRegistry } from './metrics.js';
 import { ItemExponentialFailureRateLimiter } from './ratelimiter.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -162,6 +163,30 @@ describe('WorkQueue with a fairnessKey', () => {
     q.done('B|b');
     await Promise.resolve();
     expect(drained).toBe(true);
+  });
+});
+
+describe('fair WorkQueue metrics', () => {
+  it('reports the ready keys of all tenants as depth, and adds, retries, queue time and in-flight work', async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue<string>({ name: 'fair-metrics', clock, fairnessKey: tenantOf });
+    const labels = 'name="fair-metrics",controller="fair-metrics"';
+    for (let i = 0; i < 5; i++) q.add(`A|a${i}`);
+    q.add('B|b0');
+    q.add('C|c0');
+    q.add('A|a0'); // an add of a waiting key is counted, the key is not queued twice
+    clock.step(3000);
+    expect(await take(q)).toBe('A|a0');
+    q.addRateLimited('C|c1');
+    clock.step(1000);
+    const text = await metricsRegistry.metrics();
+    expect(text).toContain(`workqueue_depth{${labels}} 7`); // 6 left of the first 7, and C|c1 once due
+    expect(text).toContain(`workqueue_adds_total{${labels}} 9`); // 8 adds + the rate-limited one when due
+    expect(text).toContain(`workqueue_retries_total{${labels}} 1`);
+    expect(text).toContain(`workqueue_queue_duration_seconds_count{${labels}} 1`);
+    expect(text).toContain(`workqueue_queue_duration_seconds_sum{${labels}} 3`);
+    expect(text).toContain(`workqueue_unfinished_work_seconds{${labels}} 1`);
+    q.close();
   });
 });
 
