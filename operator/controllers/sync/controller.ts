@@ -52,7 +52,13 @@ import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
-import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
+import {
+  requestKeyCluster,
+  type ReconcileContext,
+  type Reconciler,
+  type Request,
+  type Result,
+} from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
 import { OnboardingReconciler } from './onboarding.js';
 import { NamespaceMetadataSync } from './namespace-metadata.js';
@@ -231,6 +237,13 @@ export class SyncReconciler implements Reconciler {
       }).setupWithManager(manager);
       this.onboarding = { manager, controller };
     }
+    // Fair per workspace: one workspace's burst of objects does not hold up another's.
+    const options = {
+      workers: deps.workers ?? 4,
+      log: deps.log,
+      stopDeadlineMs: STOP_DEADLINE_MS,
+      fairnessKey: requestKeyCluster,
+    };
     return controllerManagedBy(manager)
       .named(syncControllerName(deps.pr.metadata.name))
       .for(this.remote, {
@@ -247,7 +260,7 @@ export class SyncReconciler implements Reconciler {
       .watches(this.relatedEvents)
       .watches(this.namespaceEvents)
       .reads(deps.localNamespaces)
-      .withOptions({ workers: deps.workers ?? 4, log: deps.log, stopDeadlineMs: STOP_DEADLINE_MS })
+      .withOptions(options)
       .complete(this);
   }
 
