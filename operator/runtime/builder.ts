@@ -160,11 +160,7 @@ export class ControllerBuilder {
   }
 
   /** Objects controlled by the reconciled type: each event enqueues the object's controller owner. */
-  owns<T extends ObjectWithMeta>(
-    source: EventSource<T>,
-    owner: OwnerType,
-    opts: SourceOptions<T> = {},
-  ): this {
+  owns<T extends ObjectWithMeta>(source: EventSource<T>, owner: OwnerType, opts: SourceOptions<T> = {}): this {
     const clusterOf = source.clusterOf ?? noCluster;
     return this.watchObjects('owns', source, (o) => controllerOwnerRequests(o, owner, clusterOf), opts);
   }

@@ -45,7 +45,7 @@ describe('createLogger', () => {
     expect(lines[0]).toMatch(/^\S+Z\tWARN\tmanager\thello\t\{"n":1\}$/);
   });
 
-  it("logs errors under the Go agent's key `error` (a string), never `err`", () => {
+  it('logs errors under the Go agent\'s key `error` (a string), never `err`', () => {
     const { stream, lines } = capture();
     const log = createLogger({ destination: stream });
     log.error({ err: new Error('boom'), requeues: 2 }, 'Reconciler error');
