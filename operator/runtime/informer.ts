@@ -227,11 +227,13 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     while (!signal.aborted) {
       try {
         if (needList || this.relistWaiters) {
-          const waiters = this.relistWaiters ?? [];
-          this.relistWaiters = undefined;
+          // those who asked before this list started are served by it (on failure it is retried)
+          const asked = this.relistWaiters?.length ?? 0;
           await this.listAndReplace(signal);
           needList = false;
-          for (const w of waiters) w();
+          const served = this.relistWaiters?.splice(0, asked) ?? [];
+          if (this.relistWaiters?.length === 0) this.relistWaiters = undefined;
+          for (const w of served) w();
         }
         this.stats.watches++;
         const watchAbort = new AbortController();
@@ -411,9 +413,10 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
    * Resolves once that relist is in the cache (at once when the informer is not running: its start
    * lists anyway).
    */
-  refilter(): Promise<void> {
+  refilter(opts: { relist?: boolean } = {}): Promise<void> {
     for (const [key, cached] of [...this.store.entries()]) if (!this.passes(cached)) this.store.delete(key);
-    if (!this.running) return Promise.resolve();
+    // relist: false when the filter only narrowed (nothing new can pass)
+    if (!this.running || opts.relist === false) return Promise.resolve();
     return new Promise((resolve) => {
       (this.relistWaiters ??= []).push(resolve);
       this.watchAbort?.abort(new Error('relist after a filter change'));
