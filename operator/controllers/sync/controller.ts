@@ -261,7 +261,9 @@ export class SyncReconciler implements Reconciler {
         stopDeadlineMs: STOP_DEADLINE_MS,
         // the request's cluster is the cache key's (kcp's annotation or the agent's own label), never
         // a consumer's claim
-        ...(shards ? { requestFilter: (req: Request) => shards.owns(req.cluster) } : {}),
+        ...(shards
+          ? { requestFilter: (req: Request) => shards.owns(req.cluster), needLeaderElection: false }
+          : {}),
       })
       .complete(this);
     if (shards) {
@@ -437,8 +439,7 @@ export class SyncReconciler implements Reconciler {
         await ensureNamespaceViaAPI(deps.localClient, ns, ctx.signal);
       },
       recordEvent: (ev, obj) => this.event(client, obj, ev),
-      refuseAdoption: (existing) =>
-        reservedForOnboarding(this.onboardingSpec, existing, key, deps.agentName),
+      refuseAdoption: (existing) => reservedForOnboarding(this.onboardingSpec, existing, key, deps.agentName),
       eventsOn: 'source',
       signal: ctx.signal,
     });

@@ -121,7 +121,7 @@ export class EventMirrorReconciler implements Reconciler {
       .named(`${EVENT_MIRROR_CONTROLLER_NAME}/${deps.pr.metadata.name}`)
       .for(deps.events, { description: `events about ${deps.types.local.kind} copies` })
       .reads(deps.localObjects)
-      .withOptions({ workers: 2, log: deps.log })
+      .withOptions({ workers: 2, log: deps.log, ...(deps.owns ? { needLeaderElection: false } : {}) })
       .complete(this);
   }
 

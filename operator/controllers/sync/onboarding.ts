@@ -86,7 +86,7 @@ export class OnboardingReconciler implements Reconciler {
         description: `${deps.localObjects.name} (selected for onboarding)`,
       })
       .watches(engagements)
-      .withOptions({ workers: 1, log: deps.log })
+      .withOptions({ workers: 1, log: deps.log, ...(deps.shards ? { needLeaderElection: false } : {}) })
       .complete(this);
   }
 
