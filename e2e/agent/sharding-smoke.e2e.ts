@@ -35,7 +35,7 @@ function lastActiveView(logPath: string): ViewLine | undefined {
   const lines = readFileSync(logPath, 'utf8').split('\n');
   let last: ViewLine | undefined;
   for (const l of lines) {
-    if (!l.includes('"Shard view active"') || !l.includes('"clusters"')) continue;
+    if (!l.includes(`"Shard view active"`) || !l.includes(`"clusters"`)) continue;
     try {
       last = JSON.parse(l) as ViewLine;
     } catch {
