@@ -307,7 +307,7 @@ export class SyncReconciler implements Reconciler {
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { deps } = this;
     // Another replica's workspace (revoked while the request waited): not ours to touch.
-    // removed
+    if (deps.shards && !deps.shards.owns(req.cluster)) return {};
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
     if (!cached) {
       this.related.forget(req);
