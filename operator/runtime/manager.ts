@@ -180,6 +180,7 @@ export class Manager {
       o.fieldSelector,
       transformId(o.transform),
       transformId(o.clusterOf),
+      transformId(o.filter),
     );
     const existing = this.informers.get(key);
     if (existing) {
@@ -307,6 +308,8 @@ export class Manager {
     }
     for (const { informer } of this.informers.values()) informer.start();
     for (const r of this.runnables) if (r.needLeaderElection === false) void r.start(this.abort.signal);
+    // Controllers that run on every replica start now; the others when this replica leads.
+    for (const e of this.controllers) if (!e.controller.needLeaderElection) void this.startController(e);
     if (this.elector) {
       void this.elector.run(this.abort.signal, {
         onStartedLeading: () => {
@@ -368,6 +371,7 @@ function informerKey(
   fields: string | undefined,
   transform: number,
   clusterOf: number,
+  filter: number,
 ): string {
   return JSON.stringify([
     base,
@@ -379,6 +383,7 @@ function informerKey(
     fields ?? '',
     transform,
     clusterOf,
+    filter,
   ]);
 }
 
