@@ -11,6 +11,8 @@ export interface ShardLine {
   identity?: string;
   /** Owned clusters (active lines) or released clusters (released lines); debug level only. */
   clusters: string[];
+  /** Whether the line carries the cluster list (the info twin of a debug line does not). */
+  listed: boolean;
   owned?: number;
 }
 
@@ -44,6 +46,7 @@ export function shardLines(logPath: string): ShardLine[] {
       view: names(rec.view),
       ...(typeof rec.identity === 'string' ? { identity: rec.identity } : {}),
       clusters: names(rec.clusters),
+      listed: rec.clusters !== undefined,
       ...(typeof rec.owned === 'number' ? { owned: rec.owned } : {}),
     });
   }
@@ -52,7 +55,7 @@ export function shardLines(logPath: string): ShardLine[] {
 
 /** The last view a replica activated (undefined: none yet). */
 export function lastActive(lines: ShardLine[]): ShardLine | undefined {
-  return lines.filter((l) => l.msg === 'Shard view active').at(-1);
+  return lines.filter((l) => l.msg === 'Shard view active' && l.listed).at(-1);
 }
 
 export interface Interval {
@@ -64,9 +67,11 @@ export interface Interval {
 
 /**
  * The intervals in which `replica` was active per cluster: opened by a "Shard view active" line that
- * lists the cluster, closed by a "Shard workspaces released" line that lists it, by "Shard fenced",
- * or (conservatively late) by a later active line without it; still open ones end at `endTime` (the
- * moment the test killed or stopped the replica, or the end of the test).
+ * lists the cluster, closed by a "Shard workspaces released" line that lists it
+ * or (conservatively late) by a later active line without it. After "Shard fenced" everything stays
+ * open until the next "Shard workspaces released" line (the in-flight work ends there, cluster list or
+ * not). Still open ones end at `endTime` (the moment the test killed or stopped the replica, or the
+ * end of the test). Lines without a cluster list otherwise say nothing and are skipped.
  */
 export function activeIntervals(replica: string, lines: ShardLine[], endTime: number): Interval[] {
   const out: Interval[] = [];
@@ -77,15 +82,21 @@ export function activeIntervals(replica: string, lines: ShardLine[], endTime: nu
     out.push({ replica, cluster, start, end: at });
     open.delete(cluster);
   };
+  let fenced = false;
   for (const l of lines) {
-    if (l.msg === 'Shard view active') {
+    if (l.msg === 'Shard fenced') {
+      fenced = true;
+    } else if (fenced && l.msg === 'Shard workspaces released') {
+      for (const c of [...open.keys()]) close(c, l.time);
+      fenced = false;
+    } else if (!l.listed) {
+      continue;
+    } else if (l.msg === 'Shard view active') {
       const now = new Set(l.clusters);
       for (const c of [...open.keys()]) if (!now.has(c)) close(c, l.time);
       for (const c of now) if (!open.has(c)) open.set(c, l.time);
-    } else if (l.msg === 'Shard workspaces released') {
-      for (const c of l.clusters) close(c, l.time);
     } else {
-      for (const c of [...open.keys()]) close(c, l.time);
+      for (const c of l.clusters) close(c, l.time);
     }
   }
   for (const c of [...open.keys()]) close(c, endTime);
