@@ -8,6 +8,7 @@
 // of objects created in the dead replica's workspaces right after the kill exist) and the service-side
 // writes during the rebalance when replicas come back.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { AGENT_ENTRYPOINT, startAgent, type AgentProcess } from '../world/agent.js';
 import type { KubeObject } from '../world/rest.js';
 import { waitFor } from '../world/wait.js';
@@ -47,6 +48,15 @@ interface Replica {
   proc: AgentProcess;
   /** When the test killed or stopped it (ends its open intervals). */
   endedAt?: number;
+}
+
+/**
+ * The owner of a workspace among the identities of a view as docs/sharding.md specifies it (computed
+ * here independently of the agent): the highest first 8 bytes of sha256(identity NUL workspace).
+ */
+function rendezvousOwner(workspace: string, view: string[]): string {
+  const score = (m: string) => createHash('sha256').update(`${m}\0${workspace}`).digest().readBigUInt64BE(0);
+  return [...view].sort((a, b) => (score(b) > score(a) ? 1 : score(b) < score(a) ? -1 : 0))[0]!;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -148,14 +158,26 @@ describe('agent: sharded replicas', () => {
       extraArgs: SHARDING_FLAGS,
     });
     replicas.push({ name: 'agent', proc: w.agent });
-    await startReplica('replica-2');
-    await startReplica('replica-3');
     await Promise.all(clusters().map((_, i) => waitForServed(w, i, CRONTABS, 120_000)));
     ledger = new Ledger(
       clusters().map((_, i) => w.provider.teamAdmin(i)),
       clusters(),
     );
     copies = await watchCopies(w.service.client);
+    // One object per workspace before the other replicas join, so that every replica has seen every
+    // workspace when it activates its first view of three (a replica logs the workspaces it owns among
+    // those it has seen).
+    const seeds = await Promise.all(clusters().map((_, i) => ledger.create(i, 'seed')));
+    await Promise.all(
+      seeds.map((t) =>
+        waitFor(() => w.service.client.getOrUndefined(localCronTabPath(w, t.name, t.team)), {
+          description: `the copy of ${t.cluster}/${t.name}`,
+          timeoutMs: 60_000,
+        }),
+      ),
+    );
+    await startReplica('replica-2');
+    await startReplica('replica-3');
   }, STEP);
 
   afterAll(async () => {
@@ -167,9 +189,13 @@ describe('agent: sharded replicas', () => {
   it(
     'splits the workspaces between three replicas and measures the writes of a normal sync',
     async () => {
-      // One object per workspace, so every replica has seen every workspace.
-      await Promise.all(clusters().map((_, i) => ledger.create(i, 'seed')));
       const owned = await waitForView(3);
+      // Every replica owns exactly the workspaces rendezvous hashing over the view gives it.
+      for (const r of alive()) {
+        const last = lastActive(shardLines(r.proc.logPath))!;
+        const mine = clusters().filter((c) => rendezvousOwner(c, last.view) === last.identity);
+        expect([...owned.get(r.name)!].sort()).toEqual(mine.sort());
+      }
       console.log(
         'Workspaces per replica with 3 replicas: ' +
           [...owned].map(([r, cs]) => `${r}=${cs.length}`).join(' '),
