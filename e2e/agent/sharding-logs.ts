@@ -25,10 +25,14 @@ function names(v: unknown): string[] {
   return [];
 }
 
-/** The sharding lines of one log file, in order. */
+/** The sharding lines of one log file, in order (of the last process started into it). */
 export function shardLines(logPath: string): ShardLine[] {
   const out: ShardLine[] = [];
-  for (const raw of readFileSync(logPath, 'utf8').split('\n')) {
+  // The harness appends "--- <time> starting <name>: ..." before each process it starts (an earlier
+  // run's lines stay above it).
+  const text = readFileSync(logPath, 'utf8');
+  const lastStart = text.lastIndexOf('\n--- ');
+  for (const raw of text.slice(lastStart + 1).split('\n')) {
     if (!raw.startsWith('{')) continue;
     let rec: Record<string, unknown>;
     try {
