@@ -68,6 +68,8 @@ describe('agent: sharded replicas', () => {
   const replicas: Replica[] = [];
   /** The largest number of writes beyond its spec changes that one copy got in the quiet phase. */
   let normalExtra = -1;
+  /** Stops the churn of the running test (afterAll calls it when a test failed midway). */
+  let stopChurn: (() => Promise<unknown>) | undefined;
 
   const clusters = () => w.provider.teamClusterNames;
   const alive = () => replicas.filter((r) => r.endedAt === undefined);
@@ -140,12 +142,16 @@ describe('agent: sharded replicas', () => {
     );
     return Promise.all(
       probes.map(async (p) => {
-        await waitFor(() => w.service.client.getOrUndefined(localCronTabPath(w, p.name, p.team)), {
-          description: `the probe ${p.name} in ${p.cluster} to be synced after ${victim.name} was killed`,
-          timeoutMs: 90_000,
-          intervalMs: 100,
-        });
-        return { replica: victim.name, cluster: p.cluster, ms: Date.now() - killedAt };
+        const synced = await waitFor(
+          () => w.service.client.getOrUndefined(localCronTabPath(w, p.name, p.team)),
+          {
+            description: `the probe ${p.name} in ${p.cluster} to be synced after ${victim.name} was killed`,
+            timeoutMs: HANDOVER_LIMIT_MS + 30_000,
+            intervalMs: 100,
+          },
+        ).catch(() => undefined);
+        // undefined: never synced (counted as lost by the audit too)
+        return { replica: victim.name, cluster: p.cluster, ms: synced ? Date.now() - killedAt : undefined };
       }),
     );
   };
@@ -181,6 +187,7 @@ describe('agent: sharded replicas', () => {
   }, STEP);
 
   afterAll(async () => {
+    await stopChurn?.();
     copies?.stop();
     for (const r of replicas) if (r.endedAt === undefined) await r.proc.stop();
     await w?.stop();
@@ -226,6 +233,7 @@ describe('agent: sharded replicas', () => {
       expect(normalExtra).toBeGreaterThanOrEqual(0);
       const viewBefore = await waitForView(3);
       const churn = startChurn(ledger, TEAMS, CHURN_PER_SECOND);
+      stopChurn = churn.stop;
       await sleep(5_000);
 
       // First SIGKILL: the two survivors keep their workspaces and split the dead one's.
@@ -327,7 +335,10 @@ describe('agent: sharded replicas', () => {
       console.log(
         [
           'Handover after SIGKILL (kill -> copy of a probe created right after the kill exists):',
-          ...handovers.map((h) => `  ${h.replica.padEnd(10)} ${h.cluster.padEnd(18)} ${h.ms} ms`),
+          ...handovers.map(
+            (h) =>
+              `  ${h.replica.padEnd(10)} ${h.cluster.padEnd(18)} ${h.ms === undefined ? 'NOT SYNCED' : `${h.ms} ms`}`,
+          ),
           `Rebalance: replica-4 and replica-5 joined ${survivor}: ` +
             [...viewAfter].map(([r, cs]) => `${r}=${cs.length}`).join(' ') +
             ` workspaces after ${rebalancedAt - restartedAt} ms; ${rebalanceWrites} copy write(s) on ` +
@@ -342,7 +353,7 @@ describe('agent: sharded replicas', () => {
 
       expect(copies.ended()).toBe(false);
       expect(handovers.length).toBeGreaterThan(0);
-      for (const h of handovers) expect(h.ms).toBeLessThanOrEqual(HANDOVER_LIMIT_MS);
+      expect(handovers.filter((h) => h.ms === undefined || h.ms > HANDOVER_LIMIT_MS)).toEqual([]);
       expect(lost).toEqual([]);
       expect(duplicated).toEqual([]);
       expect(orphaned).toEqual([]);
