@@ -68,35 +68,4 @@ describe('Manager', () => {
     expect(ctl.isStarted()).toBe(false);
     await server.stop();
   });
-
-  it('starts a controller registered before start that needs no leadership on a replica that never leads', async () => {
-    // The fake server has no Leases: leader election never succeeds.
-    const server = new FakeApiServer('/apis/example.com/v1/things');
-    const client = new RestClient(testRestConfig(await server.start()));
-    server.upsert({ metadata: { name: 'a', namespace: 'ns' } });
-    const mgr = new Manager({
-      client,
-      leaderElection: { enabled: true, namespace: 'ns', name: 'lease', retryPeriodMs: 50 },
-    });
-    const inf = mgr.informer({ gvr });
-    const everywhere: Request[] = [];
-    const leaderOnly: Request[] = [];
-    controllerManagedBy(mgr)
-      .named('every-replica')
-      .for(inf)
-      .withOptions({ needLeaderElection: false })
-      .complete({ reconcile: async (r) => (everywhere.push(r), {}) });
-    controllerManagedBy(mgr)
-      .named('leader-only')
-      .for(inf)
-      .complete({ reconcile: async (r) => (leaderOnly.push(r), {}) });
-    const done = mgr.start();
-    const t0 = Date.now();
-    while (everywhere.length === 0 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
-    expect(everywhere).toEqual([{ cluster: '', namespace: 'ns', name: 'a' }]);
-    expect(leaderOnly).toEqual([]);
-    await mgr.stop();
-    await done;
-    await server.stop();
-  });
 });
