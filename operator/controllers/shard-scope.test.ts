@@ -35,7 +35,30 @@ describe('ShardScope', () => {
     await revoked;
     expect(order).toEqual(['in-flight done', 'refilter relist=false']);
     f.activate();
+    await new Promise((r) => setTimeout(r, 0));
     expect(order).toEqual(['in-flight done', 'refilter relist=false', 'refilter relist=true']);
+  });
+
+  it('a gained workspace is owned once the service side is refreshed; the kcp side is refreshed after', async () => {
+    const f = fakeShards();
+    const scope = new ShardScope(f.shards, () => false);
+    const order: string[] = [];
+    let serviceDone!: () => void;
+    scope.track({
+      refilter: () => new Promise<void>((r) => (serviceDone = () => (order.push('service'), r()))),
+    });
+    scope.track({ refilter: async () => void order.push(`kcp (ws2 owned: ${scope.owns('ws2')})`) }, 'kcp');
+    f.owned.add('ws2');
+    f.activate();
+    expect(scope.owns('ws2')).toBe(false); // its copies may not be cached yet
+    expect(scope.owns('ws1')).toBe(false); // the fake activation says everything is gained
+    expect(
+      scope.ownedOrUnlabelled({ metadata: { labels: { 'syncagent.kcp.io/remote-object-cluster': 'ws2' } } }),
+    ).toBe(true);
+    serviceDone();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual(['service', 'kcp (ws2 owned: true)']);
+    expect(scope.owns('ws2')).toBe(true);
   });
 
   it('keeps service-side objects of owned workspaces and objects that are no copies', () => {
@@ -60,9 +83,11 @@ describe('ShardScope', () => {
     u1();
     u1();
     f.activate();
+    await new Promise((r) => setTimeout(r, 0));
     expect(n).toBe(1);
     u2();
     f.activate();
+    await new Promise((r) => setTimeout(r, 0));
     expect(n).toBe(1);
   });
 });

@@ -20,12 +20,18 @@ export interface Refilterable {
   refilter(opts?: { relist?: boolean }): Promise<void>;
 }
 
+/** Which side a cache holds: service-side caches are refreshed before the kcp side on a handover. */
+export type CacheSide = 'service' | 'kcp';
+
 export class ShardScope {
   private readonly shards: WorkspaceShards;
   private readonly leader: () => boolean;
   private readonly hooks = new Set<RevokeHook>();
   /** Tracked caches with how many users track each (shared informers are tracked by every user). */
-  private readonly caches = new Map<Refilterable, number>();
+  private readonly caches = new Map<Refilterable, { side: CacheSide; users: number }>();
+  /** Workspaces gained by an activation whose service-side caches are still being refreshed. */
+  private gaining: ((cluster: string) => boolean) | undefined;
+  private activation = 0;
 
   constructor(shards: WorkspaceShards, isLeader: () => boolean) {
     this.shards = shards;
@@ -34,17 +40,17 @@ export class ShardScope {
     // still running must not find its copy gone from the cache (it would create it again).
     shards.onRevoke(async (isRevoked) => {
       await Promise.all([...this.hooks].map((h) => h(isRevoked)));
-      await Promise.all([...this.caches.keys()].map((c) => c.refilter({ relist: false })));
+      await Promise.all(this.tracked().map((c) => c.refilter({ relist: false })));
     });
-    // Gained workspaces: their objects enter the caches (a relist; unchanged objects cause no event).
-    shards.onActivate(() => {
-      for (const c of this.caches.keys()) void c.refilter();
-    });
+    shards.onActivate((gained) => void this.gain(gained));
   }
 
-  /** Whether this replica processes the workspace now. */
+  /**
+   * Whether this replica processes the workspace now. A gained workspace counts only once the
+   * service-side caches hold its copies and state (a reconcile must not miss an existing copy).
+   */
   owns(cluster: string): boolean {
-    return this.shards.owns(cluster);
+    return this.shards.owns(cluster) && !this.gaining?.(cluster);
   }
 
   /** Work tied to no workspace (PublishedResource status and events) is done by the leader only. */
@@ -59,7 +65,7 @@ export class ShardScope {
    */
   readonly ownedOrUnlabelled = (obj: ObjectWithMeta): boolean => {
     const cluster = obj.metadata?.labels?.[LABEL_REMOTE_CLUSTER];
-    return cluster === undefined || this.owns(cluster);
+    return cluster === undefined || this.shards.owns(cluster);
   };
 
   /** Registers work to finish on revoked workspaces: hook resolves once it has. Returns unregister. */
@@ -69,15 +75,35 @@ export class ShardScope {
   }
 
   /** A cache to refilter when the owned workspaces change. Returns unregister. */
-  track(cache: Refilterable): () => void {
-    this.caches.set(cache, (this.caches.get(cache) ?? 0) + 1);
+  track(cache: Refilterable, side: CacheSide = 'service'): () => void {
+    const entry = this.caches.get(cache);
+    if (entry) entry.users++;
+    else this.caches.set(cache, { side, users: 1 });
     let tracked = true;
     return () => {
       if (!tracked) return;
       tracked = false;
-      const n = (this.caches.get(cache) ?? 1) - 1;
-      if (n > 0) this.caches.set(cache, n);
-      else this.caches.delete(cache);
+      const e = this.caches.get(cache);
+      if (e && --e.users <= 0) this.caches.delete(cache);
     };
+  }
+
+  /**
+   * Gained workspaces: first their copies and state Secrets enter the service-side caches, then their
+   * kcp objects enter the kcp-side caches, whose add events start the reconciles (objects already
+   * cached and unchanged cause no event).
+   */
+  private async gain(gained: (cluster: string) => boolean): Promise<void> {
+    const activation = ++this.activation;
+    const earlier = this.gaining;
+    this.gaining = earlier ? (c) => earlier(c) || gained(c) : gained;
+    await Promise.all(this.tracked('service').map((c) => c.refilter()));
+    if (activation !== this.activation) return; // a later activation finishes the job
+    this.gaining = undefined;
+    await Promise.all(this.tracked('kcp').map((c) => c.refilter()));
+  }
+
+  private tracked(side?: CacheSide): Refilterable[] {
+    return [...this.caches].filter(([, e]) => !side || e.side === side).map(([c]) => c);
   }
 }

@@ -22,6 +22,11 @@ export class ObservedRecord {
     this.changedAt = now;
   }
 
+  /** How long (on the observer's clock) the record has not changed. */
+  unchangedFor(now: number): number {
+    return now - this.changedAt;
+  }
+
   /** Whether the record changed within durationMs before now. */
   fresh(now: number, durationMs: number): boolean {
     return this.record !== undefined && this.changedAt + durationMs > now;

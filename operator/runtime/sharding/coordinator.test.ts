@@ -160,6 +160,13 @@ describe('ShardCoordinator (3 members, in-memory API server, fake clock)', () =>
     // (no trust in b's renewTime), so the views agree only then
     await period(LEASE_MS / RETRY_MS + 3);
     expectSettled([a, c, b2]);
+    // the killed member's Lease is removed once it has not changed for three lease durations
+    await period(LEASE_MS / RETRY_MS);
+    const holders = server
+      .list('/apis/coordination.k8s.io/v1/namespaces/ns/leases/')
+      .map((l) => (l.spec as { holderIdentity: string }).holderIdentity);
+    expect(holders.sort()).toEqual(['a', 'b2', 'c']);
+    expectSettled([a, c, b2]);
     expect(violations).toEqual([]);
   });
 

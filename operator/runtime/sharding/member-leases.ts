@@ -41,6 +41,9 @@ export function memberLeaseName(namePrefix: string, identity: string): string {
   return `${namePrefix}.member.${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
 }
 
+/** A Lease unchanged for this many lease durations belongs to a member that is gone for good. */
+const GONE_AFTER_LEASES = 3;
+
 export class MemberLeases {
   readonly leaseName: string;
   private readonly clock: Clock;
@@ -147,10 +150,30 @@ export class MemberLeases {
       if (!rec) this.observed.set(name, (rec = new ObservedRecord()));
       rec.observe(JSON.stringify([identity, spec.renewTime, spec.leaseDurationSeconds, ackedView]), now);
       const duration = (spec.leaseDurationSeconds ?? this.opts.leaseDurationMs / 1000) * 1000;
+      if (identity !== this.opts.identity && rec.unchangedFor(now) >= GONE_AFTER_LEASES * duration) {
+        // a member killed without cleaning up (its restart has a new identity): remove its Lease so
+        // they do not pile up; only this very version (a member that renewed meanwhile keeps it)
+        void this.removeStale(lease);
+        continue;
+      }
       out.push({ identity, ackedView, live: rec.fresh(now, duration) });
     }
     for (const name of this.observed.keys()) if (!seen.has(name)) this.observed.delete(name);
     return out;
+  }
+
+  private async removeStale(lease: KubeObject): Promise<void> {
+    const name = lease.metadata?.name ?? '';
+    const resourceVersion = lease.metadata?.resourceVersion;
+    try {
+      await this.opts.client.delete(leaseGVR, name, {
+        namespace: this.opts.namespace,
+        ...(resourceVersion ? { preconditions: { resourceVersion } } : {}),
+      });
+      this.log.info({ lease: name }, 'Deleted the member Lease of a replica gone for good');
+    } catch {
+      // renewed meanwhile, or deleted by another member
+    }
   }
 
   /** Deletes this member's Lease (clean stop), so the others rebalance without waiting for it to expire. */
