@@ -136,4 +136,53 @@ describe('charts/api-syncagent', () => {
     },
     STEP_TIMEOUT,
   );
+
+  it(
+    'renders sharding.enabled as --enable-sharding with the member Lease timings, which the agent accepts',
+    () => {
+      // Off by default: a Go-chart values file renders no sharding flag.
+      const plain = agentArgs(parseDocs(helmTemplate(valuesFile).out), 'agents');
+      expect(plain.filter((a) => a.includes('shard'))).toEqual([]);
+
+      const r = helmTemplate(valuesFile, [
+        '--set',
+        'sharding.enabled=true',
+        '--set',
+        'sharding.leaseDuration=6s',
+        '--set',
+        'sharding.renewDeadline=4s',
+        '--set',
+        'sharding.retryPeriod=1s',
+      ]);
+      expect(r.err).toBe('');
+      const args = agentArgs(parseDocs(r.out), 'agents');
+      expect(args).toEqual(
+        expect.arrayContaining([
+          '--enable-leader-election=true',
+          '--enable-sharding',
+          '--shard-lease-duration=6s',
+          '--shard-renew-deadline=4s',
+          '--shard-retry-period=1s',
+        ]),
+      );
+      const kubeconfig = path.join(cluster.dir, 'chart-sharded-agent.kubeconfig');
+      writeFileSync(kubeconfig, readFileSync(cluster.kubeconfigPath));
+      const run = runAgent(withFlag(args, 'kubeconfig', kubeconfig));
+      expect(run.stderr).not.toContain('unknown flag');
+      expect(run.stderr).not.toContain('Invalid command line');
+      expect(run.stderr).toContain("Moin, I'm the kcp Sync Agent");
+      expect(run.code).toBe(1);
+
+      // Sharding without leader election is refused at render time, naming both values.
+      const refused = helmTemplate(valuesFile, [
+        '--set',
+        'sharding.enabled=true',
+        '--set',
+        'enableLeaderElection=false',
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain('sharding.enabled needs enableLeaderElection');
+    },
+    STEP_TIMEOUT,
+  );
 });

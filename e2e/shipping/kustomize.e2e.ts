@@ -1,7 +1,7 @@
 // Proof for the kustomize base: the API server of a real service cluster accepts every
 // object (`kubectl apply --dry-run=server -k`), the CRD copy equals crds/, and the real agent parses
 // the Deployment's command line (it gets past flag validation and fails only at startup).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { artifactsDirFor } from '../world/run.js';
@@ -315,4 +315,38 @@ describe('manifests/overlays/example', () => {
     },
     STEP_TIMEOUT,
   );
+});
+
+describe('manifests/components/sharding', () => {
+  it('turns an overlay into 3 sharded replicas with a command line the agent accepts', () => {
+    // An overlay of a provider (the example) with the component, built from inside the repository
+    // (kustomize loads only relative paths).
+    const dir = artifactsDirFor('shipping-kustomize-sharded');
+    mkdirSync(dir, { recursive: true });
+    const rel = (p: string) => path.relative(dir, path.join(REPO_ROOT, p));
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      `resources:\n  - ${rel('manifests/overlays/example')}\n` +
+        `components:\n  - ${rel('manifests/components/sharding')}\n`,
+    );
+    const built = kubectl(['kustomize', dir]);
+    expect(built.stderr).toBe('');
+    const docs = parseDocs(built.stdout);
+    const deployment = docs.find((d) => d.kind === 'Deployment') as unknown as { spec: { replicas: number } };
+    expect(deployment.spec.replicas).toBe(3);
+    const args = agentArgs(docs, 'provider-initech');
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--enable-leader-election=true',
+        '--enable-sharding',
+        '--agent-name=initech-syncagent',
+      ]),
+    );
+    // Past flag parsing and validation; fails only at startup on the missing kubeconfigs.
+    const run = runAgent(withFlag(args, 'kubeconfig', path.join(dir, 'missing.kubeconfig')));
+    expect(run.stderr).not.toContain('unknown flag');
+    expect(run.stderr).not.toContain('Invalid command line');
+    expect(run.stderr).toContain("Moin, I'm the kcp Sync Agent");
+    expect(run.code).toBe(1);
+  });
 });
