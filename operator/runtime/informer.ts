@@ -385,8 +385,8 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     return this.resourceVersion;
   }
 
-  /** The informer's transform, then repeated strings shared with the other cached objects. */
   private transform(obj: T): T {
+    // then repeated strings shared with the other cached objects (shared-strings.ts)
     return sharedStrings.shareValues(this.opts.transform ? this.opts.transform(obj) : obj);
   }
 
