@@ -4,6 +4,8 @@
  * the agent until SIGTERM/SIGINT. Exit codes: 0 help or clean stop, 1 invalid command line or fatal startup
  * error, 2 flag parse error.
  */
+// First: V8 flags must be set before the agent's modules are evaluated.
+import './node-flags.js';
 import { startAgent } from './agent.js';
 import { parseOptions } from './options.js';
 import { createLogger } from './runtime/log.js';

@@ -39,7 +39,14 @@ const opt = (name: string): string | undefined => {
 };
 const quick = own.includes('--quick');
 const agentCommand = opt('--agent-command') ?? process.env.BENCH_AGENT_COMMAND;
-const reps = Number(opt('--reps') ?? (quick ? 1 : 3));
+/**
+ * `--fill-only`: warm-up, idle figures, then straight to the 10,000-object fill and its figures (memory
+ * work: the same world and fill without the latency phases); `--hold-seconds N` then keeps the world
+ * and the agent up for N s (e.g. to `kill -USR2` it for a heap snapshot).
+ */
+const fillOnly = own.includes('--fill-only');
+const holdSeconds = Number(opt('--hold-seconds') ?? 0);
+const reps = fillOnly ? 0 : Number(opt('--reps') ?? (quick ? 1 : 3));
 const seed = Number(opt('--seed') ?? 42);
 const TEAMS = 10;
 const RATES = quick
@@ -59,7 +66,8 @@ const BIG_N = quick ? 0 : 10_000;
 const RELATED_N = quick ? 20 : 50;
 const RELATED_RATE = 10;
 const SYNC_TIMEOUT_MS = 180_000;
-const outDir = path.join(REPO_ROOT, '.artifacts', 'bench');
+/** BENCH_OUT_DIR: another results directory, so that two benchmarks can run side by side. */
+const outDir = process.env.BENCH_OUT_DIR ?? path.join(REPO_ROOT, '.artifacts', 'bench');
 const CRONTABS = '/apis/example.com/v1/namespaces/default/crontabs';
 const say = (m: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -362,6 +370,7 @@ async function main(): Promise<void> {
   say(
     `idle RSS ${rssIdle.toFixed(1)} MiB [${rssIdleDetail}] (after warm-up, ${syncedCount()} objects), load ${loadAverage()}`,
   );
+  const cpuFill0 = cpuSeconds(agent.pid);
 
   const repResults: RepResult[] = [];
   const samples: Record<string, number[]> = {};
@@ -433,6 +442,23 @@ async function main(): Promise<void> {
     rssBigDetail = await memoryDetail(agent.pid, agent.metricsPort);
     syncedBig = syncedCount();
     say(`RSS ${rssBig.toFixed(1)} MiB [${rssBigDetail}] with ${syncedBig} synced objects`);
+  }
+  if (fillOnly) {
+    const fill = {
+      started,
+      agent: agentCommand ?? `node ${path.relative(REPO_ROOT, AGENT_ENTRYPOINT)}`,
+      nodeOptions: process.env.BENCH_AGENT_NODE_OPTIONS ?? '',
+      rss: { idle: rssIdleDetail, big: rssBigDetail, syncedBig },
+      cpuSecondsPer1000: ((cpuSeconds(agent.pid) - cpuFill0) / (syncedCount() - 20)) * 1000,
+      load: { start: loadStart, end: loadAverage() },
+    };
+    writeFileSync(path.join(outDir, 'fill-only.json'), JSON.stringify(fill, null, 2) + '\n');
+    say(`fill-only: ${JSON.stringify(fill)}`);
+    if (holdSeconds > 0) {
+      say(`holding the world for ${holdSeconds} s (agent pid ${agent.pid}) ...`);
+      await sleep(holdSeconds * 1000);
+    }
+    return;
   }
 
   // Related objects last: the second API and its Secret informer must not change the figures above.

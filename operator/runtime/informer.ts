@@ -6,6 +6,7 @@ import type { KubeObject, ObjectWithMeta } from './client/types.js';
 import { cacheReader, noCluster, objectKey, type CacheReader, type ClusterOf } from './cache.js';
 import { Indexer, type IndexFunc } from './indexer.js';
 import { silentLogger, type Logger } from './log.js';
+import { sharedStrings } from './shared-strings.js';
 import { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';
 
 export interface EventHandler<T extends ObjectWithMeta = KubeObject> {
@@ -433,7 +434,8 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
   }
 
   private transform(obj: T): T {
-    return this.opts.transform ? this.opts.transform(obj) : obj;
+    // then repeated strings shared with the other cached objects (shared-strings.ts)
+    return sharedStrings.shareValues(this.opts.transform ? this.opts.transform(obj) : obj);
   }
 
   private emit(fn: (h: EventHandler<T>) => void): void {
