@@ -216,9 +216,13 @@ export async function runFloor(
   }
 }
 
-/** "1.3x floor" (a figure where more is worse: latency, duration), or "within 1.2x of the floor". */
-export function ratioToFloor(value: number, floor: number): string {
-  if (!Number.isFinite(value) || !Number.isFinite(floor) || floor <= 0) return 'floor n/a';
-  const r = value / floor;
-  return r <= 1.2 ? `${r.toFixed(2)}x floor (within 1.2x)` : `${r.toFixed(2)}x floor`;
+/**
+ * An agent figure against the floor's, as "1.35x floor": latency over the floor latency, or for a
+ * throughput the floor rate over the agent rate (how many times longer the agent takes). At most 1.2
+ * is called out as "within 1.2x".
+ */
+export function ratioToFloor(agent: number, floor: number, kind: 'latency' | 'throughput'): string {
+  const r = kind === 'latency' ? agent / floor : floor / agent;
+  if (!Number.isFinite(r) || r <= 0) return 'floor n/a';
+  return `${r.toFixed(2)}x floor${r <= 1.2 ? ', within 1.2x' : ''}`;
 }

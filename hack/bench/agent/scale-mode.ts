@@ -129,18 +129,19 @@ export async function runPhaseMode(own: string[], extraAgentFlags: string[]): Pr
         await applyManifest(svc.client, m);
       }
     }
-    const vwUrl = await provider.virtualWorkspaceUrl();
+    const kcpClient = jsonClient({ ...kcp.adminCredentials('root'), server: kcp.url }, 64);
+    const svcClient = jsonClient(svc.client.creds);
+    clients.push(kcpClient, svcClient);
     say(
       `creating ${o.workspaces} consumer workspaces with bindings (${o.workspaceConcurrency} in parallel) ...`,
     );
     const ws = await timed('workspaces', () =>
-      createConsumerWorkspaces(kcp!, provider, o.workspaces, o.workspaceConcurrency, say),
+      createConsumerWorkspaces(kcp!, kcpClient, provider, o.workspaces, o.workspaceConcurrency, say),
     );
     say(`${o.workspaces} workspaces bound in ${ws.seconds.toFixed(1)} s = ${ws.perSecond.toFixed(1)}/s`);
+    // The endpoint slice lists the virtual workspace once a workspace binds the export.
+    const vwUrl = await provider.virtualWorkspaceUrl();
     const workspaces = ws.paths.map((p, i) => ({ path: p, cluster: ws.clusters[i]! }));
-    const kcpClient = jsonClient({ ...kcp.adminCredentials('root'), server: kcp.url }, 64);
-    const svcClient = jsonClient(svc.client.creds);
-    clients.push(kcpClient, svcClient);
     tracker = await CopyTracker.start(svc.client, '/apis/example.com/v1/crontabs');
     const svcHost = new URL(svc.client.creds.server).host;
     const kcpHost = new URL(kcp.url).host;

@@ -77,10 +77,11 @@ export function scaleMarkdown(r: ScaleResult, seriesNames: string[]): string {
     const floorRate = fl?.objectsPerSecond ?? Number.NaN;
     lines.push(
       `| ${f.objects} CronTabs created (closed loop, ${String(o.fillConcurrency)} in flight) | ${f.createSeconds.toFixed(1)} s = ${f.createRate.toFixed(0)}/s; ${f.throttled} throttled (429), ${f.failed} failed |`,
-      `| time to full sync (first create → last copy) | **${f.fullSyncSeconds.toFixed(1)} s = ${f.syncRate.toFixed(0)} objects/s** (${ratioToFloor(floorRate, f.syncRate).replace('floor', 'below the floor rate')}); ${f.missing} not synced |`,
+      `| time to full sync (first create → last copy) | **${f.fullSyncSeconds.toFixed(1)} s = ${f.syncRate.toFixed(0)} objects/s** (${ratioToFloor(f.syncRate, floorRate, 'throughput')}); ${f.missing} not synced |`,
       `| API requests per object (all replicas) | ${f.requestsPerObject.total.toFixed(2)}: ${Object.entries(
         f.requestsPerObject.bySideVerb,
       )
+        .filter(([, v]) => v >= 0.005)
         .sort()
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
         .join(', ')} |`,
@@ -129,7 +130,7 @@ export function scaleMarkdown(r: ScaleResult, seriesNames: string[]): string {
   if (fl && r.steady)
     lines.push(
       '',
-      `Spec-down p50 at steady state: ${ratioToFloor(r.steady.latency.p50, fl.steady.latency.p50)}; p99: ${ratioToFloor(r.steady.latency.p99, fl.steady.latency.p99)}.`,
+      `Spec-down p50 at steady state: ${ratioToFloor(r.steady.latency.p50, fl.steady.latency.p50, 'latency')}; p99: ${ratioToFloor(r.steady.latency.p99, fl.steady.latency.p99, 'latency')}.`,
     );
   lines.push(
     '',

@@ -81,7 +81,7 @@ export function tailMarkdown(t: TailResult, burstPerSecond: number, specDown: nu
     lines.push(
       '',
       `Floor (the agent's requests per object without the agent, ${4} workers): ${fl.burstN} objects at once in ${fl.burstSeconds.toFixed(1)} s = ${fl.objectsPerSecond.toFixed(0)}/s; at ${fl.steady.rate}/s p50 ${fl.steady.latency.p50.toFixed(0)} ms, p99 ${fl.steady.latency.p99.toFixed(0)} ms (create sent → copy written).`,
-      `Agent against the floor: burst throughput ${ratioToFloor(fl.objectsPerSecond, burstPerSecond)} (floor rate / agent rate); spec-down at ${fl.steady.rate}/s p50 ${ratioToFloor(agent.p50, fl.steady.latency.p50)}, p99 ${ratioToFloor(agent.p99, fl.steady.latency.p99)}.`,
+      `Agent against the floor: burst throughput ${ratioToFloor(burstPerSecond, fl.objectsPerSecond, 'throughput')}; spec-down at ${fl.steady.rate}/s p50 ${ratioToFloor(agent.p50, fl.steady.latency.p50, 'latency')}, p99 ${ratioToFloor(agent.p99, fl.steady.latency.p99, 'latency')}.`,
     );
   }
   return lines.join('\n') + (lines.length ? '\n' : '');
