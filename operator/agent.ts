@@ -21,6 +21,7 @@ import { VirtualWorkspaces } from './kcp/virtual-workspaces.js';
 import type { CompletedOptions } from './options.js';
 import { loadRestConfig } from './runtime/client/config.js';
 import { RestClient } from './runtime/client/rest.js';
+import type { KubeObject } from './runtime/client/types.js';
 import { EventRecorder } from './runtime/events.js';
 import { dropManagedFields } from './runtime/informer.js';
 import { enableProcessMetrics } from './runtime/metrics.js';
@@ -28,6 +29,7 @@ import type { Logger } from './runtime/log.js';
 import { Manager } from './runtime/manager.js';
 import { processEnvironment } from './runtime/process-environment.js';
 import { USER_AGENT, VERSION } from './version.js';
+import { startSharding } from './sharding.js';
 
 export interface RunningAgent {
   manager: Manager;
@@ -68,6 +70,7 @@ export async function startAgent(options: CompletedOptions, log: Logger): Promis
   const localClient = new RestClient(localConfig);
   const exportClient = new RestClient(endpoint.exportConfig);
   enableProcessMetrics();
+  const identity = `${hostname()}_${randomUUID()}`;
   const manager = new Manager({
     client: localClient,
     log,
@@ -77,7 +80,7 @@ export async function startAgent(options: CompletedOptions, log: Logger): Promis
       enabled: options.enableLeaderElection,
       namespace: options.namespace,
       name: `syncagent.${options.agentName}`,
-      identity: `${hostname()}_${randomUUID()}`,
+      identity,
     },
   });
   publishedResourceGauge.set(0);
@@ -95,20 +98,28 @@ export async function startAgent(options: CompletedOptions, log: Logger): Promis
     clusterOf,
     fieldSelector: `metadata.name=${endpoint.exportName}`,
   });
-  // One state Secret per synced object: keep the cache lean (managedFields are never read).
-  const stateSecrets = manager.informer({
-    gvr: GVR_SECRETS,
-    namespace: options.namespace,
-    labelSelector: `${LABEL_OBJECT_STATE}=true`,
-    transform: dropManagedFields,
-  });
-
   const vw = new VirtualWorkspaces(
     endpoint.sliceConfig,
     options.apiExportEndpointSliceRef,
     log.child({ logger: 'vw' }),
   );
-  manager.add({ start: () => vw.start(), stop: () => vw.stop() });
+  // Sharded replicas (docs/sharding.md): the workspaces this replica owns; undefined without the flag.
+  const shards = options.enableSharding
+    ? startSharding({ options, identity, manager, localClient, vw, log })
+    : undefined;
+
+  // One state Secret per synced object: keep the cache lean (managedFields are never read).
+  const stateSecrets = manager.informer<KubeObject>({
+    gvr: GVR_SECRETS,
+    namespace: options.namespace,
+    labelSelector: `${LABEL_OBJECT_STATE}=true`,
+    transform: dropManagedFields,
+    ...(shards ? { filter: shards.ownedOrUnlabelled } : {}),
+  });
+  shards?.track(stateSecrets);
+
+  // Sharded: every replica watches the virtual workspaces (the sync controllers run everywhere).
+  manager.add({ start: () => vw.start(), stop: () => vw.stop(), ...(shards ? { needLeaderElection: false } : {}) });
 
   const disabled = new Set(options.disabledControllers);
   if (disabled.has('apiresourceschema')) {
@@ -154,9 +165,14 @@ export async function startAgent(options: CompletedOptions, log: Logger): Promis
       vw,
       recorder: new EventRecorder({ component: SYNC_CONTROLLER_NAME, log }),
       log,
+      ...(shards ? { shards } : {}),
     });
     syncManager.setupWithManager(manager);
-    manager.add({ start: () => undefined, stop: () => syncManager.stopAll() });
+    manager.add({
+      start: () => undefined,
+      stop: () => syncManager.stopAll(),
+      ...(shards ? { needLeaderElection: false } : {}),
+    });
   }
 
   log.debug(

@@ -162,4 +162,61 @@ describe('finalizer flags', () => {
     expect(parseOptions([...required, '--foreign-finalizer-timeout=5 minutes']).kind).toBe('usage-error');
     expect(parseOptions([...required, '--foreign-finalizer-timeout=']).kind).toBe('usage-error');
   });
+
+  describe('sharding flags', () => {
+    test('off by default, with client-go timings', () => {
+      const r = parseOptions(required);
+      if (r.kind !== 'ok') throw new Error(text(r));
+      expect(r.options).toMatchObject({
+        enableSharding: false,
+        shardLeaseDurationMs: 15_000,
+        shardRenewDeadlineMs: 10_000,
+        shardRetryPeriodMs: 2_000,
+      });
+    });
+
+    test('the short timings of the e2e are accepted', () => {
+      const r = parseOptions([
+        ...required,
+        '--enable-leader-election',
+        '--enable-sharding',
+        '--shard-lease-duration=6s',
+        '--shard-renew-deadline=4s',
+        '--shard-retry-period=1s',
+      ]);
+      if (r.kind !== 'ok') throw new Error(text(r));
+      expect(r.options).toMatchObject({
+        enableSharding: true,
+        shardLeaseDurationMs: 6_000,
+        shardRenewDeadlineMs: 4_000,
+        shardRetryPeriodMs: 1_000,
+      });
+    });
+
+    test('sharding without leader election names both flags', () => {
+      const r = parseOptions([...required, '--enable-sharding']);
+      expect(r.kind).toBe('invalid');
+      expect(text(r)).toContain('--enable-sharding requires --enable-leader-election');
+    });
+
+    test('timings must be ordered: retry < renew deadline < lease duration', () => {
+      const r = parseOptions([
+        ...required,
+        '--enable-leader-election',
+        '--enable-sharding',
+        '--shard-lease-duration=5s',
+        '--shard-renew-deadline=5s',
+        '--shard-retry-period=6s',
+      ]);
+      expect(r.kind).toBe('invalid');
+      expect(text(r)).toContain('--shard-retry-period must be shorter than --shard-renew-deadline');
+      expect(text(r)).toContain('--shard-renew-deadline must be shorter than --shard-lease-duration');
+    });
+
+    test('a malformed duration is a usage error', () => {
+      const r = parseOptions([...required, '--shard-lease-duration=soon']);
+      expect(r.kind).toBe('usage-error');
+      expect(text(r)).toContain("invalid duration 'soon'");
+    });
+  });
 });

@@ -28,6 +28,12 @@ export interface Options {
   finalizerMode: FinalizerMode;
   /** How long a deleted kcp object's foreign finalizers are waited for; 0 does not wait. */
   foreignFinalizerTimeoutMs: number;
+  /** Additions (docs/sharding.md): every replica syncs its share of the consumer workspaces. */
+  enableSharding: boolean;
+  /** Member Lease timing of sharded replicas (client-go's leader-election defaults). */
+  shardLeaseDurationMs: number;
+  shardRenewDeadlineMs: number;
+  shardRetryPeriodMs: number;
 }
 
 /** Options after defaulting: the agent name is derived, the selector parsed. */
@@ -146,6 +152,38 @@ export function newFlagSet(o: Options): FlagSet {
       o.foreignFinalizerTimeoutMs = ms;
     },
   );
+  fs.bool(
+    'enable-sharding',
+    false,
+    'split the consumer workspaces between all replicas (needs --enable-leader-election; see docs/sharding.md)',
+    (v) => (o.enableSharding = v),
+  );
+  const duration = (flag: string, def: string, help: string, set: (ms: number) => void): void => {
+    set(parseDurationMs(def)!);
+    fs.custom(flag, def, help, (raw) => {
+      const ms = parseDurationMs(raw);
+      if (ms === undefined || ms <= 0) throw new Error(`invalid duration '${raw}' (e.g. 15s, 1m)`);
+      set(ms);
+    });
+  };
+  duration(
+    'shard-lease-duration',
+    '15s',
+    'with --enable-sharding: a replica whose member Lease was not renewed for this long is considered gone',
+    (ms) => (o.shardLeaseDurationMs = ms),
+  );
+  duration(
+    'shard-renew-deadline',
+    '10s',
+    'with --enable-sharding: a replica that could not renew its member Lease for this long stops all work',
+    (ms) => (o.shardRenewDeadlineMs = ms),
+  );
+  duration(
+    'shard-retry-period',
+    '2s',
+    'with --enable-sharding: how often a replica renews its member Lease and looks at the others',
+    (ms) => (o.shardRetryPeriodMs = ms),
+  );
   return fs;
 }
 
@@ -187,6 +225,14 @@ export function validate(o: Options): string[] {
         `invalid --published-resource-selector "${o.publishedResourceSelectorString}": ${(e as Error).message}`,
       );
     }
+  }
+  if (o.enableSharding && !o.enableLeaderElection)
+    errs.push('--enable-sharding requires --enable-leader-election (the leader keeps the singleton work)');
+  if (o.enableSharding) {
+    if (!(o.shardRetryPeriodMs < o.shardRenewDeadlineMs))
+      errs.push('--shard-retry-period must be shorter than --shard-renew-deadline');
+    if (!(o.shardRenewDeadlineMs < o.shardLeaseDurationMs))
+      errs.push('--shard-renew-deadline must be shorter than --shard-lease-duration');
   }
   const unknown = o.disabledControllers.filter((c) => !(CONTROLLER_NAMES as readonly string[]).includes(c));
   if (unknown.length)

@@ -78,11 +78,14 @@ export class WildcardInformerSet {
     if (this.stopped) return;
     for (const url of urls) {
       if (this.informers.has(url)) continue;
+      const filter = this.vw.clusterFilter;
       const inf = new Informer({
         client: this.vw.wildcardClient(url),
         gvr: this.gvr,
         clusterOf,
         transform: dropManagedFields,
+        // sharded replicas: only objects of the workspaces this replica owns
+        ...(filter ? { filter: (o: KubeObject) => filter(clusterOf(o)) } : {}),
         log: this.log,
       });
       for (const h of this.handlers) inf.addEventHandler(h);
@@ -95,6 +98,11 @@ export class WildcardInformerSet {
       this.informers.delete(url);
       void inf.stop();
     }
+  }
+
+  /** Re-applies the cluster filter (see Informer.refilter). */
+  async refilter(opts: { relist?: boolean } = {}): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.refilter(opts)));
   }
 
   async stop(): Promise<void> {
@@ -116,6 +124,11 @@ export class VirtualWorkspaces {
 
   private readonly sliceConfig: RestConfig;
   private readonly log: Logger;
+  /**
+   * With sharded replicas: the workspaces whose objects the wildcard informers keep (set before any
+   * informersFor). APIBindings are not filtered: every replica sees every engaged workspace.
+   */
+  clusterFilter: ((cluster: string) => boolean) | undefined;
 
   constructor(sliceConfig: RestConfig, sliceName: string, log: Logger) {
     this.sliceConfig = sliceConfig;
@@ -186,6 +199,11 @@ export class VirtualWorkspaces {
     this.sets.add(set);
     set.syncEndpoints(this.urls());
     return set;
+  }
+
+  /** Re-applies the cluster filter to every wildcard informer (after the owned workspaces changed). */
+  async refilter(opts: { relist?: boolean } = {}): Promise<void> {
+    await Promise.all([...this.sets].map((s) => s.refilter(opts)));
   }
 
   /** @internal */

@@ -65,6 +65,12 @@ export interface ControllerOptions {
   needLeaderElection?: boolean;
   /** How long the manager lets in-flight reconciles finish when it stops this controller (default: its own). */
   stopDeadlineMs?: number;
+  /**
+   * Which requests this controller handles (e.g. those of the shards this replica owns): others are
+   * not enqueued, and a queued one that no longer passes when its turn comes is dropped without a
+   * reconcile or requeue. Default: all.
+   */
+  requestFilter?: (req: Request) => boolean;
 }
 
 export interface StopOptions {
@@ -92,6 +98,10 @@ export class Controller {
   private started = false;
   private stopped = false;
   private workerDone: Promise<void>[] = [];
+  private readonly requestFilter: ((req: Request) => boolean) | undefined;
+  /** Requests being reconciled, by key, and who waits for some of them to finish. */
+  private readonly inFlight = new Map<string, Request>();
+  private inFlightWaiters: { match: (req: Request) => boolean; resolve: () => void }[] = [];
 
   constructor(opts: ControllerOptions) {
     this.name = opts.name;
@@ -101,6 +111,7 @@ export class Controller {
     this.log = (opts.log ?? silentLogger()).child({ logger: opts.name, controller: opts.name });
     this.needLeaderElection = opts.needLeaderElection ?? true;
     this.stopDeadlineMs = opts.stopDeadlineMs;
+    this.requestFilter = opts.requestFilter;
     this.queue = new WorkQueue<string>({
       name: opts.name,
       clock: this.clock,
@@ -114,16 +125,25 @@ export class Controller {
   }
 
   enqueue(req: Request): void {
+    if (this.requestFilter && !this.requestFilter(req)) return;
     this.queue.add(requestKey(req));
   }
 
   enqueueAfter(req: Request, delayMs: number): void {
+    if (this.requestFilter && !this.requestFilter(req)) return;
     this.queue.addAfter(requestKey(req), delayMs);
   }
 
   /** Enqueues an informer cache key (`cluster|namespace/name`, the same format as request keys). */
   enqueueKey(key: string): void {
+    if (this.requestFilter && !this.requestFilter(parseRequestKey(key))) return;
     this.queue.add(key);
+  }
+
+  /** Resolves once no reconcile of a request matching match is running (at once when none is). */
+  waitForInFlight(match: (req: Request) => boolean): Promise<void> {
+    if (![...this.inFlight.values()].some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.inFlightWaiters.push({ match, resolve }));
   }
 
   isStarted(): boolean {
@@ -178,6 +198,13 @@ export class Controller {
   /** One reconcile of one key, with the retry policy. Never throws. */
   private async processItem(key: string): Promise<void> {
     const req = parseRequestKey(key);
+    if (this.requestFilter && !this.requestFilter(req)) {
+      // e.g. a shard revoked while the key waited: someone else handles it now
+      this.queue.forget(key);
+      this.queue.done(key);
+      return;
+    }
+    this.inFlight.set(key, req);
     // The per-request child logger is created only when used (pino children cost more than a reconcile).
     let childLog: Logger | undefined;
     const parent = this.log;
@@ -218,7 +245,19 @@ export class Controller {
     } finally {
       controllerMetrics.time.observe(labels, (this.clock.now() - start) / 1000);
       controllerMetrics.active.dec(labels);
+      this.inFlight.delete(key);
       this.queue.done(key);
+      this.notifyInFlightWaiters();
     }
+  }
+
+  private notifyInFlightWaiters(): void {
+    if (this.inFlightWaiters.length === 0) return;
+    const running = [...this.inFlight.values()];
+    this.inFlightWaiters = this.inFlightWaiters.filter((w) => {
+      if (running.some(w.match)) return true;
+      w.resolve();
+      return false;
+    });
   }
 }

@@ -25,6 +25,12 @@ export interface InformerOptions<T extends ObjectWithMeta = KubeObject> {
   fieldSelector?: string;
   /** Applied to every object before it is cached and handed to handlers (e.g. dropManagedFields). */
   transform?: (obj: T) => T;
+  /**
+   * Which objects this informer keeps (e.g. those of the shards this replica owns): objects failing it
+   * are neither cached nor handed to handlers. When its answer changes, call refilter(). Applied after
+   * the transform.
+   */
+  filter?: (obj: T) => boolean;
   /** The logical cluster of an object, part of its cache key; default: none (""). */
   clusterOf?: ClusterOf;
   indexers?: Record<string, IndexFunc<T>>;
@@ -102,6 +108,8 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
   private lastError = '';
   /** Counters for tests and the benchmark. */
   readonly stats = { lists: 0, watches: 0, relistsAfterGone: 0, errors: 0 };
+  /** refilter() asked for a relist; resolved by the next completed one. */
+  private relistWaiters: (() => void)[] | undefined;
 
   private readonly opts: InformerOptions<T>;
 
@@ -142,6 +150,7 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
    */
   assume(obj: T): void {
     const o = this.transform(obj);
+    if (!this.passes(o)) return;
     const key = this.keyOf(o);
     const cached = this.store.get(key);
     if (cached && isNewerResourceVersion(rv(cached), rv(o))) return;
@@ -217,9 +226,14 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     let needList = true;
     while (!signal.aborted) {
       try {
-        if (needList) {
+        if (needList || this.relistWaiters) {
+          // those who asked before this list started are served by it (on failure it is retried)
+          const asked = this.relistWaiters?.length ?? 0;
           await this.listAndReplace(signal);
           needList = false;
+          const served = this.relistWaiters?.splice(0, asked) ?? [];
+          if (this.relistWaiters?.length === 0) this.relistWaiters = undefined;
+          for (const w of served) w();
         }
         this.stats.watches++;
         const watchAbort = new AbortController();
@@ -309,6 +323,7 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     const seen = new Set<string>();
     for (const raw of items) {
       const obj = this.transform(raw);
+      if (!this.passes(obj)) continue;
       const key = this.keyOf(obj);
       seen.add(key);
       if (this.isStale(key, obj)) continue;
@@ -318,7 +333,12 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
       else if (rv(old) !== rv(obj)) this.emit((h) => h.onUpdate?.(old, obj));
     }
     for (const [key, cached] of [...this.store.entries()]) {
-      if (seen.has(key) || isNewerResourceVersion(rv(cached), listResourceVersion)) continue;
+      if (seen.has(key)) continue;
+      if (!this.passes(cached)) {
+        this.store.delete(key); // filtered out, not deleted: no delete event
+        continue;
+      }
+      if (isNewerResourceVersion(rv(cached), listResourceVersion)) continue;
       this.store.delete(key);
       this.emit((h) => h.onDelete?.(cached));
     }
@@ -337,6 +357,13 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     }
     const obj = this.transform(fromWire<T>(raw));
     const key = this.keyOf(obj);
+    if (!this.passes(obj)) {
+      // not ours (any more): forget it without telling handlers, it was not deleted
+      this.store.delete(key);
+      this.deleted.delete(key);
+      if (eventRV) this.resourceVersion = eventRV;
+      return;
+    }
     const cached = this.store.get(key);
     const stale = this.isStale(key, obj);
     if (!stale) this.deleted.delete(key);
@@ -379,9 +406,30 @@ export class Informer<T extends ObjectWithMeta = KubeObject> {
     this.watchAbort?.abort(new Error('watch restarted'));
   }
 
+  /**
+   * Re-applies the filter after its answer changed: cached objects that no longer pass are dropped
+   * without delete events (they still exist, they are just not ours), and a relist brings in the
+   * objects that pass now, with an add event each; objects already cached and unchanged get no event.
+   * Resolves once that relist is in the cache (at once when the informer is not running: its start
+   * lists anyway).
+   */
+  refilter(opts: { relist?: boolean } = {}): Promise<void> {
+    for (const [key, cached] of [...this.store.entries()]) if (!this.passes(cached)) this.store.delete(key);
+    // relist: false when the filter only narrowed (nothing new can pass)
+    if (!this.running || opts.relist === false) return Promise.resolve();
+    return new Promise((resolve) => {
+      (this.relistWaiters ??= []).push(resolve);
+      this.watchAbort?.abort(new Error('relist after a filter change'));
+    });
+  }
+
   /** The resourceVersion the next watch starts from. */
   lastResourceVersion(): string {
     return this.resourceVersion;
+  }
+
+  private passes(obj: T): boolean {
+    return !this.opts.filter || this.opts.filter(obj);
   }
 
   private transform(obj: T): T {

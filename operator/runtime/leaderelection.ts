@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { realClock, sleep, type Clock } from './clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from './client/errors.js';
+import { microTime, ObservedRecord } from './lease-record.js';
 import type { RestClient } from './client/rest.js';
 import type { KubeObject } from './client/types.js';
 import { silentLogger, type Logger } from './log.js';
@@ -47,10 +48,7 @@ interface LeaseSpec {
   leaseTransitions?: number;
 }
 
-/** metav1.MicroTime wire format: RFC 3339 with exactly six fractional digits. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { microTime };
 
 /**
  * Leader election on a coordination.k8s.io/v1 Lease with client-go's algorithm: a candidate takes the
@@ -65,8 +63,7 @@ export class LeaderElector {
   private readonly leaseMs: number;
   private readonly renewDeadlineMs: number;
   private readonly retryMs: number;
-  private observedRecord = '';
-  private observedAt = 0;
+  private readonly observed = new ObservedRecord();
   private leading = false;
   private lastRenew = 0;
 
@@ -172,34 +169,29 @@ export class LeaderElector {
           metadata: { name, namespace },
           spec: mine,
         });
-        this.observe(JSON.stringify(mine), now);
+        this.observed.observe(JSON.stringify(mine), now);
         return true;
       }
       const spec = (lease.spec ?? {}) as LeaseSpec;
       const record = JSON.stringify([spec.holderIdentity, spec.renewTime, spec.leaseDurationSeconds]);
-      if (record !== this.observedRecord) this.observe(record, now);
+      this.observed.observe(record, now);
       const holder = spec.holderIdentity ?? '';
       const duration = (spec.leaseDurationSeconds ?? this.leaseMs / 1000) * 1000;
       const isMine = holder === this.identity;
-      if (!isMine && holder !== '' && this.observedAt + duration > now) return false;
+      if (!isMine && holder !== '' && this.observed.fresh(now, duration)) return false;
       if (!isMine) leMetrics.slowpath.inc({ name });
       const next: LeaseSpec = isMine
         ? { ...spec, renewTime: microTime(now), leaseDurationSeconds: mine.leaseDurationSeconds }
         : { ...mine, leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === '' ? 0 : 1) };
       const updated = await client.update(leaseGVR, { ...lease, spec: next });
       const us = (updated.spec ?? {}) as LeaseSpec;
-      this.observe(JSON.stringify([us.holderIdentity, us.renewTime, us.leaseDurationSeconds]), now);
+      this.observed.observe(JSON.stringify([us.holderIdentity, us.renewTime, us.leaseDurationSeconds]), now);
       return true;
     } catch (err) {
       if (!isConflict(err) && !isAlreadyExists(err))
         this.log.error({ err: String(err) }, 'Error acquiring/renewing lease');
       return false;
     }
-  }
-
-  private observe(record: string, now: number): void {
-    this.observedRecord = record;
-    this.observedAt = now;
   }
 
   private async release(): Promise<void> {

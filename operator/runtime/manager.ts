@@ -180,6 +180,7 @@ export class Manager {
       o.fieldSelector,
       transformId(o.transform),
       transformId(o.clusterOf),
+      transformId(o.filter),
     );
     const existing = this.informers.get(key);
     if (existing) {
@@ -368,6 +369,7 @@ function informerKey(
   fields: string | undefined,
   transform: number,
   clusterOf: number,
+  filter: number,
 ): string {
   return JSON.stringify([
     base,
@@ -379,6 +381,7 @@ function informerKey(
     fields ?? '',
     transform,
     clusterOf,
+    filter,
   ]);
 }
 

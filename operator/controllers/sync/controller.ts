@@ -58,6 +58,7 @@ import { OnboardingReconciler } from './onboarding.js';
 import { NamespaceMetadataSync } from './namespace-metadata.js';
 import { ObjectProblems } from './object-problems.js';
 import { ParkedRequests } from './parked-requests.js';
+import type { ShardScope } from '../shard-scope.js';
 import { RelatedSync, type PrimaryPair } from './related.js';
 import type { StateStore } from './state-store.js';
 import type { SyncTypes } from './sync-types.js';
@@ -92,6 +93,8 @@ export interface SyncControllerDeps {
   workers?: number;
   /** Reports a configuration error of the PublishedResource that showed while syncing an object. */
   reportConfigProblem?: (field: string, value: string, message: string) => void;
+  /** Sharded replicas (docs/sharding.md): only the workspaces this replica owns are processed. */
+  shards?: ShardScope;
 }
 
 /** The index function for LOCAL_COPY_INDEX: objects carrying the object-key labels. */
@@ -143,6 +146,8 @@ export class SyncReconciler implements Reconciler {
   private onboarding: { manager: Manager; controller: Controller } | undefined;
   /** `spec.onboarding` when valid (ConfigValid reports it otherwise, and nothing is onboarded). */
   private readonly onboardingSpec: OnboardingSpec | undefined;
+  /** Unregisters what was registered with the shard scope. */
+  private readonly shardCleanup: (() => void)[] = [];
 
   constructor(deps: SyncControllerDeps) {
     this.deps = deps;
@@ -151,6 +156,7 @@ export class SyncReconciler implements Reconciler {
       pr: deps.pr,
       recorder: deps.recorder,
       log: deps.log,
+      ...(deps.shards ? { writes: () => deps.shards!.isLeader() } : {}),
     });
     // Compiled once per PublishedResource generation (the syncmanager restarts us on spec changes).
     this.naming = compileNaming(deps.pr.spec.naming, {
@@ -228,10 +234,12 @@ export class SyncReconciler implements Reconciler {
         vw: deps.vw,
         recorder: deps.recorder,
         log: deps.log,
+        ...(deps.shards ? { shards: deps.shards } : {}),
       }).setupWithManager(manager);
       this.onboarding = { manager, controller };
     }
-    return controllerManagedBy(manager)
+    const shards = deps.shards;
+    const controller = controllerManagedBy(manager)
       .named(syncControllerName(deps.pr.metadata.name))
       .for(this.remote, {
         predicates: [{ create: engaged, update: (_o, n) => engaged(n), delete: engaged }],
@@ -247,8 +255,28 @@ export class SyncReconciler implements Reconciler {
       .watches(this.relatedEvents)
       .watches(this.namespaceEvents)
       .reads(deps.localNamespaces)
-      .withOptions({ workers: deps.workers ?? 4, log: deps.log, stopDeadlineMs: STOP_DEADLINE_MS })
+      .withOptions({
+        workers: deps.workers ?? 4,
+        log: deps.log,
+        stopDeadlineMs: STOP_DEADLINE_MS,
+        // the request's cluster is the cache key's (kcp's annotation or the agent's own label), never
+        // a consumer's claim
+        ...(shards
+          ? { requestFilter: (req: Request) => shards.owns(req.cluster), needLeaderElection: false }
+          : {}),
+      })
       .complete(this);
+    if (shards) {
+      const onboarding = this.onboarding?.controller;
+      this.shardCleanup.push(
+        shards.onRevoke(async (isRevoked) => {
+          await controller.waitForInFlight((req) => isRevoked(req.cluster));
+          // onboarding requests name a service-side object, not a workspace: wait for all of them
+          await onboarding?.waitForInFlight(() => true);
+        }),
+      );
+    }
+    return controller;
   }
 
   /** Starts the related-object informers (once the controller is registered: their events enqueue). */
@@ -259,6 +287,7 @@ export class SyncReconciler implements Reconciler {
 
   /** Stops what this reconciler owns besides the controller: problem reports and the remote caches. */
   async stop(): Promise<void> {
+    for (const unregister of this.shardCleanup.splice(0)) unregister();
     if (this.onboarding) await this.onboarding.manager.removeController(this.onboarding.controller);
     this.problems.stop();
     await this.remote.stop();
@@ -277,6 +306,8 @@ export class SyncReconciler implements Reconciler {
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { deps } = this;
+    // Another replica's workspace (revoked while the request waited): not ours to touch.
+    if (deps.shards && !deps.shards.owns(req.cluster)) return {};
     const cached = this.remote.get(req.cluster, req.namespace, req.name);
     if (!cached) {
       this.related.forget(req);
@@ -408,8 +439,7 @@ export class SyncReconciler implements Reconciler {
         await ensureNamespaceViaAPI(deps.localClient, ns, ctx.signal);
       },
       recordEvent: (ev, obj) => this.event(client, obj, ev),
-      refuseAdoption: (existing) =>
-        reservedForOnboarding(this.onboardingSpec, existing, key, deps.agentName),
+      refuseAdoption: (existing) => reservedForOnboarding(this.onboardingSpec, existing, key, deps.agentName),
       eventsOn: 'source',
       signal: ctx.signal,
     });

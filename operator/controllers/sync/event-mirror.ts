@@ -81,6 +81,11 @@ export interface EventMirrorDeps {
   events: Informer;
   /** The copies (the sync controller's local informer). */
   localObjects: Informer;
+  /**
+   * Sharded replicas: whether this replica owns a workspace. Its cache holds only the copies of owned
+   * workspaces, so an event about a copy it does not have is left to the replica that has it.
+   */
+  owns?: (cluster: string) => boolean;
   vw: VirtualWorkspaces;
   /** The cached kcp object of the PublishedResource's type. */
   kcpObject: (cluster: string, namespace: string, name: string) => KubeObject | undefined;
@@ -116,7 +121,7 @@ export class EventMirrorReconciler implements Reconciler {
       .named(`${EVENT_MIRROR_CONTROLLER_NAME}/${deps.pr.metadata.name}`)
       .for(deps.events, { description: `events about ${deps.types.local.kind} copies` })
       .reads(deps.localObjects)
-      .withOptions({ workers: 2, log: deps.log })
+      .withOptions({ workers: 2, log: deps.log, ...(deps.owns ? { needLeaderElection: false } : {}) })
       .complete(this);
   }
 
@@ -139,12 +144,19 @@ export class EventMirrorReconciler implements Reconciler {
     const fresh = this.clock.now() - lastSeenMs(event) < WAIT_FOR_CACHES_MS;
     if (decision.type === 'skip') {
       // The copy may just not be cached yet (an operator reacting to its creation).
-      if (decision.why === 'not about a copy' && inv.uid && copy?.metadata?.uid !== inv.uid && fresh)
+      if (
+        decision.why === 'not about a copy' &&
+        inv.uid &&
+        copy?.metadata?.uid !== inv.uid &&
+        fresh &&
+        !deps.owns
+      )
         return { requeueAfterMs: RETRY_MS };
       ctx.log.debug({ why: decision.why }, 'Not mirroring event');
       return {};
     }
     const { target } = decision;
+    if (deps.owns && !deps.owns(target.cluster)) return {};
     const client = deps.vw.clusterClient(target.cluster);
     if (!client) return {}; // workspace not (or no longer) engaged
     const kcpObject = deps.kcpObject(target.cluster, target.namespace, target.name);

@@ -25,6 +25,11 @@ export interface ObjectProblemsDeps {
   recorder: EventRecorder;
   log: Logger;
   clock?: Clock;
+  /**
+   * Whether this replica writes to the PublishedResource (sharded replicas: the leader only, so they do
+   * not overwrite each other's condition; the others report refusals on the kcp objects only).
+   */
+  writes?: () => boolean;
 }
 
 export class ObjectProblems {
@@ -49,6 +54,7 @@ export class ObjectProblems {
     if (old && old.reason === reason && old.message === message) return;
     this.problems.set(object, { object, reason, message });
     this.reported = true;
+    if (this.deps.writes && !this.deps.writes()) return;
     void this.deps.recorder.event(this.deps.client, this.deps.pr, 'Warning', reason, `${object}: ${message}`);
     this.schedule();
   }
@@ -73,6 +79,7 @@ export class ObjectProblems {
   /** Writes the condition onto the current PublishedResource (re-read: other controllers write it too). */
   async flush(): Promise<void> {
     const { client, pr, log } = this.deps;
+    if (this.deps.writes && !this.deps.writes()) return;
     try {
       const current = await getPublishedResource(client, pr.metadata.name);
       if (current.metadata.uid !== pr.metadata.uid) return;

@@ -41,6 +41,11 @@ export interface OnboardingControllerDeps {
   localClient: RestClient;
   /** Cluster-wide informer of the local type (shared with the sync controller). */
   localObjects: Informer;
+  /**
+   * Sharded replicas: a step on a target workspace is taken only by its owner, a report tied to no
+   * workspace only by the leader.
+   */
+  shards?: { owns(cluster: string): boolean; isLeader(): boolean };
   vw: VirtualWorkspaces;
   recorder: EventRecorder;
   log: Logger;
@@ -81,7 +86,7 @@ export class OnboardingReconciler implements Reconciler {
         description: `${deps.localObjects.name} (selected for onboarding)`,
       })
       .watches(engagements)
-      .withOptions({ workers: 1, log: deps.log })
+      .withOptions({ workers: 1, log: deps.log, ...(deps.shards ? { needLeaderElection: false } : {}) })
       .complete(this);
   }
 
@@ -113,6 +118,11 @@ export class OnboardingReconciler implements Reconciler {
     log: Logger,
   ): Promise<'done' | 'again'> {
     const { deps } = this;
+    if (deps.shards) {
+      const target = 'key' in d ? d.key : undefined;
+      if (target ? !deps.shards.owns(target.clusterName) : d.type !== 'nothing' && !deps.shards.isLeader())
+        return 'done';
+    }
     switch (d.type) {
       case 'nothing':
         return 'done';

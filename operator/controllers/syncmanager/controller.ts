@@ -47,6 +47,7 @@ import { publishedSchema } from '../source-schema.js';
 import { LOCAL_COPY_INDEX, localCopyIndex, SyncReconciler } from '../sync/controller.js';
 import { EventMirrorReconciler, eventInformerOptions, wantsEventMirror } from '../sync/event-mirror.js';
 import type { StateStore } from '../sync/state-store.js';
+import type { ShardScope } from '../shard-scope.js';
 import { syncTypes, type SyncType } from '../sync/sync-types.js';
 
 export const SYNCMANAGER_CONTROLLER_NAME = 'syncagent-syncmanager';
@@ -65,6 +66,11 @@ export interface SyncManagerDeps {
   vw: VirtualWorkspaces;
   recorder: EventRecorder;
   log: Logger;
+  /**
+   * Sharded replicas (docs/sharding.md): every replica runs the sync controllers, for the workspaces
+   * it owns; the PublishedResource status and events are written by the leader only.
+   */
+  shards?: ShardScope;
 }
 
 interface Running {
@@ -76,6 +82,8 @@ interface Running {
   localNamespaces: Informer;
   /** The event mirror (spec.events.mirror) and its Event informer. */
   mirror?: { controller: Controller; events: Informer };
+  /** Sharded: stops refiltering the local informer with the ownership. */
+  untrackLocal?: () => void;
 }
 
 /** Configuration findings of one PublishedResource version (uid + generation). */
@@ -111,7 +119,7 @@ export class SyncManager implements Reconciler {
       .for(this.deps.publishedResources)
       .watches(this.problemsReported)
       .reads(this.deps.state, 'state Secrets')
-      .withOptions({ workers: 1, log: this.deps.log })
+      .withOptions({ workers: 1, log: this.deps.log, needLeaderElection: !this.deps.shards })
       .complete(this);
   }
 
@@ -134,6 +142,7 @@ export class SyncManager implements Reconciler {
       await this.deps.manager.releaseInformer(r.mirror.events);
     }
     await r.sync.stop();
+    r.untrackLocal?.();
     await this.deps.manager.releaseInformer(r.localObjects);
     await this.deps.manager.releaseInformer(r.localNamespaces);
     this.deps.log.info({ publishedResource: name }, 'Stopped sync controller');
@@ -142,11 +151,12 @@ export class SyncManager implements Reconciler {
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
     const { deps } = this;
     const cached = deps.publishedResources.reader.get('', '', req.name);
+    const writesStatus = this.writesStatus();
     const current = this.running.get(req.name);
     // A copy: status writes update it, so later writes in this reconcile keep ConfigValid.
     const pr = cached ? structuredClone(cached) : undefined;
     if (!pr || pr.metadata.deletionTimestamp) this.findings.delete(req.name);
-    else await this.reportConfig(pr, ctx);
+    else if (writesStatus) await this.reportConfig(pr, ctx);
     if (
       !pr ||
       pr.metadata.deletionTimestamp ||
@@ -166,7 +176,7 @@ export class SyncManager implements Reconciler {
     const fatal = this.configFindings(pr).onLoad.filter((f) => f.field.endsWith('.identifier'));
     if (fatal.length > 0) {
       const err = new Error(formatValidationErrors(pr, fatal));
-      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
+      if (writesStatus) recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'InvalidConfiguration', err, ctx);
       throw new TerminalError(err.message);
     }
@@ -176,7 +186,7 @@ export class SyncManager implements Reconciler {
       const schema = await publishedSchema(deps.localClient, pr);
       types = syncTypes(schema.source, schema.projected);
     } catch (err) {
-      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
+      if (writesStatus) recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'SchemaUnavailable', err, ctx);
       throw err;
     }
@@ -187,11 +197,15 @@ export class SyncManager implements Reconciler {
       return { requeueAfterMs: NOT_SERVED_REQUEUE_MS };
     }
 
+    const shards = deps.shards;
     const localObjects = deps.manager.informer({
       gvr: types.local.gvr,
       transform: dropManagedFields,
       indexers: { [LOCAL_COPY_INDEX]: localCopyIndex },
+      // sharded: copies of the owned workspaces only (and every object that is no copy)
+      ...(shards ? { filter: shards.ownedOrUnlabelled } : {}),
     });
+    const untrackLocal = shards?.track(localObjects);
     const localNamespaces = deps.manager.informer({ gvr: GVR_NAMESPACES, transform: dropManagedFields });
     let sync: SyncReconciler;
     try {
@@ -208,12 +222,14 @@ export class SyncManager implements Reconciler {
         recorder: deps.recorder,
         log: deps.log.child({ publishedResource: req.name }),
         reportConfigProblem: (field, value, message) => this.addRuntimeProblem(pr, { field, value, message }),
+        ...(shards ? { shards } : {}),
       });
     } catch (err) {
+      untrackLocal?.();
       await deps.manager.releaseInformer(localObjects);
       await deps.manager.releaseInformer(localNamespaces);
       // Invalid templates, regexes or CEL: retrying cannot help until the PR changes.
-      recordReconcilingError(deps.recorder, deps.localClient, pr, err);
+      if (writesStatus) recordReconcilingError(deps.recorder, deps.localClient, pr, err);
       await this.setSyncing(pr, 'False', 'InvalidConfiguration', err, ctx);
       throw new TerminalError(`PublishedResource ${req.name}: ${(err as Error).message}`, { cause: err });
     }
@@ -232,6 +248,7 @@ export class SyncManager implements Reconciler {
         kcpObject: (cluster, namespace, name) => sync.kcpObject(cluster, namespace, name),
         recorder: deps.recorder,
         log: deps.log.child({ publishedResource: req.name }),
+        ...(shards ? { owns: (cluster: string) => shards.owns(cluster) } : {}),
       });
       mirror = { controller: reconciler.setupWithManager(deps.manager), events };
     }
@@ -243,6 +260,7 @@ export class SyncManager implements Reconciler {
       localObjects,
       localNamespaces,
       ...(mirror ? { mirror } : {}),
+      ...(untrackLocal ? { untrackLocal } : {}),
     });
     sync.start();
     deps.log.info(
@@ -337,6 +355,11 @@ export class SyncManager implements Reconciler {
     return undefined;
   }
 
+  /** Whether this replica writes PublishedResource status and events (sharded: the leader only). */
+  private writesStatus(): boolean {
+    return !this.deps.shards || this.deps.shards.isLeader();
+  }
+
   private async setSyncing(
     pr: PublishedResource,
     status: 'True' | 'False',
@@ -344,6 +367,7 @@ export class SyncManager implements Reconciler {
     message: unknown,
     ctx: ReconcileContext,
   ): Promise<void> {
+    if (!this.writesStatus()) return;
     const text = message instanceof Error ? message.message : String(message);
     await updatePublishedResourceStatus(this.deps.localClient, pr, {
       conditions: [{ type: CONDITION_SYNCING, status, reason, message: text }],
