@@ -1,7 +1,8 @@
 /**
  * Micro-benchmark of operator/runtime (not a timed test):
  *  1. work-queue throughput: keys/s through a Controller with 4 workers and a no-op reconciler
- *     (with de-duplication: many adds of fewer distinct keys), plus the bare WorkQueue;
+ *     (with de-duplication: many adds of fewer distinct keys), plus the bare WorkQueue; each with the
+ *     FIFO queue and with the queue fair per cluster (keys spread over 50 clusters);
  *  2. informer cache memory per 10,000 objects listed from a local fake list/watch server, with
  *     and without the dropManagedFields transform.
  * Run: node --expose-gc --import ./hack/lib/ts-hooks.mjs hack/bench/runtime-bench.ts [keys]
@@ -11,6 +12,7 @@ import { Informer, dropManagedFields } from '../../operator/runtime/informer.js'
 import { RestClient } from '../../operator/runtime/client/rest.js';
 import { restClientMetrics } from '../../operator/runtime/client/transport.js';
 import { WorkQueue } from '../../operator/runtime/workqueue.js';
+import { requestKeyCluster } from '../../operator/runtime/reconciler.js';
 import { FakeApiServer } from '../../operator/runtime/testing/fake-apiserver.js';
 import { testRestConfig } from '../../operator/runtime/testing/config.js';
 import type { KubeObject } from '../../operator/runtime/client/types.js';
@@ -18,14 +20,17 @@ import type { KubeObject } from '../../operator/runtime/client/types.js';
 const KEYS = Number(process.argv[2] ?? 200_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-async function controllerThroughput(): Promise<void> {
+const queueKind = (fair: boolean): string => (fair ? 'fair per cluster' : 'FIFO');
+
+async function controllerThroughput(fair: boolean): Promise<void> {
   let reconciled = 0;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const distinct = KEYS / 4;
   const ctl = new Controller({
-    name: 'bench',
+    name: fair ? 'bench-fair' : 'bench',
     workers: 4,
+    ...(fair ? { fairnessKey: requestKeyCluster } : {}),
     reconciler: {
       reconcile: async () => {
         if (++reconciled % 1000 === 0) await new Promise((r) => setImmediate(r)); // let producers run
@@ -49,14 +54,18 @@ async function controllerThroughput(): Promise<void> {
   const secs = (performance.now() - t0) / 1000;
   await ctl.stop({ deadlineMs: 1000 });
   console.log(
-    `controller, 4 workers: ${KEYS} adds of ${distinct} distinct keys -> ${reconciled} reconciles in ${secs.toFixed(2)} s ` +
+    `controller (${queueKind(fair)}), 4 workers: ${KEYS} adds of ${distinct} distinct keys -> ${reconciled} reconciles in ${secs.toFixed(2)} s ` +
       `= ${Math.round(KEYS / secs)} adds/s, ${Math.round(reconciled / secs)} reconciles/s`,
   );
 }
 
-async function bareQueueThroughput(): Promise<void> {
-  const q = new WorkQueue<string>({ name: 'bench-bare', metrics: false });
-  const keys = Array.from({ length: KEYS }, (_, i) => `c|ns/obj-${i}`);
+async function bareQueueThroughput(fair: boolean): Promise<void> {
+  const q = new WorkQueue<string>({
+    name: 'bench-bare',
+    metrics: false,
+    ...(fair ? { fairnessKey: requestKeyCluster } : {}),
+  });
+  const keys = Array.from({ length: KEYS }, (_, i) => `c${i % 50}|ns/obj-${i}`);
   const t0 = performance.now();
   for (const k of keys) q.add(k);
   let n = 0;
@@ -73,7 +82,7 @@ async function bareQueueThroughput(): Promise<void> {
   );
   const secs = (performance.now() - t0) / 1000;
   console.log(
-    `bare WorkQueue (no metrics), 4 consumers: ${n} keys in ${secs.toFixed(2)} s = ${Math.round(n / secs)} keys/s`,
+    `bare WorkQueue (${queueKind(fair)}, no metrics), 4 consumers: ${n} keys in ${secs.toFixed(2)} s = ${Math.round(n / secs)} keys/s`,
   );
 }
 
@@ -197,8 +206,8 @@ async function main(): Promise<void> {
   const mode = process.argv[3];
   if (mode === 'kept' || mode === 'dropped') return memoryChild(mode);
   if (!gc) console.log('(run with --expose-gc for stable memory figures)');
-  await bareQueueThroughput();
-  await controllerThroughput();
+  for (const fair of [false, true]) await bareQueueThroughput(fair);
+  for (const fair of [false, true]) await controllerThroughput(fair);
   console.log(`one object as JSON: ${JSON.stringify(realisticObject(1)).length} bytes`);
   const { execFileSync } = await import('node:child_process');
   for (const m of ['kept', 'dropped']) {

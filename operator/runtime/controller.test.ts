@@ -2,34 +2,11 @@ import { FakeClock } from './clock.js';
 import { Controller } from './controller.js';
 import { metricsRegistry } from './metrics.js';
 import { ItemExponentialFailureRateLimiter } from './ratelimiter.js';
-import { TerminalError, type Request, type Result } from './reconciler.js';
+import { requestKeyCluster, TerminalError, type Request, type Result } from './reconciler.js';
 
 /** Lets pending promise callbacks (worker loop steps) run. */
 async function flush(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-function setup(
-  name: string,
-  behaviour: (req: Request, call: number) => Promise<Result>,
-  workers = 1,
-): { c: Controller; clock: FakeClock; calls: string[] } {
-  const clock = new FakeClock();
-  const calls: string[] = [];
-  let n = 0;
-  const c = new Controller({
-    name,
-    clock,
-    workers,
-    rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
-    reconciler: {
-      reconcile: (req) => {
-        calls.push(`${req.cluster}|${req.namespace}/${req.name}`);
-        return behaviour(req, n++);
-      },
-    },
-  });
-  return { c, clock, calls };
 }
 
 async function metricValue(name: string, labels: Record<string, string>): Promise<number | undefined> {
@@ -38,7 +15,40 @@ async function metricValue(name: string, labels: Record<string, string>): Promis
   return data?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
 }
 
-describe('Controller worker loop', () => {
+/** Every test runs with a FIFO queue and with a queue fair per cluster (the sync controllers'). */
+const modes: [string, ((key: string) => string) | undefined][] = [
+  ['FIFO queue', undefined],
+  ['fair queue per cluster', requestKeyCluster],
+];
+
+describe.each(modes)('Controller worker loop (%s)', (_mode, fairnessKey) => {
+  // Each mode starts from fresh metrics: the tests read counters of controllers they name.
+  beforeAll(() => metricsRegistry.resetMetrics());
+
+  function setup(
+    name: string,
+    behaviour: (req: Request, call: number) => Promise<Result>,
+    workers = 1,
+  ): { c: Controller; clock: FakeClock; calls: string[] } {
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    let n = 0;
+    const c = new Controller({
+      name,
+      clock,
+      workers,
+      rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
+      ...(fairnessKey ? { fairnessKey } : {}),
+      reconciler: {
+        reconcile: (req) => {
+          calls.push(`${req.cluster}|${req.namespace}/${req.name}`);
+          return behaviour(req, n++);
+        },
+      },
+    });
+    return { c, clock, calls };
+  }
+
   it('reconciles an enqueued request with its identity', async () => {
     const { c, calls } = setup('ctl-success', async () => ({}));
     c.start();
@@ -225,5 +235,28 @@ describe('Controller worker loop', () => {
       await Promise.all(ctls.map((c) => c.stop()));
     }
     expect(await active()).toBe(0);
+  });
+});
+
+describe('Controller with a fair queue', () => {
+  it('reconciles a quiet cluster’s request right after the first of a busy cluster’s flood', async () => {
+    const calls: string[] = [];
+    const c = new Controller({
+      name: 'ctl-fair',
+      clock: new FakeClock(),
+      fairnessKey: requestKeyCluster,
+      reconciler: {
+        reconcile: async (req) => {
+          calls.push(`${req.cluster}|${req.name}`);
+          return {};
+        },
+      },
+    });
+    for (let i = 0; i < 100; i++) c.enqueue({ cluster: 'busy', namespace: '', name: `o${i}` });
+    c.enqueue({ cluster: 'quiet', namespace: '', name: 'one' });
+    c.start();
+    await c.stop({ drain: true, deadlineMs: 1000 });
+    expect(calls).toHaveLength(101);
+    expect(calls.slice(0, 2)).toEqual(['busy|o0', 'quiet|one']);
   });
 });

@@ -71,6 +71,11 @@ export interface ControllerOptions {
    * reconcile or requeue. Default: all.
    */
   requestFilter?: (req: Request) => boolean;
+  /**
+   * The tenant of a queue key (e.g. requestKeyCluster: per logical cluster). With it the queue hands
+   * out ready keys round robin over tenants, FIFO within one (workqueue.ts); without it, one FIFO.
+   */
+  fairnessKey?: (key: string) => string;
 }
 
 export interface StopOptions {
@@ -116,6 +121,7 @@ export class Controller {
       name: opts.name,
       clock: this.clock,
       ...(opts.rateLimiter ? { rateLimiter: opts.rateLimiter } : {}),
+      ...(opts.fairnessKey ? { fairnessKey: opts.fairnessKey } : {}),
     });
     for (const result of ['success', 'error', 'requeue', 'requeue_after']) {
       controllerMetrics.total.inc({ controller: this.name, result }, 0);

@@ -6,14 +6,16 @@
  * Reconcile contract (reconciler.ts — read its interface comment):
  *   Reconciler { reconcile(req: Request, ctx: ReconcileContext): Promise<Result> }
  *   Request { cluster; namespace; name }  Result { requeueAfterMs? }  ReconcileContext { signal; log }
- *   TerminalError (no retry), requestKey(req) / parseRequestKey(key) ("cluster|ns/name").
+ *   TerminalError (no retry), requestKey(req) / parseRequestKey(key) ("cluster|ns/name"),
+ *   requestKeyCluster(key) (the cluster part: the tenant of a per-cluster fair queue).
  *
  * Controller (controller.ts): new Controller({ name, reconciler, workers?, rateLimiter?, clock?, log?,
- *   needLeaderElection?, stopDeadlineMs? }); enqueue(req) / enqueueAfter(req, ms) / enqueueKey(cacheKey); start();
+ *   needLeaderElection?, stopDeadlineMs?, fairnessKey? }); enqueue(req) / enqueueAfter(req, ms) / enqueueKey(cacheKey); start();
  *   stop({ drain?, deadlineMs? }). Metrics controller_runtime_*.
  *
  * Work queue (workqueue.ts, ratelimiter.ts, clock.ts): WorkQueue<T> with client-go guarantees
- *   (add, addAfter, addRateLimited, get, done, forget, numRequeues, shutDown, shutDownWithDrain);
+ *   (add, addAfter, addRateLimited, get, done, forget, numRequeues, shutDown, shutDownWithDrain), FIFO or,
+ *   with fairnessKey, round robin over tenants (fair-ready.ts);
  *   defaultControllerRateLimiter (5 ms..1000 s per item, max'ed with 10 qps / burst 100),
  *   ItemExponentialFailureRateLimiter, BucketRateLimiter, MaxOfRateLimiter; Clock, RealClock, FakeClock.
  *

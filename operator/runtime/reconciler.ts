@@ -61,6 +61,15 @@ export function requestKey(req: Request): string {
   return `${req.cluster}|${req.namespace === '' ? '' : req.namespace + '/'}${req.name}`;
 }
 
+/**
+ * The cluster part of a request key (the text before `|`): the tenant of a per-cluster fair queue
+ * (ControllerOptions.fairnessKey). It is the object's logical cluster as its cache keys it.
+ */
+export function requestKeyCluster(key: string): string {
+  const bar = key.indexOf('|');
+  return bar < 0 ? '' : key.slice(0, bar);
+}
+
 /** Inverse of {@link requestKey}. */
 export function parseRequestKey(key: string): Request {
   const bar = key.indexOf('|');

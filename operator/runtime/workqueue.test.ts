@@ -3,23 +3,35 @@ import { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter 
 import { metricsRegistry } from './metrics.js';
 import { WorkQueue } from './workqueue.js';
 
-function newQueue(clock = new FakeClock()): { q: WorkQueue<string>; clock: FakeClock } {
-  const q = new WorkQueue<string>({
-    name: 'test',
-    clock,
-    metrics: false,
-    rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
-  });
-  return { q, clock };
-}
+/**
+ * The queue's guarantees are tested in every ordering mode: FIFO, fair with one tenant for all keys,
+ * and fair with a tenant per key (each mode must behave the same for them). Fairness itself is tested
+ * in workqueue-fair.test.ts.
+ */
+const modes: [string, ((key: string) => string) | undefined][] = [
+  ['FIFO', undefined],
+  ['fair, one tenant', () => 'only'],
+  ['fair, a tenant per key', (key) => key],
+];
 
-async function take(q: WorkQueue<string>): Promise<string> {
-  const r = await q.get();
-  if (r.shutdown) throw new Error('queue shut down');
-  return r.item;
-}
+describe.each(modes)('WorkQueue (%s)', (_mode, fairnessKey) => {
+  function newQueue(clock = new FakeClock()): { q: WorkQueue<string>; clock: FakeClock } {
+    const q = new WorkQueue<string>({
+      name: 'test',
+      clock,
+      metrics: false,
+      rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
+      ...(fairnessKey ? { fairnessKey } : {}),
+    });
+    return { q, clock };
+  }
 
-describe('WorkQueue', () => {
+  async function take(q: WorkQueue<string>): Promise<string> {
+    const r = await q.get();
+    if (r.shutdown) throw new Error('queue shut down');
+    return r.item;
+  }
+
   it('keeps one entry per key while it waits (dedup)', async () => {
     const { q } = newQueue();
     q.add('a');

@@ -1,4 +1,5 @@
 import { realClock, type Clock, type Timer } from './clock.js';
+import { FairReady, Fifo, type ReadyKeys } from './fair-ready.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './ratelimiter.js';
 import {
   registerInFlight,
@@ -16,6 +17,12 @@ export interface WorkQueueOptions<T> {
   rateLimiter?: RateLimiter<T>;
   /** Set false to keep this queue out of the Prometheus metrics (benchmarks, throwaway queues). */
   metrics?: boolean;
+  /**
+   * The tenant of a key. With it, ready keys wait in one FIFO per tenant and are handed out round
+   * robin over the tenants that have ready keys (fair-ready.ts), so a tenant with many ready keys does
+   * not delay another tenant's few. Without it the queue is one FIFO.
+   */
+  fairnessKey?: (item: T) => string;
 }
 
 export type GetResult<T> = { shutdown: false; item: T } | { shutdown: true };
@@ -38,6 +45,9 @@ interface Delayed<T> {
  * - after shutDown() adds are ignored, delayed keys are dropped, ready keys are still handed out and
  *   get() then answers shutdown; shutDownWithDrain() also waits for in-flight keys (with a deadline).
  *
+ * Ready keys are handed out in FIFO order, or, with a fairnessKey, round robin over tenants and FIFO
+ * within a tenant; every guarantee above holds in both modes (only the order of ready keys differs).
+ *
  * Items are compared with ===, so use strings (or other primitives) as keys.
  */
 export class WorkQueue<T> implements InFlightReporter {
@@ -47,9 +57,8 @@ export class WorkQueue<T> implements InFlightReporter {
   private readonly rateLimiter: RateLimiter<T>;
   private readonly metricsOn: boolean;
 
-  // Ready keys in FIFO order; head is the index of the next one (amortised O(1) pops).
-  private ready: T[] = [];
-  private head = 0;
+  // Ready keys in hand-out order (FIFO, or fair over tenants); each at most once (the dirty set).
+  private readonly ready: ReadyKeys<T>;
   private readonly dirty = new Set<T>();
   private readonly processing = new Map<T, number>(); // key -> processing start (ms)
   private readonly addedAt = new Map<T, number>(); // key -> time it became ready (queue duration)
@@ -67,6 +76,7 @@ export class WorkQueue<T> implements InFlightReporter {
     this.clock = opts.clock ?? realClock;
     this.rateLimiter = opts.rateLimiter ?? defaultControllerRateLimiter<T>(this.clock);
     this.metricsOn = opts.metrics ?? true;
+    this.ready = opts.fairnessKey ? new FairReady<T>(opts.fairnessKey) : new Fifo<T>();
     if (this.metricsOn) registerInFlight(this);
   }
 
@@ -76,7 +86,7 @@ export class WorkQueue<T> implements InFlightReporter {
 
   /** Number of keys ready to be handed out (workqueue_depth). */
   len(): number {
-    return this.ready.length - this.head;
+    return this.ready.size;
   }
 
   /** Number of keys waiting for a delay to pass. */
@@ -143,7 +153,7 @@ export class WorkQueue<T> implements InFlightReporter {
 
   private tryGet(): GetResult<T> | undefined {
     if (this.len() > 0) {
-      const item = this.popReady();
+      const item = this.ready.shift();
       const now = this.clock.now();
       this.processing.set(item, now);
       this.dirty.delete(item);
@@ -191,13 +201,10 @@ export class WorkQueue<T> implements InFlightReporter {
 
   /** Drops every ready key (used when a controller is stopped without draining). */
   discardReady(): void {
-    for (let i = this.head; i < this.ready.length; i++) {
-      const k = this.ready[i] as T;
+    this.ready.clear((k) => {
       this.dirty.delete(k);
       this.addedAt.delete(k);
-    }
-    this.ready = [];
-    this.head = 0;
+    });
   }
 
   /**
@@ -257,16 +264,6 @@ export class WorkQueue<T> implements InFlightReporter {
     this.ready.push(item);
     this.addedAt.set(item, this.clock.now());
     this.wakeGetters();
-  }
-
-  private popReady(): T {
-    const item = this.ready[this.head] as T;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.head);
-      this.head = 0;
-    }
-    return item;
   }
 
   private wakeGetters(): void {

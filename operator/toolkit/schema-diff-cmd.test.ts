@@ -2,36 +2,14 @@ import { stringify } from 'yaml';
 import { apiResourceSchemaName, buildAPIResourceSchema } from '../engine/schema/ars.js';
 import { projectCRD } from '../engine/schema/projection.js';
 import { stripRealCRD } from '../engine/schema/source-schema.js';
+import { crontabCRD } from '../engine/schema/testing/crontab-crd.js';
 import type { CustomResourceDefinition } from '../engine/schema/types.js';
 import { runSchemaDiffCommand } from './schema-diff-cmd.js';
 
 type Obj = Record<string, any>;
 
 const crd = (specProps: Obj): CustomResourceDefinition =>
-  ({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'crontabs.example.com', resourceVersion: '7', uid: 'x' },
-    spec: {
-      group: 'example.com',
-      names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', listKind: 'CronTabList' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: specProps } },
-            },
-          },
-        },
-      ],
-    },
-  }) as CustomResourceDefinition;
+  crontabCRD({ specProps, metadata: { resourceVersion: '7', uid: 'x' } });
 
 const pr = (policy?: string) => ({
   apiVersion: 'syncagent.kcp.io/v1alpha1',

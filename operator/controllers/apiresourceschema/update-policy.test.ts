@@ -3,6 +3,7 @@
 // like in the agent: the CRD is changed compatibly and breakingly, and the test looks at which schema
 // the PublishedResource's status names, which schemas exist in kcp, the condition and the events.
 import type { PublishedResource } from '../../apis/v1alpha1/types.js';
+import { crontabCRD } from '../../engine/schema/testing/crontab-crd.js';
 import { GVR_CRDS } from '../../kcp/resources.js';
 import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
 import { RestClient } from '../../runtime/client/rest.js';
@@ -18,30 +19,8 @@ import { APIResourceSchemaReconciler } from './controller.js';
 type Obj = Record<string, any>;
 
 /** The CronTab CRD whose v1 spec has the given properties. */
-const crd = (specProps: Obj, resourceVersion?: string) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'crontabs.example.com', ...(resourceVersion ? { resourceVersion } : {}) },
-  spec: {
-    group: 'example.com',
-    names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', listKind: 'CronTabList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', properties: specProps } },
-          },
-        },
-      },
-    ],
-  },
-});
+const crd = (specProps: Obj, resourceVersion?: string) =>
+  crontabCRD({ specProps, ...(resourceVersion ? { metadata: { resourceVersion } } : {}) });
 
 const V1_FIELDS = { cronSpec: { type: 'string' }, image: { type: 'string' } };
 

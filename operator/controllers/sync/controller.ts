@@ -52,7 +52,13 @@ import type { EventRecorder } from '../../runtime/events.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
-import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
+import {
+  requestKeyCluster,
+  type ReconcileContext,
+  type Reconciler,
+  type Request,
+  type Result,
+} from '../../runtime/reconciler.js';
 import { ensureNamespaceViaAPI, runObjectSync, type Collision } from './object-sync.js';
 import { OnboardingReconciler } from './onboarding.js';
 import { NamespaceMetadataSync } from './namespace-metadata.js';
@@ -239,6 +245,7 @@ export class SyncReconciler implements Reconciler {
       this.onboarding = { manager, controller };
     }
     const shards = deps.shards;
+    // Fair per workspace: one workspace's burst of objects does not hold up another's.
     const controller = controllerManagedBy(manager)
       .named(syncControllerName(deps.pr.metadata.name))
       .for(this.remote, {
@@ -259,6 +266,7 @@ export class SyncReconciler implements Reconciler {
         workers: deps.workers ?? 4,
         log: deps.log,
         stopDeadlineMs: STOP_DEADLINE_MS,
+        fairnessKey: requestKeyCluster,
         // the request's cluster is the cache key's (kcp's annotation or the agent's own label), never
         // a consumer's claim
         ...(shards

@@ -16,6 +16,7 @@ import type { KubeObject } from '../../runtime/client/types.js';
 import { eventGVR, EventRecorder } from '../../runtime/events.js';
 import { Informer } from '../../runtime/informer.js';
 import { silentLogger } from '../../runtime/log.js';
+import { Manager } from '../../runtime/manager.js';
 import { testRestConfig } from '../../runtime/testing/config.js';
 import { FakeObjectServer, type ServedResource } from '../../runtime/testing/fake-multi.js';
 import { waitUntil } from '../../runtime/testing/wait.js';
@@ -166,7 +167,17 @@ async function environment(burst = 25) {
     await kcp.stop();
     await service.stop();
   };
-  return { localClient, copy1, copy2, unrelated, providerEvent, reconcileEvent, consumerEvents, stop };
+  return {
+    localClient,
+    mirror,
+    copy1,
+    copy2,
+    unrelated,
+    providerEvent,
+    reconcileEvent,
+    consumerEvents,
+    stop,
+  };
 }
 
 describe('EventMirrorReconciler', () => {
@@ -226,6 +237,28 @@ describe('EventMirrorReconciler', () => {
       expect(ws1.map((e) => e.reason)).toEqual(['BackOff']);
       expect((await env.consumerEvents('ws2')).map((e) => e.reason)).toEqual(['Other']);
     } finally {
+      await env.stop();
+    }
+  });
+
+  it('hands out the events of a quiet workspace’s namespace between those of a busy one', async () => {
+    const env = await environment();
+    const manager = new Manager({ client: env.localClient, log: silentLogger() });
+    const controller = env.mirror.setupWithManager(manager); // not started: keys stay queued
+    try {
+      for (let i = 0; i < 500; i++) controller.enqueue({ cluster: '', namespace: 'ws1', name: `e${i}` });
+      controller.enqueue({ cluster: '', namespace: 'ws2', name: 'quiet' });
+      const order: string[] = [];
+      while (controller.queue.len() > 0) {
+        const next = await controller.queue.get();
+        if (next.shutdown) break;
+        order.push(next.item);
+        controller.queue.done(next.item);
+      }
+      expect(order).toHaveLength(501);
+      expect(order.slice(0, 2)).toEqual(['|ws1/e0', '|ws2/quiet']);
+    } finally {
+      await manager.removeController(controller);
       await env.stop();
     }
   });

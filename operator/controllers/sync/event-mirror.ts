@@ -25,7 +25,13 @@ import { eventGVR, type EventRecorder } from '../../runtime/events.js';
 import type { Informer, InformerOptions } from '../../runtime/informer.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Manager } from '../../runtime/manager.js';
-import type { ReconcileContext, Reconciler, Request, Result } from '../../runtime/reconciler.js';
+import {
+  parseRequestKey,
+  type ReconcileContext,
+  type Reconciler,
+  type Request,
+  type Result,
+} from '../../runtime/reconciler.js';
 import type { SyncTypes } from './sync-types.js';
 
 export const EVENT_MIRROR_CONTROLLER_NAME = 'syncagent-events';
@@ -117,11 +123,20 @@ export class EventMirrorReconciler implements Reconciler {
 
   setupWithManager(manager: Manager): Controller {
     const { deps } = this;
+    // Events live on the service cluster, so their keys name no workspace; the namespace of the copy
+    // they are about stands for it (one per workspace with the usual naming), so that one workspace's
+    // burst of events does not hold up another's.
+    const tenant = (key: string): string => parseRequestKey(key).namespace;
     return controllerManagedBy(manager)
       .named(`${EVENT_MIRROR_CONTROLLER_NAME}/${deps.pr.metadata.name}`)
       .for(deps.events, { description: `events about ${deps.types.local.kind} copies` })
       .reads(deps.localObjects)
-      .withOptions({ workers: 2, log: deps.log, ...(deps.owns ? { needLeaderElection: false } : {}) })
+      .withOptions({
+        workers: 2,
+        log: deps.log,
+        fairnessKey: tenant,
+        ...(deps.owns ? { needLeaderElection: false } : {}),
+      })
       .complete(this);
   }
 

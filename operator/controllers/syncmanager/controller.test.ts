@@ -2,6 +2,7 @@
 // PublishedResource with a schema starts its sync controller (which then syncs objects), a spec
 // change restarts it, and disabling or deleting the PublishedResource stops it. Assertions look at the
 // objects the servers hold and at which controllers run.
+import { crontabCRD } from '../../engine/schema/testing/crontab-crd.js';
 import { GVR_CRDS, GVR_SECRETS } from '../../kcp/resources.js';
 import { FakeKcp } from '../../kcp/testing/fake-kcp.js';
 import type { GVR } from '../../runtime/client/paths.js';
@@ -21,26 +22,6 @@ type Obj = Record<string, any>;
 
 const CRONTABS: GVR = { group: 'example.com', version: 'v1', resource: 'crontabs' };
 const CRONTAB_RESOURCE: ServedResource = { ...CRONTABS, kind: 'CronTab', namespaced: true, status: true };
-const CRONTAB_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'crontabs.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', listKind: 'CronTabList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
-
 /** The servers and a running Manager with the SyncManager; the one place that constructs it. */
 async function environment() {
   const kcp = new FakeKcp({ serve: [CRONTAB_RESOURCE] });
@@ -57,7 +38,7 @@ async function environment() {
   );
   await service.start();
   const localClient = new RestClient(testRestConfig(service.url));
-  await localClient.create(GVR_CRDS, CRONTAB_CRD);
+  await localClient.create(GVR_CRDS, crontabCRD());
   const vw = await kcp.virtualWorkspaces(['ws1']);
   const log = silentLogger();
   const manager = new Manager({ client: localClient, log });
