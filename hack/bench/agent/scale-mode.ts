@@ -92,7 +92,8 @@ export function phaseModeLimitMinutes(own: string[]): number {
 
 export async function runPhaseMode(own: string[], extraAgentFlags: string[]): Promise<void> {
   const o = phaseOptions(own);
-  const outDir = path.join(REPO_ROOT, '.artifacts', 'bench');
+  // BENCH_OUT_DIR lets two runs share a work tree without overwriting each other's logs and results.
+  const outDir = path.resolve(REPO_ROOT, process.env.BENCH_OUT_DIR ?? path.join('.artifacts', 'bench'));
   mkdirSync(outDir, { recursive: true });
   const started = new Date().toISOString();
   const loadStart = loadAverage();
