@@ -30,7 +30,7 @@ export async function createConsumerWorkspaces(
   n: number,
   concurrency: number,
   say: (m: string) => void,
-  limitMs = 120_000 + n * 2_000,
+  limitMs = 600_000 + n * 3_000,
 ): Promise<ConsumerWorkspaces> {
   const names = Array.from({ length: n }, (_, i) => `ws-${i}`);
   const index = new Map(names.map((name, i) => [name, i]));
