@@ -24,7 +24,8 @@ export class ShardScope {
   private readonly shards: WorkspaceShards;
   private readonly leader: () => boolean;
   private readonly hooks = new Set<RevokeHook>();
-  private readonly caches = new Set<Refilterable>();
+  /** Tracked caches with how many users track each (shared informers are tracked by every user). */
+  private readonly caches = new Map<Refilterable, number>();
 
   constructor(shards: WorkspaceShards, isLeader: () => boolean) {
     this.shards = shards;
@@ -33,11 +34,11 @@ export class ShardScope {
     // still running must not find its copy gone from the cache (it would create it again).
     shards.onRevoke(async (isRevoked) => {
       await Promise.all([...this.hooks].map((h) => h(isRevoked)));
-      await Promise.all([...this.caches].map((c) => c.refilter({ relist: false })));
+      await Promise.all([...this.caches.keys()].map((c) => c.refilter({ relist: false })));
     });
     // Gained workspaces: their objects enter the caches (a relist; unchanged objects cause no event).
     shards.onActivate(() => {
-      for (const c of this.caches) void c.refilter();
+      for (const c of this.caches.keys()) void c.refilter();
     });
   }
 
@@ -69,7 +70,14 @@ export class ShardScope {
 
   /** A cache to refilter when the owned workspaces change. Returns unregister. */
   track(cache: Refilterable): () => void {
-    this.caches.add(cache);
-    return () => this.caches.delete(cache);
+    this.caches.set(cache, (this.caches.get(cache) ?? 0) + 1);
+    let tracked = true;
+    return () => {
+      if (!tracked) return;
+      tracked = false;
+      const n = (this.caches.get(cache) ?? 1) - 1;
+      if (n > 0) this.caches.set(cache, n);
+      else this.caches.delete(cache);
+    };
   }
 }

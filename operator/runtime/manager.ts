@@ -308,6 +308,8 @@ export class Manager {
     }
     for (const { informer } of this.informers.values()) informer.start();
     for (const r of this.runnables) if (r.needLeaderElection === false) void r.start(this.abort.signal);
+    // Controllers that run on every replica start now; the others when this replica leads.
+    for (const e of this.controllers) if (!e.controller.needLeaderElection) void this.startController(e);
     if (this.elector) {
       void this.elector.run(this.abort.signal, {
         onStartedLeading: () => {

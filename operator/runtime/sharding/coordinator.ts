@@ -216,11 +216,17 @@ export class ShardCoordinator {
     shardMetrics.members.set(target.view.length);
     const owned = this.known().filter((k) => this.owns(k));
     shardMetrics.owned.set(owned.length);
+    // one line per activation; the owned clusters only at debug level (they may be many)
     this.log.info(
-      { identity: this.identity, view: target.view, owned: owned.length, handoverSeconds: seconds },
+      {
+        identity: this.identity,
+        view: target.view,
+        owned: owned.length,
+        handoverSeconds: seconds,
+        ...(this.log.isLevelEnabled('debug') ? { clusters: owned } : {}),
+      },
       'Shard view active',
     );
-    this.log.debug({ identity: this.identity, view: target.view, clusters: owned }, 'Shard view active');
     for (const l of this.activateListeners) {
       try {
         l(gained, target.view);
@@ -256,11 +262,7 @@ export class ShardCoordinator {
         await this.fence('in-flight work on revoked workspaces did not finish within the renew deadline');
       return false;
     }
-    this.log.info({ identity: this.identity, count: keys.length }, 'Shard workspaces released');
-    this.log.debug(
-      { identity: this.identity, count: keys.length, clusters: keys },
-      'Shard workspaces released',
-    );
+    this.logReleased(keys);
     return true;
   }
 
@@ -275,7 +277,7 @@ export class ShardCoordinator {
     shardMetrics.fenced.set(1);
     shardMetrics.members.set(0);
     shardMetrics.owned.set(0);
-    this.log.error({ identity: this.identity, reason }, 'Shard fenced');
+    this.log.info({ identity: this.identity, reason }, 'Shard fenced');
     const keys = this.known().filter((k) => ownsIn(before, k, this.identity));
     const deadline = new AbortController();
     await Promise.race([
@@ -283,7 +285,19 @@ export class ShardCoordinator {
       sleep(this.clock, this.opts.renewDeadlineMs, deadline.signal).catch(() => undefined),
     ]);
     deadline.abort();
-    this.log.info({ identity: this.identity, count: keys.length }, 'Shard workspaces released');
+    this.logReleased(keys);
+  }
+
+  /** Logged once the work on the released workspaces finished (the clusters only at debug level). */
+  private logReleased(keys: string[]): void {
+    this.log.info(
+      {
+        identity: this.identity,
+        count: keys.length,
+        ...(this.log.isLevelEnabled('debug') ? { clusters: keys } : {}),
+      },
+      'Shard workspaces released',
+    );
   }
 
   private setOwnership(o: Ownership): void {
