@@ -405,9 +405,13 @@ async function handover(
   );
 
   const live = replicas.slice(1);
+  const WRITE_VERBS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  const count = (text: string, host: string, method: string) => {
+    const v = metricSum(text, 'rest_client_requests_total', { method, host });
+    return Number.isFinite(v) ? v : 0;
+  };
   const writes = (text: string, host: string) =>
-    ['POST', 'PUT', 'PATCH', 'DELETE']
-      .map((m) => metricSum(text, 'rest_client_requests_total', { method: m, host }))
+    WRITE_VERBS.map((m) => metricSum(text, 'rest_client_requests_total', { method: m, host }))
       .filter(Number.isFinite)
       .reduce((a, b) => a + b, 0);
   const reconciles = (text: string) => {
@@ -441,6 +445,8 @@ async function handover(
     serviceWrites: delta((t) => writes(t, svcHost)),
     kcpWrites: delta((t) => writes(t, kcpHost)),
     reconciles: delta(reconciles),
+    // By verb, because the PUTs include every replica's member Lease renewal (one per retry period).
+    serviceWritesByVerb: Object.fromEntries(WRITE_VERBS.map((m) => [m, delta((t) => count(t, svcHost, m))])),
   };
   say(
     `handover: replacement joined (all see ${all3.length} members) after ${joined.toFixed(1)} s; during the rebalance + 15 s: ${rebalance.serviceWrites} service writes, ${rebalance.kcpWrites} kcp writes, ${rebalance.reconciles} reconciles`,

@@ -47,7 +47,13 @@ export interface ScaleResult {
     killToAllProbesSyncedSeconds: number;
     killToKilledReplicasProbesSyncedSeconds?: number | undefined;
     probeLatency: LatencySummary;
-    rebalance: { joinedSeconds: number; serviceWrites: number; kcpWrites: number; reconciles: number };
+    rebalance: {
+      joinedSeconds: number;
+      serviceWrites: number;
+      kcpWrites: number;
+      reconciles: number;
+      serviceWritesByVerb?: Record<string, number>;
+    };
   };
   fairness?: FairnessResult;
   floor?: FloorResult;
@@ -93,7 +99,13 @@ export function scaleMarkdown(r: ScaleResult, seriesNames: string[]): string {
     lines.push(
       `| handover: SIGKILL ${h.killed}, then a probe in each of ${h.probes} workspaces | all synced ${h.killToAllProbesSyncedSeconds.toFixed(1)} s after the kill${h.killToKilledReplicasProbesSyncedSeconds !== undefined ? `; the ${h.ownedByKilled} workspaces of the killed replica: ${h.killToKilledReplicasProbesSyncedSeconds.toFixed(1)} s` : ''}; ${h.probesMissing} missing |`,
       `| rebalance: replacement started → every replica sees it | ${h.rebalance.joinedSeconds.toFixed(1)} s |`,
-      `| rebalance (until 15 s after): writes / reconciles, all replicas | service ${h.rebalance.serviceWrites}, kcp ${h.rebalance.kcpWrites} / ${h.rebalance.reconciles} reconciles |`,
+      `| rebalance (until 15 s after): writes / reconciles, all replicas | service ${h.rebalance.serviceWrites}${
+        h.rebalance.serviceWritesByVerb
+          ? ` (${Object.entries(h.rebalance.serviceWritesByVerb)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}; the PUTs include the member Lease renewals)`
+          : ''
+      }, kcp ${h.rebalance.kcpWrites} / ${h.rebalance.reconciles} reconciles |`,
     );
   }
   if (fl) {
