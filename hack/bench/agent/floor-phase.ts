@@ -172,7 +172,9 @@ export async function runFloor(
       `floor: ${created} objects synced-like-the-agent in ${burstSeconds.toFixed(1)} s = ${(created / burstSeconds).toFixed(0)}/s`,
     );
 
-    // Latency at a steady rate: each object handled as soon as its create was answered.
+    // Latency at a steady rate: each object handled as soon as its create was answered. A pause first,
+    // so kcp has absorbed the burst (its Events included), as the agent's 20/s phase follows a pause.
+    await sleep(10_000);
     const steady = objects('floor-steady', steadyN);
     const samples: number[] = [];
     const ts = performance.now();
