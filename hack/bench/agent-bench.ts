@@ -25,7 +25,9 @@ import { renderCdfPng } from './agent/png.js';
 import { fmt, markdown, type BenchResult, type RepResult } from './agent/report.js';
 import { cpuSeconds, loadAverage, rssDetail, rssMiB } from './agent/proc.js';
 import { rotateSecrets, setUpRelated } from './agent/related-phase.js';
+import { PHASE_MODE_FLAGS, phaseModeLimitMinutes, runPhaseMode } from './agent/scale-mode.js';
 import { seededPermutation, seededRandom, spread, summarize, type LatencySummary } from './agent/stats.js';
+import { runTailPhases, tailMarkdown } from './agent/tail-phases.js';
 import { watchCollection, type Watcher } from './agent/watch.js';
 
 // ---- options -------------------------------------------------------------------------------------
@@ -38,6 +40,8 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? own[i + 1] : undefined;
 };
 const quick = own.includes('--quick');
+/** --scale, --fairness, --floor: the phase modes of hack/bench/agent/scale-mode.ts (their own world). */
+const phaseMode = own.some((f) => PHASE_MODE_FLAGS.includes(f));
 const agentCommand = opt('--agent-command') ?? process.env.BENCH_AGENT_COMMAND;
 /**
  * `--fill-only`: warm-up, idle figures, then straight to the 10,000-object fill and its figures (memory
@@ -473,12 +477,26 @@ async function main(): Promise<void> {
       `rep ${r + 1}: related Secret rotation service → kcp at ${RELATED_RATE}/s: ${fmt(relatedPerRep[r]!)}`,
     );
   }
-  const loadEnd = loadAverage();
   // The agent's whole /metrics page at the end (reconcile/queue/request histograms explain the figures).
   writeFileSync(
     path.join(outDir, 'agent-metrics.txt'),
     await (await fetch(`http://127.0.0.1:${agent.metricsPort}/metrics`)).text(),
   );
+  // Fairness (full mode) and the floor (agent stopped) last: they change none of the figures above.
+  const tail = await runTailPhases({
+    fairness: !quick,
+    kcp: kcp!,
+    provider,
+    svc: svc!,
+    stopAgent: stopAgent!,
+    say,
+  });
+  if (tail.fairness) {
+    samples['quiet tenant alone'] = tail.fairness.samples.alone;
+    samples['quiet tenant during the flood'] = tail.fairness.samples.duringFlood;
+  }
+  if (tail.floor) samples[`floor at ${tail.floor.steady.rate}/s`] = tail.floor.samples;
+  const loadEnd = loadAverage();
 
   // ---- report ------------------------------------------------------------------------------------
   const med = (f: (r: RepResult) => number) => spread(repResults.map(f));
@@ -530,7 +548,7 @@ async function main(): Promise<void> {
     },
   ].map((t) => ({ ...t, verdict: verdict(t.ok) }));
 
-  const result: BenchResult = {
+  const result: BenchResult & typeof tail = {
     started,
     finished: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -561,6 +579,7 @@ async function main(): Promise<void> {
     failedObjects: [...tracks.values()].filter((t) => t.failed).length,
     repetitionsDetail: repResults,
     targets,
+    ...tail,
     /** Every latency sample in ms (0.1 ms resolution), all repetitions, for re-plotting. */
     samples: Object.fromEntries(
       Object.entries(samples).map(([k, v]) => [k, v.map((x) => Math.round(x * 10) / 10)]),
@@ -572,18 +591,24 @@ async function main(): Promise<void> {
     path.join(outDir, 'latency-cdf.png'),
     renderCdfPng(seriesNames.map((n) => ({ samples: samples[n]! }))),
   );
-  const md = markdown(result, seriesNames);
+  const md =
+    markdown(result, seriesNames) +
+    tailMarkdown(
+      tail,
+      burstS.median > 0 ? BURST_N / burstS.median : Number.NaN,
+      samples[`spec-down ${RATES[0]!.rate}/s`] ?? [],
+    );
   writeFileSync(path.join(outDir, 'result.md'), md);
   console.log('\n' + md);
   say(`wrote ${path.relative(REPO_ROOT, outDir)}/result.json, result.md, latency-cdf.png`);
 }
 
-const HARD_LIMIT_MS = (quick ? 20 : 90) * 60_000;
+const HARD_LIMIT_MS = (phaseMode ? phaseModeLimitMinutes(own) : quick ? 20 : 90) * 60_000;
 const hardLimit = setTimeout(() => {
   say(`time limit of ${HARD_LIMIT_MS / 60_000} min exceeded; stopping`);
   process.exit(2);
 }, HARD_LIMIT_MS);
-main()
+(phaseMode ? runPhaseMode(own, extraAgentFlags) : main())
   .catch((err) => {
     console.error(err);
     process.exitCode = 1;

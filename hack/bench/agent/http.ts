@@ -14,7 +14,7 @@ export function jsonClient(creds: Credentials, maxSockets = 32, timeoutMs = 30_0
   const base = new URL(creds.server);
   return {
     send(method, path, body, contentType = 'application/json') {
-      const payload = JSON.stringify(body);
+      const payload = body === undefined ? '' : JSON.stringify(body);
       const headers: Record<string, string> = {
         Accept: 'application/json',
         'Content-Type': contentType,

@@ -12,8 +12,11 @@ export const SERIES_COLOURS: Rgb[] = [
   [255, 127, 14],
   [148, 103, 189],
   [140, 86, 75],
+  [23, 190, 207],
+  [127, 127, 127],
+  [188, 189, 34],
 ];
-export const COLOUR_NAMES = ['blue', 'red', 'green', 'orange', 'purple', 'brown'];
+export const COLOUR_NAMES = ['blue', 'red', 'green', 'orange', 'purple', 'brown', 'cyan', 'grey', 'olive'];
 
 // 3x5 glyphs, one row per string (bit 2 = left column).
 const GLYPHS: Record<string, number[]> = {
