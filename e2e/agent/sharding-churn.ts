@@ -3,6 +3,7 @@
 // counts how often each copy was written, so the test can tell lost, duplicated, orphaned and
 // over-written objects apart without trusting the agent's own view.
 import type { RestClient, WatchEvent } from '../world/rest.js';
+import { waitFor } from '../world/wait.js';
 import { CRONTABS } from './helpers.js';
 
 const REMOTE_CLUSTER = 'syncagent.kcp.io/remote-object-cluster';
@@ -141,7 +142,13 @@ export interface CopyHistory {
  */
 export async function watchCopies(service: RestClient) {
   const history = new Map<string, CopyHistory>();
-  const list = await service.list('/apis/example.com/v1/crontabs');
+  // Right after the CRD is established the apiserver may still answer 429 "storage is
+  // (re)initializing" for a moment: wait for the first list to succeed.
+  const list = await waitFor(() => service.list('/apis/example.com/v1/crontabs'), {
+    description: 'the service cluster to list CronTabs',
+    timeoutMs: 60_000,
+    intervalMs: 500,
+  });
   const onEvent = (ev: WatchEvent) => {
     if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') return;
     const cluster = ev.object.metadata.labels?.[REMOTE_CLUSTER];
