@@ -60,8 +60,9 @@ export function startSharding(deps: ShardingDeps): ShardScope {
     knownKeys: () => vw.engagedClusters(),
   });
   const scope = new ShardScope(coordinator, () => manager.isLeader());
-  // kcp-side caches keep what the controllers process (gained workspaces once the service side is ready)
-  vw.clusterFilter = (cluster) => scope.owns(cluster);
+  // kcp-side caches keep what the controllers process (gained workspaces once the service side is
+  // ready), and revoked ones until the work in flight on them finished
+  vw.clusterFilter = scope.cachesKeep;
   scope.track(vw, 'kcp');
   const stop = new AbortController();
   let running: Promise<void> | undefined;

@@ -39,6 +39,25 @@ describe('ShardScope', () => {
     expect(order).toEqual(['in-flight done', 'refilter relist=false', 'refilter relist=true']);
   });
 
+  it('caches keep a revoked workspace until the work in flight on it finished', async () => {
+    const f = fakeShards();
+    const scope = new ShardScope(f.shards, () => false);
+    const copy = { metadata: { labels: { 'syncagent.kcp.io/remote-object-cluster': 'ws1' } } };
+    let finish!: () => void;
+    scope.onRevoke(() => new Promise<void>((r) => (finish = r)));
+    f.owned.delete('ws1'); // the coordinator no longer owns it from the start of the revoke
+    const revoked = f.revoke((k) => k === 'ws1');
+    await Promise.resolve();
+    expect(scope.owns('ws1')).toBe(false); // nothing new is processed
+    expect(scope.cachesKeep('ws1')).toBe(true); // but a watch event does not drop it from the cache
+    expect(scope.ownedOrUnlabelled(copy)).toBe(true);
+    expect(scope.cachesKeep('ws2')).toBe(false);
+    finish();
+    await revoked;
+    expect(scope.cachesKeep('ws1')).toBe(false);
+    expect(scope.ownedOrUnlabelled(copy)).toBe(false);
+  });
+
   it('a gained workspace is owned once the service side is refreshed; the kcp side is refreshed after', async () => {
     const f = fakeShards();
     const scope = new ShardScope(f.shards, () => false);

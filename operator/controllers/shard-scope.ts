@@ -31,6 +31,8 @@ export class ShardScope {
   private readonly caches = new Map<Refilterable, { side: CacheSide; users: number }>();
   /** Workspaces gained by an activation whose service-side caches are still being refreshed. */
   private gaining: ((cluster: string) => boolean) | undefined;
+  /** Workspaces being revoked whose in-flight work has not finished: the caches still keep them. */
+  private releasing: ((cluster: string) => boolean) | undefined;
   private activation = 0;
 
   constructor(shards: WorkspaceShards, isLeader: () => boolean) {
@@ -38,8 +40,16 @@ export class ShardScope {
     this.leader = isLeader;
     // Caches are narrowed only after the in-flight work on revoked workspaces finished: a reconcile
     // still running must not find its copy gone from the cache (it would create it again).
+    // Until then the cache filters keep the revoked workspaces too (cachesKeep), so a watch event
+    // arriving meanwhile (e.g. of the running reconcile's own write) does not drop an object from under it.
     shards.onRevoke(async (isRevoked) => {
-      await Promise.all([...this.hooks].map((h) => h(isRevoked)));
+      const earlier = this.releasing;
+      this.releasing = earlier ? (c) => earlier(c) || isRevoked(c) : isRevoked;
+      try {
+        await Promise.all([...this.hooks].map((h) => h(isRevoked)));
+      } finally {
+        this.releasing = earlier;
+      }
       await Promise.all(this.tracked().map((c) => c.refilter({ relist: false })));
     });
     shards.onActivate((gained) => void this.gain(gained));
@@ -53,6 +63,12 @@ export class ShardScope {
     return this.shards.owns(cluster) && !this.gaining?.(cluster);
   }
 
+  /**
+   * Filter of the kcp-side caches: the workspaces processed now, plus those being revoked until their
+   * in-flight work finished.
+   */
+  readonly cachesKeep = (cluster: string): boolean => this.owns(cluster) || !!this.releasing?.(cluster);
+
   /** Work tied to no workspace (PublishedResource status and events) is done by the leader only. */
   isLeader(): boolean {
     return this.leader();
@@ -65,7 +81,7 @@ export class ShardScope {
    */
   readonly ownedOrUnlabelled = (obj: ObjectWithMeta): boolean => {
     const cluster = obj.metadata?.labels?.[LABEL_REMOTE_CLUSTER];
-    return cluster === undefined || this.shards.owns(cluster);
+    return cluster === undefined || this.shards.owns(cluster) || !!this.releasing?.(cluster);
   };
 
   /** Registers work to finish on revoked workspaces: hook resolves once it has. Returns unregister. */
