@@ -97,6 +97,10 @@ describe('ShardCoordinator (3 members, in-memory API server, fake clock)', () =>
     }
   }
 
+  async function eventLoopTurns(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  }
+
   /** One retry period: time moves, every running member ticks once; safety after each tick. */
   async function period(n = 1): Promise<void> {
     for (let i = 0; i < n; i++) {
@@ -106,7 +110,9 @@ describe('ShardCoordinator (3 members, in-memory API server, fake clock)', () =>
         const tick = m.coordinator.tick();
         const done = await Promise.race([
           tick.then(() => true),
-          new Promise<boolean>((r) => setTimeout(() => r(false), 200)),
+          // a tick is pending when it waits for blocked work; counted in event-loop turns, not
+          // milliseconds, so a loaded machine does not make a finished tick look pending
+          eventLoopTurns(200).then(() => false),
         ]);
         if (!done) m.pending = tick.finally(() => (m.pending = undefined));
         checkSafety(`t=${clock.now()} after ${m.id}`);
