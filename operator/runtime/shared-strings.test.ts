@@ -66,6 +66,16 @@ describe('StringTable', () => {
     expect(t.size()).toBe(1);
   });
 
+  it('survives a consumer object nested 100,000 levels deep (it stops at a depth limit)', () => {
+    // JSON.parse accepts such nesting; a recursive walk to the bottom overflowed the stack and made
+    // the informer's list of the whole type fail (e2e/security/poison-objects.e2e.ts)
+    const text = '{"a":'.repeat(100_000) + '"x"' + '}'.repeat(100_000);
+    const deep = JSON.parse(text) as { a: unknown };
+    const table = new StringTable();
+    expect(() => table.shareValues({ metadata: { namespace: 'ns' }, spec: deep })).not.toThrow();
+    expect(table.size()).toBe(1); // "ns"; nothing below the depth limit
+  });
+
   it('leaves frozen objects alone', () => {
     const t = new StringTable();
     const obj = Object.freeze({ kind: 'Frozen', spec: { x: 'y' } });

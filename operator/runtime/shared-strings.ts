@@ -11,6 +11,11 @@
  * fields are not looked up at all, so they do not push the repeated ones out.
  */
 const MAX_LENGTH = 64;
+/**
+ * Deeper values are left alone: the walk is recursive, and a consumer's object may nest thousands of
+ * levels (the repeated strings worth sharing are near the top: metadata, apiVersion, spec fields).
+ */
+const MAX_DEPTH = 32;
 const TABLE_SIZE = 4096;
 /** metadata fields that are unique per object: sharing them cannot save anything. */
 const UNIQUE_METADATA = new Set(['uid', 'resourceVersion', 'name', 'generateName', 'selfLink']);
@@ -42,17 +47,17 @@ export class StringTable {
    * copies and returns it. Frozen objects are left as they are.
    */
   shareValues<T>(obj: T): T {
-    this.walk(obj, false);
+    this.walk(obj, false, 0);
     return obj;
   }
 
-  private walk(value: unknown, isMetadata: boolean): void {
-    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  private walk(value: unknown, isMetadata: boolean, depth: number): void {
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value) || depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (typeof v === 'string') value[i] = this.share(v);
-        else this.walk(v, false);
+        else this.walk(v, false, depth + 1);
       }
       return;
     }
@@ -62,7 +67,7 @@ export class StringTable {
       if (typeof v === 'string') {
         if (!(isMetadata && UNIQUE_METADATA.has(key))) rec[key] = this.share(v);
       } else if (typeof v === 'object' && v !== null) {
-        this.walk(v, key === 'metadata');
+        this.walk(v, key === 'metadata', depth + 1);
       }
     }
   }
