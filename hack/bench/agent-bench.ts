@@ -19,6 +19,7 @@ import { createProvider, type ProviderWorld } from '../../e2e/world/provider.js'
 import type { KubeObject } from '../../e2e/world/rest.js';
 import { startServiceCluster, type ServiceCluster } from '../../e2e/world/service-cluster.js';
 import { waitFor } from '../../e2e/world/wait.js';
+import { benchAgentArgs } from './agent/agent-args.js';
 import { jsonClient, pool, type JsonClient } from './agent/http.js';
 import { costPerObject, scrapeHeap, scrapeRequests } from './agent/metrics.js';
 import { renderCdfPng } from './agent/png.js';
@@ -106,23 +107,15 @@ async function startWorld(): Promise<{ provider: ProviderWorld; agent: AgentHand
   }
   await provider.virtualWorkspaceUrl();
   const metricsPort = await freePort();
-  // The flags of a production run, without debug logging (it would measure log I/O).
   const args = [
-    '--agent-name',
-    'bench-agent',
-    '--apiexportendpointslice-ref',
-    provider.endpointSliceName,
+    ...benchAgentArgs({
+      endpointSliceName: provider.endpointSliceName,
+      serviceKubeconfigPath: svc.kubeconfigPath,
+      kcpKubeconfigPath: provider.agentKubeconfigPath,
+    }),
     '--enable-leader-election=false',
-    '--kubeconfig',
-    svc.kubeconfigPath,
-    '--kcp-kubeconfig',
-    provider.agentKubeconfigPath,
-    '--namespace',
-    'kube-system',
     '--log-format',
     'Console',
-    '--health-address',
-    '0',
     '--metrics-address',
     `127.0.0.1:${metricsPort}`,
     ...extraAgentFlags,

@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../../../e2e/world/process.js';
 import { createProvider } from '../../../e2e/world/provider.js';
 import { startServiceCluster, type ServiceCluster } from '../../../e2e/world/service-cluster.js';
 import { waitFor } from '../../../e2e/world/wait.js';
+import { benchAgentArgs } from './agent-args.js';
 import { closedLoopCreate, crontabsPath, openLoopCreate, type NewObject } from './closed-loop.js';
 import { CopyTracker } from './copy-tracker.js';
 import { runFairness, type FairnessResult } from './fairness-phase.js';
@@ -149,20 +150,11 @@ export async function runPhaseMode(own: string[], extraAgentFlags: string[]): Pr
 
     // ---- agents -----------------------------------------------------------------------------------
     const cfg: ReplicaConfig = {
-      baseArgs: [
-        '--agent-name',
-        'bench-agent',
-        '--apiexportendpointslice-ref',
-        provider.endpointSliceName,
-        '--kubeconfig',
-        svc.kubeconfigPath,
-        '--kcp-kubeconfig',
-        provider.agentKubeconfigPath,
-        '--namespace',
-        'kube-system',
-        '--health-address',
-        '0',
-      ],
+      baseArgs: benchAgentArgs({
+        endpointSliceName: provider.endpointSliceName,
+        serviceKubeconfigPath: svc.kubeconfigPath,
+        kcpKubeconfigPath: provider.agentKubeconfigPath,
+      }),
       sharded: o.replicas > 1,
       agentCommand: o.agentCommand,
       artifactsDir: outDir,
