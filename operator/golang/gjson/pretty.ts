@@ -5,6 +5,7 @@
  */
 import { type JNode, rawOf } from './node.js';
 import { goQuote, compareGoStrings } from '../json/marshal.js';
+import { PrettyWriter } from './pretty-writer.js';
 
 export interface PrettyOptions {
   width: number;
@@ -24,17 +25,7 @@ export function prettyText(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): s
  * after `@pretty` finds values whose Raw is indented as gjson cuts it out of the pretty text.
  */
 export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): JNode {
-  let buf = opts.prefix;
-  let nl = 0;
-
-  const tabs = (n: number): void => {
-    buf += opts.prefix + opts.indent.repeat(n);
-  };
-  const newline = (): void => {
-    nl = buf.length;
-    if (buf.endsWith(' ')) buf = buf.slice(0, -1) + '\n';
-    else buf += '\n';
-  };
+  const w = new PrettyWriter(opts.prefix, opts.indent);
 
   interface Emitted {
     ok: boolean;
@@ -43,7 +34,7 @@ export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): J
 
   const any = (n: JNode, pretty: boolean, depth: number, max: number): Emitted => {
     if (n.t === 'arr' || n.t === 'obj') return container(n, pretty, depth, max);
-    buf += rawOf(n);
+    w.text += rawOf(n);
     return { ok: true, node: n };
   };
 
@@ -56,20 +47,18 @@ export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): J
     const isArr = n.t === 'arr';
     if (opts.width > 0) {
       if (pretty && isArr && max === -1) {
-        const room = opts.width - (buf.length - nl);
+        const room = w.room(opts.width);
         if (room > 3) {
-          const saved = buf;
-          const savedNl = nl;
+          const saved = w.mark();
           const line = container(n, false, 0, room);
-          if (line.ok && buf.length - saved.length <= room) return line;
-          buf = saved;
-          nl = savedNl;
+          if (line.ok && w.text.length - saved.text.length <= room) return line;
+          w.restore(saved);
         }
       } else if (max !== -1 && !isArr) return { ok: false, node: n };
     }
-    const start = buf.length;
+    const start = w.text.length;
     const open = isArr ? '[' : '{';
-    buf += open;
+    w.text += open;
     let entries: [string | undefined, JNode][] = isArr
       ? n.items.map((v) => [undefined, v])
       : n.keys.map((k, i) => [k, n.vals[i]!]);
@@ -81,16 +70,16 @@ export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): J
     const vals: JNode[] = [];
     for (const [k, v] of entries) {
       if (vals.length > 0) {
-        buf += ',';
-        if (opts.width !== -1 && isArr) buf += ' ';
+        w.text += ',';
+        if (opts.width !== -1 && isArr) w.text += ' ';
       }
       if (pretty) {
-        newline();
-        tabs(depth + 1);
+        w.newline();
+        w.tabs(depth + 1);
       }
       if (k !== undefined) {
-        buf += goQuote(k) + ':';
-        if (pretty) buf += ' ';
+        w.text += goQuote(k) + ':';
+        if (pretty) w.text += ' ';
         keys.push(k);
       }
       const child = any(v, pretty, depth + 1, max);
@@ -98,11 +87,11 @@ export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): J
       vals.push(child.node);
     }
     if (pretty) {
-      if (vals.length > 0) newline();
-      if (!buf.endsWith(open)) tabs(depth);
+      if (vals.length > 0) w.newline();
+      if (!w.text.endsWith(open)) w.tabs(depth);
     }
-    buf += isArr ? ']' : '}';
-    const text = buf.slice(start);
+    w.text += isArr ? ']' : '}';
+    const text = w.text.slice(start);
     return {
       ok: isArr,
       node: isArr ? { t: 'arr', items: vals, text } : { t: 'obj', keys, vals, text },
@@ -110,7 +99,7 @@ export function prettyTree(root: JNode, opts: PrettyOptions = DEFAULT_PRETTY): J
   };
 
   const top = any(root, true, 0, -1).node;
-  const text = buf.length > 0 ? buf + '\n' : buf;
+  const text = w.finish();
   if (top.t === 'arr') return { t: 'arr', items: top.items, text };
   if (top.t === 'obj') return { t: 'obj', keys: top.keys, vals: top.vals, text };
   return top;

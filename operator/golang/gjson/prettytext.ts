@@ -5,6 +5,7 @@
  * an open container. This module reproduces that scan on text; valid JSON goes through pretty.ts.
  */
 import type { PrettyOptions } from './pretty.js';
+import { PrettyWriter } from './pretty-writer.js';
 
 interface Step {
   i: number;
@@ -13,17 +14,7 @@ interface Step {
 
 /** The pretty text of `json` (with the final newline), as tidwall/pretty writes it. */
 export function prettyOfText(json: string, opts: PrettyOptions): string {
-  let buf = opts.prefix;
-  let nl = 0;
-
-  const tabs = (n: number): void => {
-    buf += opts.prefix + opts.indent.repeat(n);
-  };
-  const newline = (): void => {
-    nl = buf.length;
-    if (buf.endsWith(' ')) buf = buf.slice(0, -1) + '\n';
-    else buf += '\n';
-  };
+  const w = new PrettyWriter(opts.prefix, opts.indent);
 
   const startsNumber = (i: number): boolean => {
     const c = json[i]!;
@@ -41,7 +32,7 @@ export function prettyOfText(json: string, opts: PrettyOptions): string {
       i++;
       break;
     }
-    buf += json.slice(s, i);
+    w.text += json.slice(s, i);
     return { i, ok: true };
   };
 
@@ -51,7 +42,7 @@ export function prettyOfText(json: string, opts: PrettyOptions): string {
       const c = json[i]!;
       if (c <= ' ' || c === ',' || c === ':' || c === ']' || c === '}') break;
     }
-    buf += json.slice(s, i);
+    w.text += json.slice(s, i);
     return { i, ok: true };
   };
 
@@ -63,9 +54,9 @@ export function prettyOfText(json: string, opts: PrettyOptions): string {
       if (startsNumber(i)) return numberAt(i);
       if (c === '{' || c === '[') return containerAt(i, c, pretty, depth, max);
       // a literal is taken from its first letter, whatever follows it
-      if (c === 't') return (buf += 'true'), { i: i + 4, ok: true };
-      if (c === 'f') return (buf += 'false'), { i: i + 5, ok: true };
-      if (c === 'n') return (buf += 'null'), { i: i + 4, ok: true };
+      if (c === 't') return ((w.text += 'true'), { i: i + 4, ok: true });
+      if (c === 'f') return ((w.text += 'false'), { i: i + 5, ok: true });
+      if (c === 'n') return ((w.text += 'null'), { i: i + 4, ok: true });
     }
     return { i, ok: true };
   };
@@ -76,41 +67,41 @@ export function prettyOfText(json: string, opts: PrettyOptions): string {
     if (opts.width > 0) {
       if (pretty && isArr && max === -1) {
         // first try the whole array on one line
-        const room = opts.width - (buf.length - nl);
+        const room = w.room(opts.width);
         if (room > 3) {
-          const saved = buf;
+          const saved = w.mark();
           const line = containerAt(i, '[', false, 0, room);
-          if (line.ok && buf.length - saved.length <= room) return line;
-          buf = saved;
+          if (line.ok && w.text.length - saved.text.length <= room) return line;
+          w.restore(saved);
         }
       } else if (max !== -1 && !isArr) return { i, ok: false };
     }
-    buf += open;
+    w.text += open;
     let n = 0;
     for (i++; i < json.length; i++) {
       const c = json[i]!;
       if (c <= ' ') continue;
       if (c === close) {
         if (pretty) {
-          if (n > 0) newline();
-          if (!buf.endsWith(open)) tabs(depth);
+          if (n > 0) w.newline();
+          if (!w.text.endsWith(open)) w.tabs(depth);
         }
-        buf += close;
+        w.text += close;
         return { i: i + 1, ok: isArr };
       }
       if (!isArr && c !== '"') continue;
       if (n > 0) {
-        buf += ',';
-        if (opts.width !== -1 && isArr) buf += ' ';
+        w.text += ',';
+        if (opts.width !== -1 && isArr) w.text += ' ';
       }
       if (pretty) {
-        newline();
-        tabs(depth + 1);
+        w.newline();
+        w.tabs(depth + 1);
       }
       if (!isArr) {
         i = stringAt(i).i;
-        buf += ':';
-        if (pretty) buf += ' ';
+        w.text += ':';
+        if (pretty) w.text += ' ';
       }
       const child = anyAt(i, pretty, depth + 1, max);
       if (max !== -1 && !child.ok) return { i: child.i, ok: false };
@@ -121,5 +112,5 @@ export function prettyOfText(json: string, opts: PrettyOptions): string {
   };
 
   anyAt(0, true, 0, -1);
-  return buf.length > 0 ? buf + '\n' : buf;
+  return w.finish();
 }
