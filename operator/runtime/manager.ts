@@ -331,7 +331,8 @@ export class Manager {
 
   private startLeaderWork(): void {
     for (const r of this.runnables) if (r.needLeaderElection !== false) void r.start(this.abort.signal);
-    for (const e of this.controllers) void this.startController(e);
+    // Controllers that need no leadership were started with the manager.
+    for (const e of this.controllers) if (e.controller.needLeaderElection) void this.startController(e);
   }
 
   /** Installs SIGTERM/SIGINT handlers that stop the manager gracefully (a second signal exits at once). */
