@@ -27,8 +27,8 @@ const STEP = 180_000;
 // How long a standby may take to lead after the leader stopped renewing (default timings: 15 s lease,
 // 2 s retry period). One lease period, counted by the standby from when it saw the last renewal, plus
 // the standby's polls: it polls every 2 s × (1 + up to 1.2 jitter), so it sees the last renewal up to
-// 4.4 s late and the expiry up to 4.4 s late; 1 s for a loaded machine. (21.1 s was seen on a loaded
-// machine, for both the in-process and the two-process test, against an earlier bound of 20 s.)
+// 4.4 s late and the expiry up to 4.4 s late; 1 s for a loaded machine. (CI once saw 21.1 s in the
+// two-process test against an earlier bound of 20 s.)
 const FAILOVER_BOUND_MS = 15_000 + 2 * 4_400 + 1_000;
 const cmGVR = { group: '', version: 'v1', resource: 'configmaps' };
 const nsGVR = { group: '', version: 'v1', resource: 'namespaces' };
