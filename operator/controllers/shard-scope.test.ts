@@ -58,6 +58,24 @@ describe('ShardScope', () => {
     expect(scope.ownedOrUnlabelled(copy)).toBe(false);
   });
 
+  it('overlapping revocations each keep their workspaces until their own work finished', async () => {
+    const f = fakeShards();
+    f.owned.clear();
+    const scope = new ShardScope(f.shards, () => false);
+    const finishers: (() => void)[] = [];
+    scope.onRevoke(() => new Promise<void>((r) => finishers.push(r)));
+    const first = f.revoke((k) => k === 'ws1');
+    const second = f.revoke((k) => k === 'ws2');
+    await Promise.resolve();
+    expect([scope.cachesKeep('ws1'), scope.cachesKeep('ws2')]).toEqual([true, true]);
+    finishers[0]!(); // the first finishes while the second is still in flight
+    await first;
+    expect([scope.cachesKeep('ws1'), scope.cachesKeep('ws2')]).toEqual([false, true]);
+    finishers[1]!();
+    await second;
+    expect(scope.cachesKeep('ws2')).toBe(false);
+  });
+
   it('a gained workspace is owned once the service side is refreshed; the kcp side is refreshed after', async () => {
     const f = fakeShards();
     const scope = new ShardScope(f.shards, () => false);

@@ -31,8 +31,8 @@ export class ShardScope {
   private readonly caches = new Map<Refilterable, { side: CacheSide; users: number }>();
   /** Workspaces gained by an activation whose service-side caches are still being refreshed. */
   private gaining: ((cluster: string) => boolean) | undefined;
-  /** Workspaces being revoked whose in-flight work has not finished: the caches still keep them. */
-  private releasing: ((cluster: string) => boolean) | undefined;
+  /** Revocations whose in-flight work has not finished: the caches still keep their workspaces. */
+  private readonly releasing = new Set<(cluster: string) => boolean>();
   private activation = 0;
 
   constructor(shards: WorkspaceShards, isLeader: () => boolean) {
@@ -43,12 +43,11 @@ export class ShardScope {
     // Until then the cache filters keep the revoked workspaces too (cachesKeep), so a watch event
     // arriving meanwhile (e.g. of the running reconcile's own write) does not drop an object from under it.
     shards.onRevoke(async (isRevoked) => {
-      const earlier = this.releasing;
-      this.releasing = earlier ? (c) => earlier(c) || isRevoked(c) : isRevoked;
+      this.releasing.add(isRevoked);
       try {
         await Promise.all([...this.hooks].map((h) => h(isRevoked)));
       } finally {
-        this.releasing = earlier;
+        this.releasing.delete(isRevoked);
       }
       await Promise.all(this.tracked().map((c) => c.refilter({ relist: false })));
     });
@@ -67,7 +66,7 @@ export class ShardScope {
    * Filter of the kcp-side caches: the workspaces processed now, plus those being revoked until their
    * in-flight work finished.
    */
-  readonly cachesKeep = (cluster: string): boolean => this.owns(cluster) || !!this.releasing?.(cluster);
+  readonly cachesKeep = (cluster: string): boolean => this.owns(cluster) || this.isReleasing(cluster);
 
   /** Work tied to no workspace (PublishedResource status and events) is done by the leader only. */
   isLeader(): boolean {
@@ -81,8 +80,13 @@ export class ShardScope {
    */
   readonly ownedOrUnlabelled = (obj: ObjectWithMeta): boolean => {
     const cluster = obj.metadata?.labels?.[LABEL_REMOTE_CLUSTER];
-    return cluster === undefined || this.shards.owns(cluster) || !!this.releasing?.(cluster);
+    return cluster === undefined || this.shards.owns(cluster) || this.isReleasing(cluster);
   };
+
+  private isReleasing(cluster: string): boolean {
+    for (const isRevoked of this.releasing) if (isRevoked(cluster)) return true;
+    return false;
+  }
 
   /** Registers work to finish on revoked workspaces: hook resolves once it has. Returns unregister. */
   onRevoke(hook: RevokeHook): () => void {
